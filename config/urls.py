@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("relogement.accounts.urls")),
+    path("", include("relogement.projects.urls")),
+    path("menages/", include("relogement.households.urls")),
+    path("audit/", include("relogement.audit.urls")),
+    path("offres/", include("relogement.offers.urls")),
+    path("relogements/", include("relogement.rehousing.urls")),
+    path("simulateur/", include("relogement.benefits.urls")),
+    path("suivi/", include("relogement.followup.urls")),
+    path("indicateurs/", include("relogement.indicators.urls")),
+    path("echanges/", include("relogement.exchange.urls")),
+    path("aide-decision/", include("relogement.matching.urls")),
+]

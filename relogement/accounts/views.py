@@ -1,0 +1,32 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from relogement.accounts.middleware import SESSION_KEY
+from relogement.accounts.models import Organisation
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def switch_organisation(request):
+    """Act for another of the user's organisations (only among their memberships: 404 otherwise)."""
+    organisation = get_object_or_404(
+        Organisation.objects.filter(memberships__user=request.user), pk=request.POST.get("organisation") or 0
+    )
+    request.session[SESSION_KEY] = organisation.pk
+    messages.success(request, f"Vous agissez maintenant pour « {organisation.name} ».")
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("home")
+    return HttpResponseRedirect(target)

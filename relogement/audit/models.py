@@ -1,0 +1,20 @@
+"""Reads of named household files (CNIL: access is individual and logged)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class FileRead(models.Model):
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="file_reads")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField("consulté le", auto_now_add=True)
+    what = models.CharField("page", max_length=60, default="fiche")
+
+    class Meta:
+        verbose_name = "consultation de dossier"
+        verbose_name_plural = "consultations de dossiers"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["household", "-at"]), models.Index(fields=["user", "-at"])]

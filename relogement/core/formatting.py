@@ -1,0 +1,33 @@
+"""French number formatting (1 234,56 €), shared by templates and exports."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def format_number(value, decimals: int = 0) -> str:
+    if value is None or value == "":
+        return "—"
+    quantum = Decimal(1).scaleb(-decimals)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    integer, _, fraction = f"{abs(number):.{decimals}f}".partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = NBSP.join(groups)
+    return f"{sign}{text},{fraction}" if decimals else f"{sign}{text}"
+
+
+def format_euros(value, decimals: int = 2) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{format_number(value, decimals)}\u00a0€"
+
+
+def format_percent(fraction, decimals: int = 1) -> str:
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{format_number(Decimal(str(fraction)) * 100, decimals)}\u00a0%"

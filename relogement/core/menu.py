@@ -1,0 +1,46 @@
+"""The main menu: one entry per user journey, shown when the entry's predicate allows it.
+
+Each app adds its entry here; an entry whose URL does not exist yet is skipped.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from relogement.permissions.scopes import organisation_of
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    allowed: Callable = lambda user: organisation_of(user) is not None
+
+
+MENU: list[MenuItem] = [
+    MenuItem("Accueil", "home"),
+    MenuItem("Projets", "project_list"),
+    MenuItem("Ménages", "households:list"),
+    MenuItem("Offres", "offers:list"),
+    MenuItem("Indicateurs", "indicators:dashboard"),
+    MenuItem("Simulateur", "benefits:simulator"),
+    MenuItem("Échanges", "exchange:home"),
+]
+
+
+def main_menu(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"main_menu": []}
+    items = []
+    for item in MENU:
+        if not item.allowed(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return {"main_menu": items}

@@ -1,0 +1,131 @@
+"""Named rules on personal data. Views and templates call these; tests cover every branch.
+
+Each predicate assumes the household is already within the user's scope (scopes.household_filter);
+it decides what of that household the user may see or do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relogement.accounts.models import OrganisationKind
+from relogement.permissions.scopes import organisation_of
+
+if TYPE_CHECKING:
+    from relogement.accounts.models import User
+    from relogement.households.models import Household
+
+NAMED_DATA_KINDS = {
+    OrganisationKind.MUNICIPALITY,
+    OrganisationKind.PROJECT_OFFICE,
+    OrganisationKind.SOCIAL_PROVIDER,
+    OrganisationKind.LANDLORD,
+}
+
+
+def _kind(user: User) -> str | None:
+    org = organisation_of(user)
+    return org.kind if org else None
+
+
+def is_assigned_provider(user: User, household: Household) -> bool:
+    """The user acts for the social provider to which the household is assigned."""
+    org = organisation_of(user)
+    return (
+        org is not None
+        and org.kind == OrganisationKind.SOCIAL_PROVIDER
+        and household.social_provider_id == org.pk
+    )
+
+
+def can_view_named_data(user: User) -> bool:
+    """Names and contact details of households are shown to the commune, the project office, the social
+    provider and the landlord, never to the metropolis (pseudonymised data and aggregates only)."""
+    return _kind(user) in NAMED_DATA_KINDS
+
+
+def can_view_names(user: User, household: Household) -> bool:
+    """A household's names are visible to roles with access to named data, within their scope."""
+    return can_view_named_data(user)
+
+
+def can_view_social_notes(user: User, household: Household) -> bool:
+    """Social notes (diagnosis findings, support log) stay with the social provider assigned to the
+    household: no other organisation reads them, whatever its role."""
+    return is_assigned_provider(user, household)
+
+
+def can_view_health_constraints(user: User, household: Household) -> bool:
+    """Health constraints are a sensitive note: assigned social provider only."""
+    return is_assigned_provider(user, household)
+
+
+def can_view_diagnosis_conclusions(user: User, household: Household) -> bool:
+    """The diagnosis conclusions (not its findings) are shared with the project office, which prepares
+    committees, and with the assigned social provider."""
+    return is_assigned_provider(user, household) or _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
+def can_view_resources(user: User, household: Household) -> bool:
+    """Resources and the before-situation: every role with named data except the landlord, which sees
+    limited fields of its own buildings' households; the metropolis sees them pseudonymised."""
+    return _kind(user) in {
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.PROJECT_OFFICE,
+        OrganisationKind.SOCIAL_PROVIDER,
+        OrganisationKind.METROPOLIS,
+    }
+
+
+def can_edit_household(user: User, household: Household) -> bool:
+    """The household file is kept by its assigned social provider and by the project office."""
+    return is_assigned_provider(user, household) or _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
+def can_edit_social_file(user: User, household: Household) -> bool:
+    """Diagnosis, support log and sensitive needs are written by the assigned social provider only."""
+    return is_assigned_provider(user, household)
+
+
+def can_change_status(user: User, household: Household) -> bool:
+    """Lifecycle actions: the assigned social provider and the project office."""
+    return can_edit_household(user, household)
+
+
+def can_assign_referent(user: User) -> bool:
+    """Referents are assigned within a social provider, by its own staff."""
+    return _kind(user) == OrganisationKind.SOCIAL_PROVIDER
+
+
+def can_position_households(user: User) -> bool:
+    """Households are positioned on offers by the project office or a social worker."""
+    return _kind(user) in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.SOCIAL_PROVIDER}
+
+
+def can_manage_offers(user: User) -> bool:
+    """Housing offers are published and updated by landlords."""
+    return _kind(user) == OrganisationKind.LANDLORD
+
+
+def can_record_commission(user: User) -> bool:
+    """Allocation commission (CALEOL) decisions, leases and move-ins are recorded by the landlord
+    (which runs the CALEOL) or by the project office."""
+    return _kind(user) in {OrganisationKind.LANDLORD, OrganisationKind.PROJECT_OFFICE}
+
+
+def can_import_exchange_files(user: User) -> bool:
+    """Follow-up workbooks are imported by administrators and project offices."""
+    return _kind(user) in {OrganisationKind.ADMIN, OrganisationKind.PROJECT_OFFICE} or bool(
+        user.is_authenticated and user.is_superuser
+    )
+
+
+def can_plan_allocations(user: User) -> bool:
+    """Allocation plans and criteria weights are the project office's (and the metropolis' for the
+    metropolitan view)."""
+    return _kind(user) in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.METROPOLIS}
+
+
+def can_view_access_log(user: User) -> bool:
+    """Reads of named files are listed to administrators only."""
+    return bool(user.is_authenticated and (user.is_superuser or _kind(user) == OrganisationKind.ADMIN))

@@ -1,0 +1,103 @@
+"""The single scoping layer: which rows a user may see, for the organisation they act for.
+
+Every list and every fetch of a project, building, household, offer or proposal goes through these
+filters; outside them a user gets 404 (``relogement.permissions.shortcuts``). Filters are written as
+``pk__in`` subqueries so that they never duplicate rows (no ``distinct()``), which keeps counts and
+aggregations right.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db.models import Q
+
+from relogement.accounts.models import OrganisationKind
+
+if TYPE_CHECKING:
+    from relogement.accounts.models import Organisation, User
+
+NOTHING = Q(pk__in=[])
+
+
+def organisation_of(user: User) -> Organisation | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.active_organisation
+
+
+def _project_ids_of(org: Organisation):
+    through = apps.get_model("accounts", "Organisation").projects.through
+    return through.objects.filter(organisation=org).values("project_id")
+
+
+def _provider_household_ids(org: Organisation):
+    return apps.get_model("households", "Household").objects.filter(social_provider=org).values("pk")
+
+
+def _landlord_household_ids(org: Organisation):
+    Household = apps.get_model("households", "Household")
+    Proposal = apps.get_model("offers", "Proposal")
+    positioned = Proposal.objects.filter(offer__landlord=org).values("household_id")
+    return Household.objects.filter(Q(building__landlord=org) | Q(pk__in=positioned)).values("pk")
+
+
+def project_filter(user: User, field: str = "pk") -> Q:
+    """Projects the user's organisation acts on (every project for the metropolis).
+
+    A social provider also reaches the projects of the households assigned to it, a landlord those of
+    its buildings.
+    """
+    org = organisation_of(user)
+    if org is None or org.kind == OrganisationKind.ADMIN:
+        return NOTHING
+    if org.kind == OrganisationKind.METROPOLIS:
+        return Q()
+    acted_on = Q(**{f"{field}__in": _project_ids_of(org)})
+    if org.kind == OrganisationKind.SOCIAL_PROVIDER:
+        Household = apps.get_model("households", "Household")
+        return acted_on | Q(
+            **{f"{field}__in": Household.objects.filter(social_provider=org).values("project_id")}
+        )
+    if org.kind == OrganisationKind.LANDLORD:
+        Building = apps.get_model("projects", "Building")
+        return acted_on | Q(**{f"{field}__in": Building.objects.filter(landlord=org).values("project_id")})
+    return acted_on
+
+
+def building_filter(user: User) -> Q:
+    org = organisation_of(user)
+    if org is None or org.kind == OrganisationKind.ADMIN:
+        return NOTHING
+    if org.kind == OrganisationKind.METROPOLIS:
+        return Q()
+    if org.kind == OrganisationKind.LANDLORD:
+        return Q(landlord=org)
+    if org.kind == OrganisationKind.SOCIAL_PROVIDER:
+        Household = apps.get_model("households", "Household")
+        return Q(pk__in=Household.objects.filter(social_provider=org).values("building_id"))
+    return Q(project_id__in=_project_ids_of(org))
+
+
+def household_filter(user: User, field: str = "pk") -> Q:
+    """Households the user may see at all (which fields is the predicates' business).
+
+    ``field`` names the household key on the filtered model ("pk" for households, "household_id" for
+    their proposals, log entries…).
+    """
+    org = organisation_of(user)
+    if org is None or org.kind == OrganisationKind.ADMIN:
+        return NOTHING
+    if org.kind == OrganisationKind.METROPOLIS:
+        return Q()
+    if org.kind == OrganisationKind.SOCIAL_PROVIDER:
+        if field == "pk":
+            return Q(social_provider=org)
+        return Q(**{f"{field}__in": _provider_household_ids(org)})
+    if org.kind == OrganisationKind.LANDLORD:
+        return Q(**{f"{field}__in": _landlord_household_ids(org)})
+    Household = apps.get_model("households", "Household")
+    if field == "pk":
+        return Q(project_id__in=_project_ids_of(org))
+    return Q(**{f"{field}__in": Household.objects.filter(project_id__in=_project_ids_of(org)).values("pk")})

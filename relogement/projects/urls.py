@@ -1,0 +1,9 @@
+from django.urls import path
+
+from relogement.projects import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("projets/", views.project_list, name="project_list"),
+    path("projets/<int:pk>/", views.project_detail, name="project_detail"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RehousingConfig(AppConfig):
+    name = "relogement.rehousing"
+    label = "rehousing"
