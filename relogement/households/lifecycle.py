@@ -1,0 +1,137 @@
+"""The household lifecycle: one transition table, one service that applies it and logs it.
+
+The same table is written in docs/lifecycle.md (status before, status after, who, action, case).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from relogement.core.errors import DomainError
+from relogement.households.models import Household, HouseholdStatusChange
+from relogement.households.statuses import ExitReason, HouseholdStatus as S
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    needs_reason: bool = False
+
+
+_ACTIVE = frozenset({S.TO_DIAGNOSE, S.SEARCHING, S.PROPOSAL_IN_PROGRESS, S.TEMPORARILY_REHOUSED})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "diagnose", "Diagnostic réalisé : ouvrir la recherche", frozenset({S.TO_DIAGNOSE}), S.SEARCHING
+        ),
+        Transition(
+            "start_proposal",
+            "Proposition en cours",
+            frozenset({S.SEARCHING, S.TEMPORARILY_REHOUSED}),
+            S.PROPOSAL_IN_PROGRESS,
+        ),
+        Transition(
+            "resume_search",
+            "Reprendre la recherche",
+            frozenset({S.PROPOSAL_IN_PROGRESS}),
+            S.SEARCHING,
+            needs_reason=True,
+        ),
+        Transition(
+            "rehouse_temporarily",
+            "Relogement provisoire",
+            frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS}),
+            S.TEMPORARILY_REHOUSED,
+        ),
+        Transition(
+            "rehouse",
+            "Relogement définitif",
+            frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS, S.TEMPORARILY_REHOUSED}),
+            S.REHOUSED,
+        ),
+        Transition(
+            "start_followup",
+            "Ouvrir le suivi post-relogement",
+            frozenset({S.REHOUSED}),
+            S.POST_REHOUSING_FOLLOWUP,
+        ),
+        Transition("close", "Clore le dossier", frozenset({S.REHOUSED, S.POST_REHOUSING_FOLLOWUP}), S.CLOSED),
+        Transition("exit", "Sortie sans relogement", _ACTIVE, S.EXITED, needs_reason=True),
+        Transition(
+            "reopen",
+            "Rouvrir le dossier (erreur de saisie)",
+            frozenset({S.EXITED, S.CLOSED}),
+            S.SEARCHING,
+            needs_reason=True,
+        ),
+    ]
+}
+
+
+class TransitionNotAllowed(DomainError):
+    pass
+
+
+def allowed_actions(household: Household) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if household.status in t.sources]
+
+
+@transaction.atomic
+def household_transition(
+    *,
+    household: Household,
+    action: str,
+    actor,
+    effective_date: dt.date | None = None,
+    reason: str = "",
+    exit_reason: str = "",
+) -> Household:
+    """Apply a lifecycle action, or raise TransitionNotAllowed with a French message; log it."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionNotAllowed(f"Action inconnue : « {action} ».")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status not in transition.sources:
+        raise TransitionNotAllowed(
+            f"Action « {transition.label} » impossible depuis le statut « {household.get_status_display()} »."
+        )
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason and not exit_reason:
+        raise TransitionNotAllowed(f"Un motif est obligatoire pour « {transition.label} ».")
+    if transition.target == S.EXITED and exit_reason not in ExitReason.values:
+        raise TransitionNotAllowed(
+            "Indiquez le motif de sortie (départ autonome, décès, expulsion ou autre)."
+        )
+    effective_date = effective_date or dt.date.today()
+    if effective_date > dt.date.today():
+        raise TransitionNotAllowed("La date d'effet ne peut pas être dans le futur.")
+    if effective_date < household.census_date:
+        raise TransitionNotAllowed("La date d'effet ne peut pas précéder la date de recensement.")
+    last = household.status_changes.order_by("-effective_date", "-pk").first()
+    if last is not None and effective_date < last.effective_date:
+        raise TransitionNotAllowed(
+            f"La date d'effet ne peut pas précéder le dernier changement de statut ({last.effective_date:%d/%m/%Y})."
+        )
+    previous = household.status
+    household.status = transition.target
+    household.exit_reason = exit_reason if transition.target == S.EXITED else ""
+    household.version += 1
+    household._change_reason = reason or transition.label
+    household.save(update_fields=["status", "exit_reason", "version", "updated_at"])
+    HouseholdStatusChange.objects.create(
+        household=household,
+        from_status=previous,
+        to_status=transition.target,
+        effective_date=effective_date,
+        reason=reason or (ExitReason(exit_reason).label if exit_reason else ""),
+        actor=actor,
+    )
+    return household
