@@ -12,7 +12,8 @@ from django.db import transaction
 
 from relogement.core.errors import DomainError
 from relogement.households.models import Household, HouseholdStatusChange
-from relogement.households.statuses import ExitReason, HouseholdStatus as S
+from relogement.households.statuses import ExitReason
+from relogement.households.statuses import HouseholdStatus as S
 
 
 @dataclass(frozen=True)
