@@ -18,14 +18,31 @@ class MenuItem:
     allowed: Callable = lambda user: organisation_of(user) is not None
 
 
+def _can_view_named_data(user) -> bool:
+    from relogement.permissions.predicates import can_view_named_data
+
+    return can_view_named_data(user)
+
+
 MENU: list[MenuItem] = [
     MenuItem("Accueil", "home"),
     MenuItem("Projets", "project_list"),
+    MenuItem("Bâtiments", "building_list"),
     MenuItem("Ménages", "households:list"),
     MenuItem("Offres", "offers:list"),
     MenuItem("Indicateurs", "indicators:dashboard"),
     MenuItem("Simulateur", "benefits:simulator"),
     MenuItem("Échanges", "exchange:home"),
+    MenuItem(
+        "Suivi post-relogement",
+        "followup:list",
+        lambda user: _can_view_named_data(user),
+    ),
+    MenuItem(
+        "Aide à la décision",
+        "matching:risk",
+        lambda user: organisation_of(user) is not None and organisation_of(user).kind != "admin",
+    ),
 ]
 
 

@@ -23,6 +23,8 @@ class Transition:
     sources: frozenset[str]
     target: str
     needs_reason: bool = False
+    # Written in docs/lifecycle.md: the business case that triggers the action.
+    case: str = ""
 
 
 _ACTIVE = frozenset({S.TO_DIAGNOSE, S.SEARCHING, S.PROPOSAL_IN_PROGRESS, S.TEMPORARILY_REHOUSED})
@@ -31,13 +33,18 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
         Transition(
-            "diagnose", "Diagnostic réalisé : ouvrir la recherche", frozenset({S.TO_DIAGNOSE}), S.SEARCHING
+            "diagnose",
+            "Diagnostic réalisé : ouvrir la recherche",
+            frozenset({S.TO_DIAGNOSE}),
+            S.SEARCHING,
+            case="The social diagnosis is done: needs and wishes are known, the search for a dwelling starts.",
         ),
         Transition(
             "start_proposal",
             "Proposition en cours",
             frozenset({S.SEARCHING, S.TEMPORARILY_REHOUSED}),
             S.PROPOSAL_IN_PROGRESS,
+            case="A dwelling is proposed to the household (visit, answer, allocation commission pending).",
         ),
         Transition(
             "resume_search",
@@ -45,36 +52,61 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.PROPOSAL_IN_PROGRESS}),
             S.SEARCHING,
             needs_reason=True,
+            case="The proposal failed (refusal by the household, CALEOL rejection, offer withdrawn).",
         ),
         Transition(
             "rehouse_temporarily",
             "Relogement provisoire",
             frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS}),
             S.TEMPORARILY_REHOUSED,
+            case="The household moves to a temporary dwelling before its definitive rehousing "
+            "(works calendar, right to return).",
         ),
         Transition(
             "rehouse",
             "Relogement définitif",
             frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS, S.TEMPORARILY_REHOUSED}),
             S.REHOUSED,
+            case="Lease signed and move done in the definitive dwelling.",
         ),
         Transition(
             "start_followup",
             "Ouvrir le suivi post-relogement",
             frozenset({S.REHOUSED}),
             S.POST_REHOUSING_FOLLOWUP,
+            case="Post-rehousing follow-up starts (visits and satisfaction survey at 6 and 12 months).",
         ),
-        Transition("close", "Clore le dossier", frozenset({S.REHOUSED, S.POST_REHOUSING_FOLLOWUP}), S.CLOSED),
-        Transition("exit", "Sortie sans relogement", _ACTIVE, S.EXITED, needs_reason=True),
+        Transition(
+            "close",
+            "Clore le dossier",
+            frozenset({S.REHOUSED, S.POST_REHOUSING_FOLLOWUP}),
+            S.CLOSED,
+            case="The rehousing and its follow-up are over; the file is closed (retention clock starts).",
+        ),
+        Transition(
+            "exit",
+            "Sortie sans relogement",
+            _ACTIVE,
+            S.EXITED,
+            needs_reason=True,
+            case="The household leaves the process without being rehoused: self-departure, death, "
+            "eviction or other (exit reason compulsory).",
+        ),
         Transition(
             "reopen",
             "Rouvrir le dossier (erreur de saisie)",
             frozenset({S.EXITED, S.CLOSED}),
             S.SEARCHING,
             needs_reason=True,
+            case="A closed or exited file was closed by mistake, or the household comes back into the "
+            "process.",
         ),
     ]
 }
+
+# Who may apply the actions from the interface (the service itself is also called by other areas'
+# services, e.g. recording a move-in, which check their own rights).
+WHO = "Assigned social provider or project office (predicate can_change_status)"
 
 
 class TransitionNotAllowed(DomainError):
@@ -83,6 +115,15 @@ class TransitionNotAllowed(DomainError):
 
 def allowed_actions(household: Household) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if household.status in t.sources]
+
+
+def actions_available_to(user, household: Household) -> list[Transition]:
+    """The actions the user may apply now to the household (none without the right to change status)."""
+    from relogement.permissions.predicates import can_change_status
+
+    if not can_change_status(user, household):
+        return []
+    return allowed_actions(household)
 
 
 @transaction.atomic

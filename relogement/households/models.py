@@ -111,6 +111,12 @@ class Household(models.Model):
     needs_ground_floor_or_lift = models.BooleanField("rez-de-chaussée ou ascenseur", default=False)
     large_family = models.BooleanField("famille nombreuse", default=False)
     has_pets = models.BooleanField("animaux", default=False)
+    # Offer rules (docs/offer-rules.md): the exception to the loss of the right to stay.
+    specially_designed_dwelling = models.BooleanField(
+        "logement actuel spécialement conçu ou adapté pour le ménage",
+        default=False,
+        help_text="Exception : le refus des offres n'entraîne pas la perte du droit au maintien dans les lieux.",
+    )
     # Sensitive: visible only to the assigned social provider (permissions.predicates).
     health_note = models.TextField("contraintes de santé (note sensible)", blank=True)
     # Optimistic locking: a save based on an older version is refused.

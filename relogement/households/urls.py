@@ -1,2 +1,23 @@
+from django.urls import path
+
+from relogement.households import views
+
 app_name = "households"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.household_list, name="list"),
+    path("export.<str:fmt>", views.household_export, name="export"),
+    path("referent/", views.referent_assign_bulk, name="assign_referent"),
+    path("<int:pk>/", views.household_detail, name="detail"),
+    path("<int:pk>/section/<slug:section>/", views.household_section, name="section"),
+    path("<int:pk>/membres/ajouter/", views.member_form, name="member_add"),
+    path("<int:pk>/membres/<int:member_pk>/", views.member_form, name="member_edit"),
+    path("<int:pk>/membres/<int:member_pk>/retirer/", views.member_remove, name="member_remove"),
+    path("<int:pk>/ressources/", views.resources_form, name="resources"),
+    path("<int:pk>/diagnostic/", views.diagnosis_add, name="diagnosis_add"),
+    path("<int:pk>/souhaits/", views.wishes_form, name="wishes"),
+    path("<int:pk>/journal/", views.support_entry_add, name="support_add"),
+    path("<int:pk>/etapes/", views.next_step_add, name="step_add"),
+    path("<int:pk>/etapes/<int:step_pk>/realisee/", views.next_step_complete, name="step_complete"),
+    path("<int:pk>/statut/", views.household_transition_view, name="transition"),
+    path("<int:pk>/decohabitation/", views.household_split_view, name="split"),
+]

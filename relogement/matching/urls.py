@@ -1,2 +1,12 @@
+from django.urls import path
+
+from relogement.matching import views
+
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("menages/<int:pk>/offres/", views.household_offers, name="household_offers"),
+    path("offres/<int:pk>/menages/", views.offer_households, name="offer_households"),
+    path("plan/", views.plan, name="plan"),
+    path("calendrier/", views.risk, name="risk"),
+    path("projets/<int:pk>/ponderation/", views.weights, name="weights"),
+]

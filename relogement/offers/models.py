@@ -98,6 +98,12 @@ class Answer(models.TextChoices):
     REFUSED = "refusee", "Refusée"
 
 
+class CommissionDecision(models.TextChoices):
+    ALLOCATED = "allocated", "Attribution"
+    REJECTED = "rejected", "Refus d'attribution"
+    POSTPONED = "postponed", "Ajournement"
+
+
 class Proposal(models.Model):
     """A household positioned on, then proposed, a dwelling.
 
@@ -144,7 +150,14 @@ class Proposal(models.Model):
     )
     # Allocation commission (CALEOL), lease, move.
     commission_date = models.DateField("date de CALEOL", null=True, blank=True)
-    commission_decision = models.CharField("décision CALEOL", max_length=12, blank=True)
+    compliance_note = models.TextField(
+        "justification de la conformité",
+        blank=True,
+        help_text="Contrôle proposé par défaut (typologie et composition, loyer et ressources), modifiable.",
+    )
+    commission_decision = models.CharField(
+        "décision CALEOL", max_length=12, choices=CommissionDecision.choices, blank=True
+    )
     lease_date = models.DateField("date de signature du bail", null=True, blank=True)
     move_in_date = models.DateField("date d'emménagement", null=True, blank=True)
     history = HistoricalRecords()

@@ -129,3 +129,79 @@ def can_plan_allocations(user: User) -> bool:
 def can_view_access_log(user: User) -> bool:
     """Reads of named files are listed to administrators only."""
     return bool(user.is_authenticated and (user.is_superuser or _kind(user) == OrganisationKind.ADMIN))
+
+
+# --- Household file (households helper) ---------------------------------------------------------
+
+
+def can_view_member_details(user: User, household: Household) -> bool:
+    """Members' birth dates and employment: the assigned social provider, the project office and the
+    commune. The landlord sees limited fields (names and relation only) and the metropolis no member
+    at all (pseudonymised data)."""
+    return is_assigned_provider(user, household) or _kind(user) in {
+        OrganisationKind.PROJECT_OFFICE,
+        OrganisationKind.MUNICIPALITY,
+    }
+
+
+def can_view_support_log(user: User, household: Household) -> bool:
+    """The support log (visits, calls, meetings, letters and their summaries) is a social note: the
+    assigned social provider only."""
+    return can_view_social_notes(user, household)
+
+
+def can_view_next_steps(user: User, household: Household) -> bool:
+    """Planned next steps and their due dates: the assigned social provider and the project office,
+    which coordinates the partners."""
+    return is_assigned_provider(user, household) or _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
+def can_edit_next_steps(user: User, household: Household) -> bool:
+    """Next steps are planned and completed by those who keep the file (provider and project office)."""
+    return can_edit_household(user, household)
+
+
+def can_split_household(user: User, household: Household) -> bool:
+    """A split (décohabitation) creates a new file: recorded by those who keep the file."""
+    return can_edit_household(user, household)
+
+
+def can_view_origin_costs(user: User, household: Household) -> bool:
+    """Rent, charges, APL and RLS before rehousing reveal the household's means: same rule as the
+    resources (the landlord sees the dwelling's physical features only)."""
+    return can_view_resources(user, household)
+
+
+def can_list_resources(user: User) -> bool:
+    """Resources column and sort in household lists: the roles of can_view_resources (a rule on the
+    role, the same for every household in the user's scope)."""
+    return _kind(user) in {
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.PROJECT_OFFICE,
+        OrganisationKind.SOCIAL_PROVIDER,
+        OrganisationKind.METROPOLIS,
+    }
+
+
+def can_list_next_steps(user: User) -> bool:
+    """Overdue-step counts and filters in household lists: the roles of can_view_next_steps (a social
+    provider only lists its own households)."""
+    return _kind(user) in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.SOCIAL_PROVIDER}
+
+
+def can_view_offer_matches(user: User) -> bool:
+    """Which households an offer suits best (decision support) is shown to the landlords, for the offers
+    they see, and to project offices, for the households of their projects."""
+    return _kind(user) in {OrganisationKind.LANDLORD, OrganisationKind.PROJECT_OFFICE}
+
+
+def can_edit_matching_weights(user: User) -> bool:
+    """The weights of the matching criteria are project settings changed by the project office (MOUS),
+    for the projects it acts on."""
+    return _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
+def can_record_followup(user: User, household: Household) -> bool:
+    """Post-rehousing follow-ups (satisfaction survey, situation) are recorded by the social workers of
+    the provider the household is assigned to; other roles with named data may only read them."""
+    return is_assigned_provider(user, household)

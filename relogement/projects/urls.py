@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("projets/", views.project_list, name="project_list"),
     path("projets/<int:pk>/", views.project_detail, name="project_detail"),
+    path("batiments/", views.building_list, name="building_list"),
+    path("batiments/<int:pk>/", views.building_detail, name="building_detail"),
 ]

@@ -55,6 +55,14 @@ class Rehousing(models.Model):
     apl = models.DecimalField("APL (€)", max_digits=8, decimal_places=2, null=True, blank=True)
     rls = models.DecimalField("RLS (€)", max_digits=8, decimal_places=2, null=True, blank=True)
     rent_reduction_payment = models.BooleanField("indemnité pour minoration de loyer (ANRU)", null=True)
+    rent_reduction_note = models.TextField(
+        "justification de l'indemnité pour minoration de loyer", blank=True
+    )
+    right_to_return = models.BooleanField(
+        "droit au retour sur site",
+        default=False,
+        help_text="Relogement provisoire sur un projet qui accorde le droit au retour.",
+    )
     history = HistoricalRecords()
 
     objects = HouseholdChildQuerySet.as_manager()

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from relogement.rehousing import views
+
 app_name = "rehousing"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.rehousing_detail, name="detail"),
+    path("<int:pk>/modifier/", views.rehousing_edit, name="edit"),
+]

@@ -1,12 +1,36 @@
 from tests.access import UrlCase
 
+EVERYONE_WITH_AN_ORGANISATION = (
+    "mous",
+    "metropolis",
+    "commune",
+    "social_a",
+    "social_b",
+    "landlord",
+    "outsider",
+)
+
 CASES = [
-    UrlCase("home", allowed=("mous", "metropolis", "social_a", "landlord", "commune"), denied=()),
-    UrlCase("project_list", allowed=("mous", "metropolis", "outsider"), denied=()),
+    UrlCase("home", allowed=(*EVERYONE_WITH_AN_ORGANISATION, "admin"), denied=()),
+    # Lists are scoped (their content is tested in test_pages.py): everyone gets a page, maybe empty.
+    UrlCase("project_list", allowed=(*EVERYONE_WITH_AN_ORGANISATION, "admin"), denied=()),
+    UrlCase("building_list", allowed=(*EVERYONE_WITH_AN_ORGANISATION, "admin"), denied=()),
     UrlCase(
         "project_detail",
         kwargs=lambda w: {"pk": w.project.pk},
-        allowed=("mous", "metropolis", "commune", "social_a", "landlord"),
+        allowed=("mous", "metropolis", "commune", "social_a", "social_b", "landlord"),
         denied=("outsider", "admin"),
+    ),
+    UrlCase(
+        "building_detail",
+        kwargs=lambda w: {"pk": w.building.pk},
+        allowed=("mous", "metropolis", "commune", "social_a", "social_b", "landlord"),
+        denied=("outsider", "admin"),
+    ),
+    UrlCase(
+        "building_detail",
+        kwargs=lambda w: {"pk": w.other_building.pk},
+        allowed=("outsider", "metropolis", "social_b"),
+        denied=("mous", "commune", "social_a", "landlord", "admin"),
     ),
 ]

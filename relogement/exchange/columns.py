@@ -1,0 +1,93 @@
+"""The columns of the exchange format (docs EXCHANGE-FORMAT.md), in export order, with their cell type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from relogement.households.models import HouseholdType
+from relogement.households.statuses import ExitReason, ReportingStatus
+from relogement.offers.models import Answer
+from relogement.projects.models import DwellingType
+from relogement.rehousing.models import HousingStock
+
+MENAGES = "menages"
+PROPOSITIONS = "propositions"
+
+SATISFACTION_VALUES = ("tres_satisfait", "satisfait", "peu_satisfait", "pas_satisfait")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, insee, date, bool, decimal, int, choice
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    max_value: str | None = None  # decimals and integers
+    max_length: int | None = None
+
+
+def _choices(text_choices) -> tuple[str, ...]:
+    return tuple(str(v) for v in text_choices.values)
+
+
+MONEY = "999999.99"
+AREA = "9999.99"
+
+MENAGES_COLUMNS: tuple[Column, ...] = (
+    Column("ref_menage", "text", required=True, max_length=60),
+    Column("projet", "text", required=True, max_length=200),
+    Column("batiment", "text", required=True, max_length=100),
+    Column("bailleur_origine", "text", required=True, max_length=200),
+    Column("commune_origine_insee", "insee", required=True),
+    Column("date_recensement", "date", required=True),
+    Column("decohabitation_de", "text", max_length=60),
+    Column("nom_referent", "text", max_length=200),
+    Column("nb_adultes", "int", required=True, max_value="30"),
+    Column("nb_enfants", "int", required=True, max_value="30"),
+    Column("type_menage", "choice", choices=_choices(HouseholdType)),
+    Column("age_referent", "int", max_value="120"),
+    Column("ressources_mensuelles", "decimal", max_value="9999999.99"),
+    Column("besoin_pmr", "bool"),
+    Column("typologie_origine", "choice", choices=_choices(DwellingType)),
+    Column("surface_origine", "decimal", max_value=AREA),
+    Column("loyer_origine", "decimal", max_value=MONEY),
+    Column("charges_origine", "decimal", max_value=MONEY),
+    Column("apl_origine", "decimal", max_value=MONEY),
+    Column("rls_origine", "decimal", max_value=MONEY),
+    Column("statut", "choice", required=True, choices=_choices(ReportingStatus)),
+    Column("motif_sortie", "choice", choices=_choices(ExitReason)),
+    Column("date_diagnostic", "date"),
+    Column("date_relogement", "date"),
+    Column("bailleur_destination", "text", max_length=200),
+    Column("commune_destination_insee", "insee"),
+    Column("qpv_destination", "bool"),
+    Column("parc_destination", "choice", choices=_choices(HousingStock)),
+    Column("date_mise_en_service_destination", "date"),
+    Column("typologie_destination", "choice", choices=_choices(DwellingType)),
+    Column("surface_destination", "decimal", max_value=AREA),
+    Column("loyer_destination", "decimal", max_value=MONEY),
+    Column("charges_destination", "decimal", max_value=MONEY),
+    Column("apl_destination", "decimal", max_value=MONEY),
+    Column("rls_destination", "decimal", max_value=MONEY),
+    Column("minoration_loyer", "bool"),
+    Column("satisfaction_6_mois", "choice", choices=SATISFACTION_VALUES),
+    Column("impayes_6_mois", "bool"),
+)
+
+PROPOSITIONS_COLUMNS: tuple[Column, ...] = (
+    Column("ref_menage", "text", required=True, max_length=60),
+    Column("projet", "text", required=True, max_length=200),
+    Column("date_proposition", "date", required=True),
+    Column("bailleur", "text", required=True, max_length=200),
+    Column("commune_insee", "insee", required=True),
+    Column("typologie", "choice", choices=_choices(DwellingType)),
+    Column("surface", "decimal", max_value=AREA),
+    Column("loyer", "decimal", max_value=MONEY),
+    Column("charges", "decimal", max_value=MONEY),
+    Column("qpv", "bool"),
+    Column("reponse", "choice", required=True, choices=_choices(Answer)),
+    Column("date_reponse", "date"),
+    Column("motif_refus", "text", max_length=250),
+)
+
+COLUMNS = {MENAGES: MENAGES_COLUMNS, PROPOSITIONS: PROPOSITIONS_COLUMNS}

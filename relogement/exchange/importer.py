@@ -1,0 +1,885 @@
+"""Import of the exchange format: validate every row, then write everything in one transaction.
+
+Entry point: ``exchange_import(sheets=..., actor=..., dry_run=...)``. Nothing is written when any row is
+invalid. Matching, dating and update rules are documented in docs/exchange-format.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from relogement.accounts.models import Organisation, OrganisationKind
+from relogement.exchange import snapshot
+from relogement.exchange.cells import CellError, display, parse_cell
+from relogement.exchange.columns import COLUMNS, MENAGES, PROPOSITIONS
+from relogement.exchange.readers import RawSheet
+from relogement.exchange.report import ImportReport
+from relogement.followup.dates import add_months
+from relogement.followup.models import FollowUp
+from relogement.households.models import Household, HouseholdStatusChange
+from relogement.households.statuses import ExitReason, ReportingStatus
+from relogement.households.statuses import HouseholdStatus as S
+from relogement.offers.models import Answer, Proposal, ProposalStatus, RefusalReason
+from relogement.projects.models import Building, Operation, OperationKind, Project
+from relogement.rehousing.models import HousingStock, Rehousing, RehousingKind
+from relogement.territory.models import Commune
+
+R = ReportingStatus
+
+FINE_STATUS = {
+    R.A_DIAGNOSTIQUER: S.TO_DIAGNOSE,
+    R.EN_RECHERCHE: S.SEARCHING,
+    R.PROPOSITION_EN_COURS: S.PROPOSAL_IN_PROGRESS,
+    R.RELOGE_TEMPORAIRE: S.TEMPORARILY_REHOUSED,
+    R.RELOGE: S.REHOUSED,
+    R.SORTI_SANS_RELOGEMENT: S.EXITED,
+}
+
+DESTINATION_COLUMNS = (
+    "bailleur_destination",
+    "commune_destination_insee",
+    "qpv_destination",
+    "parc_destination",
+    "date_mise_en_service_destination",
+    "typologie_destination",
+    "surface_destination",
+    "loyer_destination",
+    "charges_destination",
+    "apl_destination",
+    "rls_destination",
+    "minoration_loyer",
+)
+# Columns that describe the building, not the household: compared with the building, never updated.
+BUILDING_COLUMNS = ("bailleur_origine", "commune_origine_insee")
+
+HOUSEHOLD_FIELDS = {
+    "nom_referent": "reference_name",
+    "nb_adultes": "adults_count",
+    "nb_enfants": "children_count",
+    "type_menage": "household_type",
+    "age_referent": "reference_age",
+    "ressources_mensuelles": "monthly_resources",
+    "besoin_pmr": "reduced_mobility",
+    "typologie_origine": "origin_dwelling_type",
+    "surface_origine": "origin_living_area",
+    "loyer_origine": "rent_before",
+    "charges_origine": "charges_before",
+    "apl_origine": "apl_before",
+    "rls_origine": "rls_before",
+    "date_recensement": "census_date",
+}
+REHOUSING_FIELDS = {
+    "bailleur_destination": "landlord_name",
+    "qpv_destination": "in_qpv",
+    "parc_destination": "housing_stock",
+    "date_mise_en_service_destination": "commissioning_date",
+    "typologie_destination": "dwelling_type",
+    "surface_destination": "living_area",
+    "loyer_destination": "rent",
+    "charges_destination": "charges",
+    "apl_destination": "apl",
+    "rls_destination": "rls",
+    "minoration_loyer": "rent_reduction_payment",
+}
+PROPOSAL_FIELDS = {
+    "typologie": "dwelling_type",
+    "surface": "living_area",
+    "loyer": "rent",
+    "charges": "charges",
+    "qpv": "in_qpv",
+    "reponse": "answer",
+    "date_reponse": "answer_date",
+    "motif_refus": "refusal_reason_text",
+}
+ANSWER_STATUS = {
+    Answer.PENDING: ProposalStatus.PROPOSED,
+    Answer.ACCEPTED: ProposalStatus.ACCEPTED,
+    Answer.REFUSED: ProposalStatus.REFUSED,
+}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    values: dict
+    raw: dict
+    invalid: set = field(default_factory=set)
+    project: Project | None = None
+    household_pk: int | None = None  # stored household this row matches
+    ok: bool = True
+
+
+def _none(*args) -> None:
+    return None
+
+
+class Importer:
+    def __init__(self, sheets: dict[str, RawSheet], *, actor=None, allowed_project_ids=None, progress=None):
+        self.sheets = sheets
+        self.actor = actor
+        self.allowed = set(allowed_project_ids) if allowed_project_ids is not None else None
+        self.progress: Progress = progress or _none
+        self.report = ImportReport()
+        self.today = timezone.localdate()
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _error(self, row: Row, column: str, message: str, value=None) -> None:
+        row.ok = False
+        shown = display(row.raw.get(column)) if value is None else value
+        self.report.error(row.sheet, row.number, column, shown, message)
+
+    def _warn(self, row: Row, column: str, message: str) -> None:
+        self.report.warn(row.sheet, row.number, column, display(row.raw.get(column)), message)
+
+    # --- 1. cells -------------------------------------------------------------------------------
+
+    def _parse_sheet(self, name: str) -> list[Row]:
+        sheet = self.sheets.get(name)
+        if sheet is None:
+            if name == MENAGES:
+                self.report.error(MENAGES, None, "", "", "feuille « menages » absente du fichier")
+            return []
+        columns = {c.name: c for c in COLUMNS[name]}
+        positions: dict[str, int] = {}
+        for index, title in enumerate(sheet.header):
+            key = title.strip().lower()
+            if not key:
+                continue
+            if key in positions:
+                self.report.error(name, 1, title, title, "colonne en double")
+            elif key not in columns:
+                self.report.warn(name, 1, title, title, "colonne inconnue, ignorée")
+            else:
+                positions[key] = index
+        for column in columns.values():
+            if column.required and column.name not in positions:
+                self.report.error(name, 1, column.name, "", "colonne obligatoire absente")
+        if self.report.errors:
+            return []
+        rows = []
+        total = len(sheet.rows)
+        for count, (number, cells) in enumerate(sheet.rows, start=1):
+            raw = {col: cells[pos] for col, pos in positions.items()}
+            row = Row(sheet=name, number=number, values={}, raw=raw)
+            for column in columns.values():
+                try:
+                    row.values[column.name] = parse_cell(raw.get(column.name), column)
+                except CellError as exc:
+                    row.values[column.name] = None
+                    row.invalid.add(column.name)
+                    self._error(row, column.name, str(exc))
+                    continue
+                if column.required and row.values[column.name] is None:
+                    self._error(row, column.name, "valeur obligatoire manquante")
+            rows.append(row)
+            if count % 1000 == 0:
+                self.progress("Lecture des lignes", count, total)
+        return rows
+
+    # --- 2. referential -------------------------------------------------------------------------
+
+    def _load_referential(self) -> None:
+        self.projects = {}
+        for project in Project.objects.all():
+            self.projects[project.code.casefold()] = project
+            self.projects[project.name.casefold()] = project
+        self.communes = {c.insee_code: c for c in Commune.objects.only("pk", "insee_code", "name")}
+        self.organisations = {o.name.casefold(): o for o in Organisation.objects.all()}
+        self.refusal_reasons = {}
+        for reason in RefusalReason.objects.all():
+            self.refusal_reasons[reason.code.casefold()] = reason
+            self.refusal_reasons[reason.label.casefold()] = reason
+
+    def _resolve_project(self, row: Row) -> None:
+        name = row.values.get("projet")
+        if name is None:
+            return
+        project = self.projects.get(name.casefold())
+        if project is None:
+            self._error(row, "projet", "projet inconnu (ni code ni nom d'un projet du référentiel)")
+        elif self.allowed is not None and project.pk not in self.allowed:
+            self._error(row, "projet", "vous ne pouvez pas importer de données pour ce projet")
+        else:
+            row.project = project
+
+    def _check_commune(self, row: Row, column: str) -> None:
+        insee = row.values.get(column)
+        if insee is not None and insee not in self.communes:
+            self._error(row, column, "commune inconnue du référentiel (code INSEE)")
+
+    def _check_not_future(self, row: Row, columns) -> None:
+        for column in columns:
+            value = row.values.get(column)
+            if value is not None and value > self.today:
+                self._error(row, column, "la date ne peut pas être dans le futur")
+
+    # --- 3. households --------------------------------------------------------------------------
+
+    def _validate_households(self, rows: list[Row]) -> None:
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            v = row.values
+            self._resolve_project(row)
+            for column in ("commune_origine_insee", "commune_destination_insee"):
+                self._check_commune(row, column)
+            status = v.get("statut")
+            if status == R.SORTI_SANS_RELOGEMENT and v.get("motif_sortie") is None:
+                self._error(
+                    row, "motif_sortie", "motif de sortie obligatoire pour un ménage sorti sans relogement"
+                )
+            if status in (R.RELOGE, R.RELOGE_TEMPORAIRE) and v.get("date_relogement") is None:
+                self._error(row, "date_relogement", "date de relogement obligatoire pour un ménage relogé")
+            if status == R.RELOGE:
+                for column, label in (
+                    ("commune_destination_insee", "commune de destination"),
+                    ("qpv_destination", "indication QPV de destination"),
+                    ("parc_destination", "parc de destination"),
+                ):
+                    if v.get(column) is None and column not in row.invalid:
+                        self._error(row, column, f"{label} obligatoire pour un ménage relogé")
+            census = v.get("date_recensement")
+            self._check_not_future(row, ("date_recensement", "date_diagnostic", "date_relogement"))
+            for column, label in (("date_diagnostic", "diagnostic"), ("date_relogement", "relogement")):
+                value = v.get(column)
+                if census and value and value < census:
+                    self._error(row, column, f"la date de {label} précède la date de recensement")
+            diag, move_in = v.get("date_diagnostic"), v.get("date_relogement")
+            if diag and move_in and move_in < diag:
+                self._error(row, "date_relogement", "la date de relogement précède la date de diagnostic")
+            if v.get("nb_adultes") == 0:
+                self._error(row, "nb_adultes", "un ménage compte au moins un adulte")
+            if row.project is not None and v.get("ref_menage"):
+                key = (row.project.pk, v["ref_menage"])
+                if key in seen:
+                    self._error(
+                        row, "ref_menage", f"référence déjà utilisée dans ce projet à la ligne {seen[key]}"
+                    )
+                else:
+                    seen[key] = row.number
+        self.file_households = seen
+
+    def _normalise_households(self, rows: list[Row]) -> None:
+        """Drop values the file gives but the status makes meaningless, with a warning."""
+        for row in rows:
+            if not row.ok:
+                continue
+            v = row.values
+            status = v["statut"]
+            if v.get("motif_sortie") and status != R.SORTI_SANS_RELOGEMENT:
+                self._warn(row, "motif_sortie", "ignoré : le ménage n'est pas sorti sans relogement")
+                v["motif_sortie"] = None
+            if v.get("date_diagnostic") and status == R.A_DIAGNOSTIQUER:
+                self._warn(row, "date_diagnostic", "ignorée : le ménage est encore à diagnostiquer")
+                v["date_diagnostic"] = None
+            has_destination = v.get("date_relogement") and v.get("commune_destination_insee")
+            if not has_destination:
+                for column in DESTINATION_COLUMNS:
+                    if v.get(column) is not None:
+                        self._warn(
+                            row,
+                            column,
+                            "ignoré : la destination n'est enregistrée qu'avec date_relogement et "
+                            "commune_destination_insee",
+                        )
+                        v[column] = None
+            if status != R.RELOGE or not v.get("date_relogement"):
+                for column in ("satisfaction_6_mois", "impayes_6_mois"):
+                    if v.get(column) is not None:
+                        self._warn(row, column, "ignoré : le suivi à 6 mois suppose un relogement définitif")
+                        v[column] = None
+
+    def _index_stored_households(self) -> None:
+        project_ids = {pk for pk, _ in self.file_households} | {
+            row.project.pk for row in self.proposal_rows if row.project is not None
+        }
+        self.stored: dict[tuple, int] = {}
+        for pk, project_id, reference in Household.objects.filter(project_id__in=project_ids).values_list(
+            "pk", "project_id", "reference"
+        ):
+            self.stored[(project_id, reference)] = pk
+
+    def _check_splits(self, rows: list[Row]) -> None:
+        parents = {}
+        for row in rows:
+            parent = row.values.get("decohabitation_de")
+            if parent is None or row.project is None:
+                continue
+            if parent == row.values.get("ref_menage"):
+                self._error(row, "decohabitation_de", "un ménage ne peut pas être issu de lui-même")
+                continue
+            key = (row.project.pk, parent)
+            if key not in self.file_households and key not in self.stored:
+                self._error(
+                    row, "decohabitation_de", "ménage d'origine introuvable (ni dans le fichier ni en base)"
+                )
+                continue
+            parents[(row.project.pk, row.values["ref_menage"])] = (key, row)
+        # A chain of splits inside the file must end somewhere.
+        for child, (_, row) in parents.items():
+            current, steps = child, 0
+            while current in parents and steps <= len(parents):
+                current, steps = parents[current][0], steps + 1
+            if steps > len(parents):
+                self._error(row, "decohabitation_de", "décohabitations circulaires")
+        self.split_parents = {child: parent for child, (parent, _) in parents.items()}
+
+    # --- 4. proposals ---------------------------------------------------------------------------
+
+    def _validate_proposals(self, rows: list[Row]) -> None:
+        for row in rows:
+            v = row.values
+            self._resolve_project(row)
+            self._check_commune(row, "commune_insee")
+            self._check_not_future(row, ("date_proposition", "date_reponse"))
+            answer = v.get("reponse")
+            if answer in (Answer.ACCEPTED, Answer.REFUSED) and v.get("date_reponse") is None:
+                if "date_reponse" not in row.invalid:
+                    self._error(row, "date_reponse", "date de réponse obligatoire quand le ménage a répondu")
+            if answer == Answer.REFUSED and not v.get("motif_refus"):
+                self._error(row, "motif_refus", "motif de refus obligatoire pour une proposition refusée")
+            if answer == Answer.PENDING and v.get("date_reponse"):
+                self._warn(row, "date_reponse", "ignorée : la proposition est en attente de réponse")
+                v["date_reponse"] = None
+            if answer != Answer.REFUSED and v.get("motif_refus"):
+                self._warn(row, "motif_refus", "ignoré : la proposition n'est pas refusée")
+                v["motif_refus"] = None
+            proposed, answered = v.get("date_proposition"), v.get("date_reponse")
+            if proposed and answered and answered < proposed:
+                self._error(row, "date_reponse", "la date de réponse précède la date de proposition")
+
+    def _check_proposal_households(self, rows: list[Row]) -> None:
+        seen = {}
+        for row in rows:
+            if row.project is None or not row.values.get("ref_menage"):
+                continue
+            key = (row.project.pk, row.values["ref_menage"])
+            if key not in self.file_households and key not in self.stored:
+                self._error(row, "ref_menage", "ménage introuvable (ni dans la feuille menages ni en base)")
+                continue
+            if not row.ok:
+                continue
+            v = row.values
+            dedup = (key, v["date_proposition"], v["commune_insee"], v["bailleur"].casefold())
+            if dedup in seen:
+                self._error(
+                    row,
+                    "date_proposition",
+                    f"même proposition (ménage, date, commune, bailleur) qu'à la ligne {seen[dedup]}",
+                )
+            else:
+                seen[dedup] = row.number
+
+    # --- 5. plan --------------------------------------------------------------------------------
+
+    def _load_stored(self, rows: list[Row]) -> None:
+        pks = []
+        for row in rows:
+            pk = self.stored.get((row.project.pk, row.values["ref_menage"]))
+            row.household_pk = pk
+            if pk:
+                pks.append(pk)
+        self.current: dict[int, Household] = {}
+        for start in range(0, len(pks), snapshot.CHUNK):
+            chunk = pks[start : start + snapshot.CHUNK]
+            for household in snapshot.prefetched_households(Household.objects.filter(pk__in=chunk)):
+                self.current[household.pk] = household
+        project_ids = {row.project.pk for row in rows}
+        self.buildings = {
+            (b.project_id, b.reference): b
+            for b in Building.objects.filter(project_id__in=project_ids).select_related("landlord", "commune")
+        }
+
+    def _changed_columns(self, row: Row, household: Household) -> list[str]:
+        current = snapshot.household_values(household)
+        changed = []
+        for column, value in row.values.items():
+            if value is None or column in ("ref_menage", "projet") or column in BUILDING_COLUMNS:
+                continue
+            if column == "decohabitation_de":
+                if value != current[column]:
+                    changed.append(column)
+                continue
+            if current.get(column) != value:
+                changed.append(column)
+        return changed
+
+    def _check_buildings(self, rows: list[Row]) -> None:
+        announced = set()
+        for row in rows:
+            key = (row.project.pk, row.values["batiment"])
+            building = self.buildings.get(key)
+            landlord, insee = row.values["bailleur_origine"], row.values["commune_origine_insee"]
+            if building is None:
+                if key not in announced:
+                    announced.add(key)
+                    self._warn(row, "batiment", "bâtiment inconnu : il sera créé")
+                continue
+            if building.landlord.name.casefold() != landlord.casefold():
+                self._warn(
+                    row,
+                    "bailleur_origine",
+                    f"le bâtiment appartient à « {building.landlord.name} » : valeur ignorée",
+                )
+            if building.commune.insee_code != insee:
+                self._warn(
+                    row,
+                    "commune_origine_insee",
+                    f"le bâtiment est à {building.commune.insee_code} : valeur ignorée",
+                )
+        announced_orgs = set()
+        for row in rows:
+            for column in ("bailleur_origine",):
+                name = row.values[column]
+                key = name.casefold()
+                if key not in self.organisations and key not in announced_orgs:
+                    building = self.buildings.get((row.project.pk, row.values["batiment"]))
+                    if building is None:
+                        announced_orgs.add(key)
+                        self._warn(row, column, "bailleur inconnu : l'organisation sera créée")
+
+    def _plan_proposals(self, rows: list[Row]) -> None:
+        self.stored_proposals: dict[tuple, Proposal] = {}
+        relevant = {
+            self.stored[(row.project.pk, row.values["ref_menage"])]
+            for row in rows
+            if (row.project.pk, row.values["ref_menage"]) in self.stored
+        }
+        if relevant:
+            for proposal in snapshot.proposal_queryset(relevant):
+                commune = snapshot.proposal_commune(proposal)
+                key = snapshot.proposal_key(
+                    proposal.household_id,
+                    proposal.notified_date,
+                    commune.insee_code if commune else None,
+                    snapshot.proposal_landlord(proposal),
+                )
+                self.stored_proposals.setdefault(key, proposal)
+        self.proposal_plan = []
+        for row in rows:
+            v = row.values
+            household_pk = self.stored.get((row.project.pk, v["ref_menage"]))
+            existing = None
+            if household_pk:
+                key = snapshot.proposal_key(
+                    household_pk, v["date_proposition"], v["commune_insee"], v["bailleur"]
+                )
+                existing = self.stored_proposals.get(key)
+            if existing is None:
+                self.report.proposals.created += 1
+                self.proposal_plan.append((row, None, []))
+                continue
+            current = snapshot.proposal_values(existing)
+            changed = [
+                c
+                for c in PROPOSAL_FIELDS
+                if v.get(c) is not None and self._refusal_text(v, c) != current.get(c)
+            ]
+            if changed:
+                self.report.proposals.updated += 1
+                self.proposal_plan.append((row, existing, changed))
+            else:
+                self.report.proposals.unchanged += 1
+
+    def _refusal_text(self, values: dict, column: str):
+        value = values.get(column)
+        if column == "motif_refus" and value:
+            reason = self.refusal_reasons.get(value.casefold())
+            return reason.label if reason else value
+        return value
+
+    # --- 6. write -------------------------------------------------------------------------------
+
+    def _organisation(self, name: str) -> Organisation:
+        key = name.casefold()
+        if key not in self.organisations:
+            self.organisations[key] = Organisation.objects.create(name=name, kind=OrganisationKind.LANDLORD)
+        return self.organisations[key]
+
+    def _building(self, row: Row) -> Building:
+        key = (row.project.pk, row.values["batiment"])
+        if key not in self.buildings:
+            operation, _ = Operation.objects.get_or_create(
+                project=row.project, name="Import", defaults={"kind": OperationKind.DEMOLITION}
+            )
+            building = Building(
+                operation=operation,
+                project=row.project,
+                reference=row.values["batiment"],
+                commune=self.communes[row.values["commune_origine_insee"]],
+                landlord=self._organisation(row.values["bailleur_origine"]),
+            )
+            building._change_reason = snapshot.IMPORT_REASON
+            building.save()
+            self.buildings[key] = building
+        return self.buildings[key]
+
+    def _status_chain(self, v: dict) -> list[tuple[str, dt.date, str]]:
+        chain = [(S.TO_DIAGNOSE, v["date_recensement"], snapshot.IMPORT_REASON)]
+        target = FINE_STATUS[v["statut"]]
+        if v.get("date_diagnostic"):
+            chain.append((S.SEARCHING, v["date_diagnostic"], snapshot.IMPORT_REASON))
+        if target == S.TO_DIAGNOSE:
+            return chain
+        if target == S.SEARCHING:
+            if not v.get("date_diagnostic"):
+                chain.append((S.SEARCHING, self.today, snapshot.IMPORT_UNDATED_REASON))
+            return chain
+        if target in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
+            chain.append((target, v["date_relogement"], snapshot.IMPORT_REASON))
+        else:
+            chain.append((target, self.today, snapshot.IMPORT_UNDATED_REASON))
+        return chain
+
+    def _rehousing_kwargs(self, v: dict) -> dict:
+        landlord_name = v.get("bailleur_destination") or ""
+        org = self.organisations.get(landlord_name.casefold()) if landlord_name else None
+        kwargs = {
+            "move_in_date": v["date_relogement"],
+            "commune": self.communes[v["commune_destination_insee"]],
+        }
+        if org is not None:
+            kwargs["landlord"] = org
+        for column, model_field in REHOUSING_FIELDS.items():
+            if v.get(column) is not None:
+                kwargs[model_field] = v[column]
+        return kwargs
+
+    def _followup_kwargs(self, v: dict) -> dict:
+        due = add_months(v["date_relogement"], 6)
+        kwargs = {"due_date": due, "done_on": min(due, self.today)}
+        if v.get("satisfaction_6_mois") is not None:
+            kwargs["home_satisfaction"] = v["satisfaction_6_mois"]
+        if v.get("impayes_6_mois") is not None:
+            kwargs["rent_arrears"] = v["impayes_6_mois"]
+        return kwargs
+
+    def _write(self, rows: list[Row], household_plan, proposal_rows: list[Row]) -> None:
+        reason = snapshot.IMPORT_REASON
+        for row, _, _ in household_plan:
+            self._building(row)
+        # Destination landlords are linked when known, never created (private landlords are people).
+        by_key: dict[tuple, Household] = {}
+        for household in self.current.values():
+            by_key[(household.project_id, household.reference)] = household
+
+        created_rows = [row for row, existing, _ in household_plan if existing is None]
+        updated = [
+            (row, existing, changed) for row, existing, changed in household_plan if existing is not None
+        ]
+
+        # Households: created level by level so that a split can point at a household of the same file.
+        def depth(row: Row) -> int:
+            key, level = (row.project.pk, row.values["ref_menage"]), 0
+            while key in self.split_parents and self.split_parents[key] not in self.stored:
+                key, level = self.split_parents[key], level + 1
+            return level
+
+        levels: dict[int, list[Row]] = defaultdict(list)
+        for row in created_rows:
+            levels[depth(row)].append(row)
+        new_households: list[tuple[Row, Household]] = []
+        done = 0
+        for level in sorted(levels):
+            batch = []
+            for row in levels[level]:
+                v = row.values
+                household = Household(
+                    reference=v["ref_menage"],
+                    project=row.project,
+                    building=self.buildings[(row.project.pk, v["batiment"])],
+                    status=FINE_STATUS[v["statut"]],
+                    exit_reason=v.get("motif_sortie") or "",
+                    census_date=v["date_recensement"],
+                )
+                for column, model_field in HOUSEHOLD_FIELDS.items():
+                    if v.get(column) is not None:
+                        setattr(household, model_field, v[column])
+                parent = v.get("decohabitation_de")
+                if parent:
+                    parent_key = (row.project.pk, parent)
+                    household.split_from_id = (
+                        by_key[parent_key].pk if parent_key in by_key else self.stored[parent_key]
+                    )
+                batch.append(household)
+                new_households.append((row, household))
+            bulk_create_with_history(
+                batch, Household, batch_size=500, default_user=self.actor, default_change_reason=reason
+            )
+            for household in batch:
+                by_key[(household.project_id, household.reference)] = household
+            done += len(batch)
+            self.progress("Enregistrement des ménages", done, len(household_plan))
+
+        status_changes, rehousings, followups = [], [], []
+        for row, household in new_households:
+            v = row.values
+            previous = ""
+            for status, date, why in self._status_chain(v):
+                status_changes.append(
+                    HouseholdStatusChange(
+                        household=household,
+                        from_status=previous,
+                        to_status=status,
+                        effective_date=date,
+                        reason=why,
+                        actor=self.actor,
+                    )
+                )
+                previous = status
+            if v.get("date_relogement") and v.get("commune_destination_insee"):
+                kind = RehousingKind.DEFINITIVE if v["statut"] == R.RELOGE else RehousingKind.TEMPORARY
+                rehousings.append(Rehousing(household=household, kind=kind, **self._rehousing_kwargs(v)))
+            if v.get("satisfaction_6_mois") is not None or v.get("impayes_6_mois") is not None:
+                followups.append(FollowUp(household=household, months_after=6, **self._followup_kwargs(v)))
+
+        # Updates of stored households: only the columns that changed, with history.
+        household_updates, rehousing_updates, followup_updates = [], [], []
+        household_fields, rehousing_fields, followup_fields = set(), set(), set()
+        for row, household, changed in updated:
+            v = row.values
+            for column in changed:
+                if column in HOUSEHOLD_FIELDS:
+                    setattr(household, HOUSEHOLD_FIELDS[column], v[column])
+                    household_fields.add(HOUSEHOLD_FIELDS[column])
+            building = self.buildings[(row.project.pk, v["batiment"])]
+            if building.pk != household.building_id:
+                household.building = building
+                household_fields.add("building")
+            if "decohabitation_de" in changed:
+                parent_key = (row.project.pk, v["decohabitation_de"])
+                household.split_from_id = (
+                    by_key[parent_key].pk if parent_key in by_key else self.stored[parent_key]
+                )
+                household_fields.add("split_from")
+            if "statut" in changed:
+                target = FINE_STATUS[v["statut"]]
+                if target in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
+                    when, why = v["date_relogement"], reason
+                elif target == S.SEARCHING and v.get("date_diagnostic"):
+                    when, why = v["date_diagnostic"], reason
+                else:
+                    when, why = self.today, snapshot.IMPORT_UNDATED_REASON
+                status_changes.append(
+                    HouseholdStatusChange(
+                        household=household,
+                        from_status=household.status,
+                        to_status=target,
+                        effective_date=when,
+                        reason=why,
+                        actor=self.actor,
+                    )
+                )
+                household.status = target
+                household_fields.add("status")
+            if "statut" in changed or "motif_sortie" in changed:
+                household.exit_reason = v.get("motif_sortie") or "" if household.status == S.EXITED else ""
+                household_fields.add("exit_reason")
+            if "date_diagnostic" in changed:
+                dated = [
+                    c
+                    for c in household.status_changes.all()
+                    if c.to_status == S.SEARCHING and c.reason != snapshot.IMPORT_UNDATED_REASON
+                ]
+                if dated:
+                    HouseholdStatusChange.objects.filter(pk=dated[0].pk).update(
+                        effective_date=v["date_diagnostic"]
+                    )
+                else:
+                    status_changes.append(
+                        HouseholdStatusChange(
+                            household=household,
+                            from_status=S.TO_DIAGNOSE,
+                            to_status=S.SEARCHING,
+                            effective_date=v["date_diagnostic"],
+                            reason=reason,
+                            actor=self.actor,
+                        )
+                    )
+            if v.get("date_relogement") and v.get("commune_destination_insee"):
+                kind = RehousingKind.DEFINITIVE if v["statut"] == R.RELOGE else RehousingKind.TEMPORARY
+                same_kind = [r for r in household.rehousings.all() if r.kind == kind]
+                kwargs = self._rehousing_kwargs(v)
+                if same_kind:
+                    rehousing = same_kind[-1]
+                    dirty = [k for k, value in kwargs.items() if getattr(rehousing, k) != value]
+                    for k in dirty:
+                        setattr(rehousing, k, kwargs[k])
+                    if dirty:
+                        rehousing_updates.append(rehousing)
+                        rehousing_fields.update(dirty)
+                else:
+                    rehousings.append(Rehousing(household=household, kind=kind, **kwargs))
+            if v.get("satisfaction_6_mois") is not None or v.get("impayes_6_mois") is not None:
+                kwargs = self._followup_kwargs(v)
+                existing = next((f for f in household.followups.all() if f.months_after == 6), None)
+                if existing is None:
+                    followups.append(FollowUp(household=household, months_after=6, **kwargs))
+                else:
+                    kwargs.pop("due_date")
+                    if existing.done_on:
+                        kwargs.pop("done_on")
+                    dirty = [k for k, value in kwargs.items() if getattr(existing, k) != value]
+                    for k in dirty:
+                        setattr(existing, k, kwargs[k])
+                    if dirty:
+                        followup_updates.append(existing)
+                        followup_fields.update(dirty)
+            household.version += 1
+            household_fields.add("version")
+            household_updates.append(household)
+        if household_updates:
+            bulk_update_with_history(
+                household_updates,
+                Household,
+                sorted(household_fields),
+                batch_size=500,
+                default_user=self.actor,
+                default_change_reason=reason,
+            )
+        HouseholdStatusChange.objects.bulk_create(status_changes, batch_size=1000)
+        self.progress("Enregistrement des relogements", 0, 0)
+        bulk_create_with_history(
+            rehousings, Rehousing, batch_size=500, default_user=self.actor, default_change_reason=reason
+        )
+        if rehousing_updates:
+            bulk_update_with_history(
+                rehousing_updates,
+                Rehousing,
+                sorted(rehousing_fields),
+                default_user=self.actor,
+                default_change_reason=reason,
+            )
+        bulk_create_with_history(
+            followups, FollowUp, batch_size=500, default_user=self.actor, default_change_reason=reason
+        )
+        if followup_updates:
+            bulk_update_with_history(
+                followup_updates,
+                FollowUp,
+                sorted(followup_fields),
+                default_user=self.actor,
+                default_change_reason=reason,
+            )
+        self._write_proposals(by_key)
+
+    def _write_proposals(self, by_key: dict) -> None:
+        reason_text = snapshot.IMPORT_REASON
+        created, updates, fields = [], [], set()
+        for row, existing, changed in self.proposal_plan:
+            v = row.values
+            refusal = self.refusal_reasons.get(v["motif_refus"].casefold()) if v.get("motif_refus") else None
+            values = {PROPOSAL_FIELDS[c]: v[c] for c in PROPOSAL_FIELDS if v.get(c) is not None}
+            if refusal is not None:
+                values["refusal_reason_text"] = refusal.label
+            if existing is None:
+                household = by_key[(row.project.pk, v["ref_menage"])]
+                created.append(
+                    Proposal(
+                        household_id=household.pk,
+                        status=ANSWER_STATUS[v["reponse"]],
+                        positioned_by=self.actor,
+                        landlord_name=v["bailleur"],
+                        commune=self.communes[v["commune_insee"]],
+                        notified_date=v["date_proposition"],
+                        refusal_reason=refusal,
+                        **values,
+                    )
+                )
+                continue
+            for column in changed:
+                model_field = PROPOSAL_FIELDS[column]
+                setattr(existing, model_field, values[model_field])
+                fields.add(model_field)
+            if "reponse" in changed:
+                if existing.answer != Answer.REFUSED:
+                    existing.refusal_reason, existing.refusal_reason_text = None, ""
+                    fields.update({"refusal_reason", "refusal_reason_text"})
+                if existing.offer_id is None:
+                    existing.status = ANSWER_STATUS[existing.answer]
+                    fields.add("status")
+            if "motif_refus" in changed:
+                existing.refusal_reason = refusal
+                fields.add("refusal_reason")
+            updates.append(existing)
+        now = timezone.now()
+        for proposal in created:
+            proposal.positioned_at = now
+        bulk_create_with_history(
+            created, Proposal, batch_size=500, default_user=self.actor, default_change_reason=reason_text
+        )
+        if updates:
+            bulk_update_with_history(
+                updates, Proposal, sorted(fields), default_user=self.actor, default_change_reason=reason_text
+            )
+
+    # --- run ------------------------------------------------------------------------------------
+
+    def run(self, *, dry_run: bool = False) -> ImportReport:
+        report = self.report
+        report.dry_run = dry_run
+        self.progress("Lecture des lignes", 0, 0)
+        rows = self._parse_sheet(MENAGES)
+        self.proposal_rows = self._parse_sheet(PROPOSITIONS)
+        if any(i.row == 1 or i.row is None for i in report.errors):
+            return report
+        self.progress("Vérification", 0, 0)
+        self._load_referential()
+        self._validate_households(rows)
+        self._validate_proposals(self.proposal_rows)
+        self._index_stored_households()
+        self._check_splits(rows)
+        self._check_proposal_households(self.proposal_rows)
+        if report.errors:
+            return report
+        self._normalise_households(rows)
+        self._load_stored(rows)
+        self._check_buildings(rows)
+        household_plan = []
+        for row in rows:
+            existing = self.current.get(row.household_pk) if row.household_pk else None
+            if existing is None:
+                report.households.created += 1
+                household_plan.append((row, None, []))
+                continue
+            changed = self._changed_columns(row, existing)
+            building = self.buildings.get((row.project.pk, row.values["batiment"]))
+            if building is None or building.pk != existing.building_id:
+                changed.append("batiment")
+            if changed:
+                report.households.updated += 1
+                household_plan.append((row, existing, changed))
+            else:
+                report.households.unchanged += 1
+        self._plan_proposals(self.proposal_rows)
+        if dry_run:
+            return report
+        self.progress("Enregistrement", 0, len(household_plan))
+        with transaction.atomic():
+            self._write(rows, household_plan, self.proposal_rows)
+        report.imported = True
+        return report
+
+
+def exchange_import(
+    *, sheets: dict[str, RawSheet], actor=None, dry_run: bool = False, allowed_project_ids=None, progress=None
+) -> ImportReport:
+    """Validate the whole file, then (unless ``dry_run``) write it in one transaction.
+
+    ``allowed_project_ids``: the projects the actor may import into (None: every project).
+    """
+    importer = Importer(sheets, actor=actor, allowed_project_ids=allowed_project_ids, progress=progress)
+    return importer.run(dry_run=dry_run)
+
+
+__all__ = ["exchange_import", "FINE_STATUS", "ExitReason", "HousingStock"]

@@ -1,0 +1,130 @@
+"""Background processing of uploaded follow-up files, with nothing but the database.
+
+The import runs in a daemon thread of the web process and writes its progress to its ``ImportJob`` row,
+which the page polls (htmx, every second). No broker: the demo runs on SQLite alone. Progress rows are
+written outside the import transaction, so the write phase (one transaction) shows as a single step.
+Set ``EXCHANGE_IMPORTS_INLINE = True`` (tests) to run the job in the request instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from relogement.accounts.models import OrganisationKind
+from relogement.exchange.importer import exchange_import
+from relogement.exchange.models import ImportJob, ImportJobStatus
+from relogement.exchange.readers import ContainerError, read_path
+from relogement.exchange.report import ImportReport
+from relogement.permissions.scopes import organisation_of
+from relogement.projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+
+def importable_project_ids(user) -> list[int] | None:
+    """Administrators import into any project; a project office only into its own (None: all)."""
+    org = organisation_of(user)
+    if user.is_superuser or (org is not None and org.kind == OrganisationKind.ADMIN):
+        return None
+    return list(Project.objects.visible_to(user).values_list("pk", flat=True))
+
+
+def store_upload(upload, extra=None) -> str:
+    """Copy the uploaded file(s) into a private temporary folder; returns the path to import."""
+    folder = Path(tempfile.mkdtemp(prefix="relogement-import-"))
+    os.chmod(folder, 0o700)
+    name = Path(upload.name).name
+    if extra is not None:
+        # Two CSV files: menages + propositions, read as a folder.
+        with (folder / "menages.csv").open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        with (folder / "propositions.csv").open("wb") as handle:
+            for chunk in extra.chunks():
+                handle.write(chunk)
+        return str(folder)
+    target = folder / name
+    with target.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return str(target)
+
+
+def _save_progress(job_id: int, phase: str, done: int, total: int) -> None:
+    fields = {"phase": phase}
+    if total:
+        fields.update(done=done, total=total)
+    ImportJob.objects.filter(pk=job_id).update(**fields)
+
+
+def run_job(job_id: int) -> None:
+    job = ImportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
+    user = job.created_by
+    user.active_organisation = job.organisation
+    ImportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.RUNNING, phase="Lecture du fichier")
+    if connection.vendor == "sqlite":
+        # Keep the import transaction in memory until commit so that the polling page can still read.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        try:
+            sheets = read_path(job.source_path)
+        except ContainerError as exc:
+            report = ImportReport(dry_run=job.dry_run)
+            report.error("fichier", None, "", job.filename, str(exc))
+        else:
+            report = exchange_import(
+                sheets=sheets,
+                actor=user,
+                dry_run=job.dry_run,
+                allowed_project_ids=importable_project_ids(user),
+                progress=lambda phase, done, total: _save_progress(job_id, phase, done, total),
+            )
+        status = ImportJobStatus.DONE if report.valid else ImportJobStatus.INVALID
+        ImportJob.objects.filter(pk=job_id).update(
+            status=status, report=report.as_dict(), phase="", finished_at=timezone.now()
+        )
+    except Exception:
+        logger.exception("Import %s en échec", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJobStatus.FAILED, phase="", finished_at=timezone.now()
+        )
+    finally:
+        _cleanup(job.source_path)
+
+
+def _cleanup(path: str) -> None:
+    if not path:
+        return
+    target = Path(path)
+    folder = target if target.is_dir() else target.parent
+    if folder.name.startswith("relogement-import-"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _thread_main(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+def inline() -> bool:
+    return bool(getattr(settings, "EXCHANGE_IMPORTS_INLINE", False))
+
+
+def start_job(job: ImportJob) -> None:
+    if inline():
+        run_job(job.pk)
+        return
+    threading.Thread(target=_thread_main, args=(job.pk,), name=f"import-{job.pk}", daemon=True).start()

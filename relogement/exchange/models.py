@@ -1,0 +1,52 @@
+"""Import jobs: an uploaded follow-up file processed in the background, with its progress and report."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Terminé"
+    INVALID = "invalid", "Fichier refusé"
+    FAILED = "failed", "Échec technique"
+
+
+class ImportJob(models.Model):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name="par"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="pour"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    filename = models.CharField("fichier", max_length=255)
+    # Where the uploaded file waits for the worker thread; removed once processed.
+    source_path = models.CharField(max_length=500, blank=True, editable=False)
+    dry_run = models.BooleanField("simulation", default=False)
+    status = models.CharField(
+        "état", max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING
+    )
+    phase = models.CharField("étape", max_length=100, blank=True)
+    done = models.PositiveIntegerField("lignes traitées", default=0)
+    total = models.PositiveIntegerField("lignes à traiter", default=0)
+    report = models.JSONField("rapport", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de fichier de suivi"
+        verbose_name_plural = "imports de fichiers de suivi"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.INVALID, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

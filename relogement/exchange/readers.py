@@ -1,0 +1,236 @@
+"""Reading the containers of the exchange format into raw sheets (header + numbered rows).
+
+Row numbers are the spreadsheet's (the header is row 1), so that the report points at the right line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from relogement.exchange.columns import MENAGES, PROPOSITIONS
+
+
+class ContainerError(ValueError):
+    """The file itself cannot be read (French message)."""
+
+
+@dataclass
+class RawSheet:
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list]] = field(default_factory=list)
+
+
+def _is_blank_row(values) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _sheet_from_rows(name: str, rows: Iterator[list]) -> RawSheet | None:
+    header = None
+    sheet = None
+    for number, values in enumerate(rows, start=1):
+        if header is None:
+            header = [("" if v is None else str(v)).strip().lstrip("\ufeff") for v in values]
+            while header and not header[-1]:
+                header.pop()
+            sheet = RawSheet(name=name, header=header)
+            continue
+        values = list(values)[: len(header)]
+        if _is_blank_row(values):
+            continue
+        values += [None] * (len(header) - len(values))
+        sheet.rows.append((number, values))
+    return sheet
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, filename: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContainerError(f"{filename} : le fichier n'est pas encodé en UTF-8.") from None
+
+
+def read_csv_bytes(data: bytes, name: str, filename: str) -> RawSheet | None:
+    text = _decode(data, filename)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _sheet_from_rows(name, reader)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def read_xlsx(source) -> dict[str, RawSheet]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file
+        raise ContainerError("Le classeur XLSX ne peut pas être lu (fichier endommagé ?).") from None
+    try:
+        sheets = {}
+        for ws in workbook.worksheets:
+            name = ws.title.strip().lower()
+            if name in (MENAGES, PROPOSITIONS):
+                sheet = _sheet_from_rows(name, ws.iter_rows(values_only=True))
+                if sheet is not None:
+                    sheets[name] = sheet
+        return sheets
+    finally:
+        workbook.close()
+
+
+# --- ODS ----------------------------------------------------------------------------------------
+# content.xml is streamed with iterparse rather than loaded through odfpy's DOM: a 10,000-row
+# workbook holds about half a million cells, which odfpy's object tree reads far too slowly.
+
+_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+_T = "{" + _NS["table"] + "}"
+_O = "{" + _NS["office"] + "}"
+_X = "{" + _NS["text"] + "}"
+_MAX_REPEAT = 200  # trailing formatted-but-empty cells are stored as huge repeats
+
+
+def _cell_text(cell) -> str:
+    parts = []
+    for p in cell.iter(_X + "p"):
+        parts.append("".join(p.itertext()))
+    return "\n".join(parts)
+
+
+def _ods_value(cell):
+    import datetime as dt
+    from decimal import Decimal
+
+    value_type = cell.get(_O + "value-type")
+    if value_type in ("float", "percentage", "currency"):
+        raw = cell.get(_O + "value")
+        number = Decimal(raw)
+        return int(number) if number == number.to_integral_value() else float(raw)
+    if value_type == "date":
+        raw = cell.get(_O + "date-value")
+        try:
+            return dt.datetime.fromisoformat(raw) if "T" in raw else dt.date.fromisoformat(raw)
+        except ValueError:
+            return _cell_text(cell)
+    if value_type == "boolean":
+        return cell.get(_O + "boolean-value") == "true"
+    text = _cell_text(cell)
+    return text if text != "" else None
+
+
+def _ods_rows(table) -> Iterator[list]:
+    for row in table.iter(_T + "table-row"):
+        values = []
+        for cell in row:
+            if cell.tag not in (_T + "table-cell", _T + "covered-table-cell"):
+                continue
+            repeat = min(int(cell.get(_T + "number-columns-repeated", "1")), _MAX_REPEAT)
+            values.extend([_ods_value(cell)] * repeat)
+        while values and values[-1] is None:
+            values.pop()
+        repeat = int(row.get(_T + "number-rows-repeated", "1"))
+        if _is_blank_row(values):
+            # Keep numbering right without materialising thousands of empty rows.
+            for _ in range(min(repeat, 10_000)):
+                yield []
+        else:
+            for _ in range(repeat):
+                yield values
+
+
+def read_ods(source) -> dict[str, RawSheet]:
+    try:
+        with zipfile.ZipFile(source) as archive:
+            content = archive.read("content.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise ContainerError("Le classeur ODS ne peut pas être lu (fichier endommagé ?).") from None
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        raise ContainerError("Le classeur ODS ne peut pas être lu (contenu invalide).") from None
+    sheets = {}
+    for table in root.iter(_T + "table"):
+        name = (table.get(_T + "name") or "").strip().lower()
+        if name in (MENAGES, PROPOSITIONS):
+            sheet = _sheet_from_rows(name, _ods_rows(table))
+            if sheet is not None:
+                sheets[name] = sheet
+    return sheets
+
+
+# --- Dispatch -----------------------------------------------------------------------------------
+
+
+def _csv_pair(files: dict[str, bytes]) -> dict[str, RawSheet]:
+    """menages.csv (required) and propositions.csv (optional) among named CSV contents."""
+    by_name = {Path(n).name.lower(): data for n, data in files.items()}
+    if "menages.csv" not in by_name:
+        raise ContainerError("Le fichier menages.csv est introuvable.")
+    sheets = {}
+    for sheet_name in (MENAGES, PROPOSITIONS):
+        filename = f"{sheet_name}.csv"
+        if filename in by_name:
+            sheet = read_csv_bytes(by_name[filename], sheet_name, filename)
+            if sheet is not None:
+                sheets[sheet_name] = sheet
+    return sheets
+
+
+def read_path(path: str | Path) -> dict[str, RawSheet]:
+    """A workbook (.xlsx, .ods), a folder holding menages.csv [+ propositions.csv], a single menages
+    CSV, or a zip of the CSV files."""
+    path = Path(path)
+    if path.is_dir():
+        files = {p.name: p.read_bytes() for p in path.iterdir() if p.suffix.lower() == ".csv"}
+        return _csv_pair(files)
+    if not path.exists():
+        raise ContainerError(f"Fichier introuvable : {path}")
+    with path.open("rb") as handle:
+        return read_upload(handle, path.name)
+
+
+def read_upload(handle, filename: str, extra_csv: dict[str, bytes] | None = None) -> dict[str, RawSheet]:
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx(handle)
+    if suffix == ".ods":
+        return read_ods(handle)
+    if suffix == ".csv":
+        sheets = {}
+        sheet = read_csv_bytes(handle.read(), MENAGES, filename)
+        if sheet is not None:
+            sheets[MENAGES] = sheet
+        for name, data in (extra_csv or {}).items():
+            extra = read_csv_bytes(data, PROPOSITIONS, name)
+            if extra is not None:
+                sheets[PROPOSITIONS] = extra
+        return sheets
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                files = {
+                    info.filename: archive.read(info)
+                    for info in archive.infolist()
+                    if info.filename.lower().endswith(".csv") and info.file_size < 200 * 1024 * 1024
+                }
+        except zipfile.BadZipFile:
+            raise ContainerError("L'archive ZIP ne peut pas être lue.") from None
+        return _csv_pair(files)
+    raise ContainerError(
+        f"Format non reconnu : « {filename} » (attendu : .xlsx, .ods, .csv ou un dossier de fichiers CSV)."
+    )

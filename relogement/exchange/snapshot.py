@@ -1,0 +1,175 @@
+"""A household and its proposals seen as rows of the exchange format (typed values).
+
+The exporter writes these rows; the importer compares a file row with them to tell "unchanged" from
+"updated", so that both sides agree on what each column means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Prefetch, QuerySet
+
+from relogement.households.models import Household, HouseholdStatusChange
+from relogement.households.statuses import REPORTING_STATUS
+from relogement.households.statuses import HouseholdStatus as S
+from relogement.offers.models import Proposal
+from relogement.rehousing.models import Rehousing, RehousingKind
+
+# Reason written on status changes the import had to date from the import day (the file gives no date):
+# such changes are not exported back as `date_diagnostic` (see docs/exchange-format.md).
+IMPORT_UNDATED_REASON = "Import du fichier de suivi : date d'effet inconnue (date de l'import)"
+IMPORT_REASON = "Import du fichier de suivi"
+
+CHUNK = 2000
+
+
+def prefetched_households(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "project", "building__landlord", "building__commune", "split_from"
+    ).prefetch_related(
+        Prefetch(
+            "status_changes",
+            queryset=HouseholdStatusChange.objects.order_by("effective_date", "pk").only(
+                "household_id", "to_status", "effective_date", "reason"
+            ),
+        ),
+        Prefetch(
+            "rehousings",
+            queryset=Rehousing.objects.select_related("commune").order_by("move_in_date", "pk"),
+        ),
+        "followups",
+    )
+
+
+def iter_chunks(queryset: QuerySet) -> Iterator[list[Household]]:
+    """Households with everything the row needs, a few queries per chunk whatever the size."""
+    ids = list(queryset.order_by("project__code", "reference").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk_ids = ids[start : start + CHUNK]
+        by_pk = {h.pk: h for h in prefetched_households(Household.objects.filter(pk__in=chunk_ids))}
+        yield [by_pk[pk] for pk in chunk_ids]
+
+
+def destination_of(household: Household) -> Rehousing | None:
+    """The rehousing the file describes: the definitive one, else the latest temporary one."""
+    rehousings = list(household.rehousings.all())
+    for rehousing in rehousings:
+        if rehousing.kind == RehousingKind.DEFINITIVE:
+            return rehousing
+    temporary = [r for r in rehousings if r.kind == RehousingKind.TEMPORARY]
+    return temporary[-1] if temporary else None
+
+
+def _diagnosis_date(household: Household):
+    for change in household.status_changes.all():
+        if change.to_status == S.SEARCHING and change.reason != IMPORT_UNDATED_REASON:
+            return change.effective_date
+    return None
+
+
+def _status_date(household: Household, status: str):
+    dates = [c.effective_date for c in household.status_changes.all() if c.to_status == status]
+    return dates[-1] if dates else None
+
+
+def household_values(household: Household, *, named: bool = True) -> dict:
+    reporting = str(REPORTING_STATUS[household.status])
+    building = household.building
+    destination = destination_of(household)
+    move_in = destination.move_in_date if destination else None
+    if move_in is None and household.status in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
+        move_in = _status_date(household, household.status)
+    six_months = next((f for f in household.followups.all() if f.months_after == 6), None)
+    return {
+        "ref_menage": household.reference,
+        "projet": household.project.code,
+        "batiment": building.reference,
+        "bailleur_origine": building.landlord.name,
+        "commune_origine_insee": building.commune.insee_code,
+        "date_recensement": household.census_date,
+        "decohabitation_de": household.split_from.reference if household.split_from_id else None,
+        "nom_referent": (household.reference_name or None) if named else None,
+        "nb_adultes": household.adults_count,
+        "nb_enfants": household.children_count,
+        "type_menage": household.household_type or None,
+        "age_referent": household.reference_age,
+        "ressources_mensuelles": household.monthly_resources,
+        "besoin_pmr": household.reduced_mobility,
+        "typologie_origine": household.origin_dwelling_type or None,
+        "surface_origine": household.origin_living_area,
+        "loyer_origine": household.rent_before,
+        "charges_origine": household.charges_before,
+        "apl_origine": household.apl_before,
+        "rls_origine": household.rls_before,
+        "statut": reporting,
+        "motif_sortie": household.exit_reason or None,
+        "date_diagnostic": _diagnosis_date(household),
+        "date_relogement": move_in,
+        "bailleur_destination": (destination.landlord_name or None) if destination else None,
+        "commune_destination_insee": destination.commune.insee_code if destination else None,
+        "qpv_destination": destination.in_qpv if destination else None,
+        "parc_destination": destination.housing_stock if destination else None,
+        "date_mise_en_service_destination": destination.commissioning_date if destination else None,
+        "typologie_destination": (destination.dwelling_type or None) if destination else None,
+        "surface_destination": destination.living_area if destination else None,
+        "loyer_destination": destination.rent if destination else None,
+        "charges_destination": destination.charges if destination else None,
+        "apl_destination": destination.apl if destination else None,
+        "rls_destination": destination.rls if destination else None,
+        "minoration_loyer": destination.rent_reduction_payment if destination else None,
+        "satisfaction_6_mois": (six_months.home_satisfaction or None) if six_months else None,
+        "impayes_6_mois": six_months.rent_arrears if six_months else None,
+    }
+
+
+def proposal_queryset(household_ids: Iterable[int]) -> QuerySet:
+    return (
+        Proposal.objects.filter(household_id__in=household_ids, notified_date__isnull=False)
+        .select_related("household__project", "commune", "offer__commune", "offer__landlord")
+        .order_by("household__project__code", "household__reference", "notified_date", "pk")
+    )
+
+
+def proposal_commune(proposal: Proposal):
+    if proposal.commune_id:
+        return proposal.commune
+    return proposal.offer.commune if proposal.offer_id else None
+
+
+def proposal_landlord(proposal: Proposal) -> str:
+    if proposal.landlord_name:
+        return proposal.landlord_name
+    return proposal.offer.landlord.name if proposal.offer_id else ""
+
+
+def proposal_values(proposal: Proposal) -> dict:
+    offer = proposal.offer if proposal.offer_id else None
+    commune = proposal_commune(proposal)
+
+    def pick(field: str):
+        value = getattr(proposal, field)
+        if (value is None or value == "") and offer is not None:
+            value = getattr(offer, field)
+        return None if value == "" else value
+
+    return {
+        "ref_menage": proposal.household.reference,
+        "projet": proposal.household.project.code,
+        "date_proposition": proposal.notified_date,
+        "bailleur": proposal_landlord(proposal) or None,
+        "commune_insee": commune.insee_code if commune else None,
+        "typologie": pick("dwelling_type"),
+        "surface": pick("living_area"),
+        "loyer": pick("rent"),
+        "charges": pick("charges"),
+        "qpv": pick("in_qpv"),
+        "reponse": proposal.answer,
+        "date_reponse": proposal.answer_date,
+        "motif_refus": proposal.refusal_reason_text or None,
+    }
+
+
+def proposal_key(household_id: int, date, insee: str | None, landlord: str | None) -> tuple:
+    """How a file's proposal is matched with a stored one (docs/exchange-format.md)."""
+    return (household_id, date, insee or "", (landlord or "").strip().casefold())

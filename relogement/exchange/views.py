@@ -1,0 +1,129 @@
+"""Exchange pages: import a follow-up file (with progress and report), export a perimeter."""
+
+from __future__ import annotations
+
+import io
+
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from relogement.exchange import jobs
+from relogement.exchange.exporter import export_rows, write_export
+from relogement.exchange.forms import ExportForm, ImportForm
+from relogement.exchange.models import ImportJob
+from relogement.exchange.report import ImportReport
+from relogement.households.models import Household
+from relogement.permissions import predicates
+from relogement.permissions.scopes import organisation_of
+from relogement.projects.models import Project
+
+REPORT_ROWS_SHOWN = 500
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "application/zip",
+}
+
+
+def _require_organisation(request):
+    if organisation_of(request.user) is None and not request.user.is_superuser:
+        raise Http404
+
+
+def _require_importer(request):
+    if not predicates.can_import_exchange_files(request.user):
+        raise Http404
+
+
+def _crumbs(*items):
+    return [{"label": "Échanges", "url": reverse("exchange:home")}, *[{"label": i, "url": ""} for i in items]]
+
+
+def home(request):
+    _require_organisation(request)
+    can_import = predicates.can_import_exchange_files(request.user)
+    recent = (
+        ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:10] if can_import else []
+    )
+    return render(
+        request,
+        "exchange/home.html",
+        {"can_import": can_import, "recent_jobs": recent, "breadcrumbs": [{"label": "Échanges", "url": ""}]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_file(request):
+    _require_importer(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        job = ImportJob.objects.create(
+            created_by=request.user,
+            organisation=organisation_of(request.user),
+            filename=upload.name[:255],
+            dry_run=form.cleaned_data["dry_run"],
+            source_path=jobs.store_upload(upload, form.cleaned_data.get("propositions")),
+        )
+        if jobs.inline():
+            jobs.start_job(job)
+        else:
+            transaction.on_commit(lambda: jobs.start_job(job))
+        return redirect("exchange:job", pk=job.pk)
+    return render(request, "exchange/import.html", {"form": form, "breadcrumbs": _crumbs("Importer")})
+
+
+def _job_for(request, pk) -> ImportJob:
+    _require_importer(request)
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+
+
+def _job_context(job: ImportJob) -> dict:
+    report = ImportReport.from_dict(job.report) if job.report else None
+    return {
+        "job": job,
+        "report": report,
+        "errors_shown": report.errors[:REPORT_ROWS_SHOWN] if report else [],
+        "warnings_shown": report.warnings[:REPORT_ROWS_SHOWN] if report else [],
+        "rows_shown": REPORT_ROWS_SHOWN,
+    }
+
+
+def job_detail(request, pk):
+    job = _job_for(request, pk)
+    context = _job_context(job) | {"breadcrumbs": _crumbs(f"Import « {job.filename} »")}
+    return render(request, "exchange/job.html", context)
+
+
+def job_progress(request, pk):
+    job = _job_for(request, pk)
+    return render(request, "exchange/_job_progress.html", _job_context(job))
+
+
+def export_file(request):
+    _require_organisation(request)
+    projects = Project.objects.visible_to(request.user).order_by("name")
+    form = ExportForm(request.GET if "format" in request.GET else None, projects=projects)
+    named = predicates.can_view_named_data(request.user)
+    if form.is_bound and form.is_valid():
+        households = Household.objects.visible_to(request.user)
+        project = form.cleaned_data["projet"]
+        if project is not None:
+            households = households.filter(project=project)
+        fmt = form.cleaned_data["format"]
+        buffer = io.BytesIO()
+        write_export(buffer, export_rows(households, named=named), fmt)
+        extension = "zip" if fmt == "csv" else fmt
+        stem = f"suivi-relogement-{project.code if project else 'perimetre'}-{timezone.localdate():%Y-%m-%d}"
+        response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+        return response
+    return render(
+        request,
+        "exchange/export.html",
+        {"form": form, "named": named, "breadcrumbs": _crumbs("Exporter")},
+    )

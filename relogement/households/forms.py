@@ -1,0 +1,279 @@
+"""Forms of the household pages. They parse input; the services decide (French DomainError)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.models import fields_for_model
+
+from relogement.households.models import (
+    AgeWish,
+    EmploymentSituation,
+    Household,
+    HousingKindWish,
+    Relation,
+    ResourceKind,
+    SupportEntryKind,
+    SupportLevel,
+)
+from relogement.households.selectors import NEEDS, sorts_for
+from relogement.households.splits import SPLIT_STATUSES
+from relogement.households.statuses import ExitReason, HouseholdStatus
+from relogement.projects.models import DwellingType
+
+WISHED_LOCATIONS = 5
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _formfield(model_field, **kwargs):
+    field = model_field.formfield(**kwargs)
+    if isinstance(field, forms.DateField):
+        field.widget = DateInput()
+    return field
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the file the edit is based on (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# Sections of the household row edited in place: key → (title, fields, visibility flag to edit).
+SECTIONS: dict[str, tuple[str, list[str], str]] = {
+    "composition": (
+        "Composition",
+        ["reference_name", "household_type", "adults_count", "children_count"],
+        "edit_household",
+    ),
+    "dossier": ("Dossier", ["sne_number", "information_notice_date"], "edit_household"),
+    "logement": (
+        "Logement actuel",
+        [
+            "origin_dwelling_type",
+            "origin_living_area",
+            "origin_floor",
+            "rent_before",
+            "charges_before",
+            "apl_before",
+            "rls_before",
+            "tenancy_start",
+        ],
+        "edit_household",
+    ),
+    "besoins": (
+        "Besoins spécifiques",
+        [
+            "reduced_mobility",
+            "needs_ground_floor_or_lift",
+            "large_family",
+            "has_pets",
+            "specially_designed_dwelling",
+        ],
+        "edit_household",
+    ),
+    "sante": ("Contraintes de santé (note sensible)", ["health_note"], "edit_social"),
+}
+
+
+def section_form_class(section: str, *, has_members: bool = False):
+    _, names, _ = SECTIONS[section]
+    names = [n for n in names if hasattr(Household, n)]
+    fields = fields_for_model(Household, fields=names, formfield_callback=_formfield)
+    if has_members:
+        for name in ("adults_count", "children_count"):
+            if name in fields:
+                fields[name].disabled = True
+                fields[name].help_text = "Calculé à partir des membres."
+    return type(f"{section.title()}SectionForm", (VersionedForm,), dict(fields))
+
+
+class MemberForm(VersionedForm):
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = forms.CharField(label="Nom", max_length=100)
+    birth_date = forms.DateField(label="Date de naissance", required=False, widget=DateInput())
+    relation = forms.ChoiceField(label="Lien avec la personne de référence", choices=Relation.choices)
+    employment = forms.ChoiceField(
+        label="Situation professionnelle",
+        choices=[("", "—")] + list(EmploymentSituation.choices),
+        required=False,
+    )
+
+
+class ResourcesForm(VersionedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in ResourceKind.choices:
+            self.fields[f"amount_{kind}"] = forms.DecimalField(
+                label=f"{label} (€ par mois)", required=False, max_digits=9, decimal_places=2
+            )
+
+    def amounts(self) -> dict:
+        return {kind: self.cleaned_data.get(f"amount_{kind}") for kind in ResourceKind.values}
+
+
+class DiagnosisForm(forms.Form):
+    date = forms.DateField(label="Date du diagnostic", widget=DateInput())
+    findings = forms.CharField(
+        label="Constats (note sociale)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    conclusions = forms.CharField(
+        label="Conclusions partagées", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rent_arrears = forms.BooleanField(label="Dette locative", required=False)
+    debts = forms.BooleanField(label="Autres dettes", required=False)
+    support_level = forms.ChoiceField(
+        label="Niveau d'accompagnement", choices=[("", "—")] + list(SupportLevel.choices), required=False
+    )
+
+
+class WishesForm(VersionedForm):
+    dwelling_types = forms.MultipleChoiceField(
+        label="Typologies souhaitées",
+        choices=DwellingType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    housing_kind = forms.ChoiceField(
+        label="Maison ou appartement", choices=HousingKindWish.choices, required=False
+    )
+    age = forms.ChoiceField(label="Neuf ou ancien", choices=AgeWish.choices, required=False)
+    max_floor = forms.IntegerField(label="Étage maximal", required=False)
+    needs_lift = forms.BooleanField(label="Ascenseur nécessaire", required=False)
+    max_residual_rent = forms.DecimalField(
+        label="Reste à charge maximal (€ par mois)", required=False, max_digits=8, decimal_places=2
+    )
+
+    def __init__(self, *args, communes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for rank in range(1, WISHED_LOCATIONS + 1):
+            self.fields[f"commune_{rank}"] = forms.ModelChoiceField(
+                label=f"Commune n° {rank}", queryset=communes, required=False, empty_label="—"
+            )
+            self.fields[f"neighbourhood_{rank}"] = forms.CharField(
+                label=f"Quartier n° {rank}", required=False, max_length=200
+            )
+
+    def location_rows(self):
+        return [
+            (self[f"commune_{rank}"], self[f"neighbourhood_{rank}"])
+            for rank in range(1, WISHED_LOCATIONS + 1)
+        ]
+
+    def locations(self) -> list[tuple]:
+        rows = []
+        for rank in range(1, WISHED_LOCATIONS + 1):
+            commune = self.cleaned_data.get(f"commune_{rank}")
+            if commune is not None:
+                rows.append((commune, self.cleaned_data.get(f"neighbourhood_{rank}", "")))
+        return rows
+
+
+class SupportEntryForm(forms.Form):
+    kind = forms.ChoiceField(label="Type de contact", choices=SupportEntryKind.choices)
+    date = forms.DateField(label="Date", widget=DateInput())
+    summary = forms.CharField(label="Résumé", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NextStepForm(forms.Form):
+    title = forms.CharField(label="Prochaine étape", max_length=250)
+    due_date = forms.DateField(label="Échéance", widget=DateInput())
+
+    def __init__(self, *args, assignees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = forms.ModelChoiceField(
+            label="Chargé(e) de l'étape",
+            queryset=assignees,
+            required=False,
+            empty_label="Référent du ménage",
+        )
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    effective_date = forms.DateField(label="Date d'effet", required=False, widget=DateInput())
+    reason = forms.CharField(label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    exit_reason = forms.ChoiceField(
+        label="Motif de sortie", choices=[("", "—")] + list(ExitReason.choices), required=False
+    )
+
+
+class SplitForm(VersionedForm):
+    new_reference = forms.CharField(label="Référence du nouveau ménage", max_length=60)
+    effective_date = forms.DateField(label="Date de la décohabitation", widget=DateInput())
+    status = forms.ChoiceField(
+        label="Statut du nouveau ménage",
+        choices=[(s.value, s.label) for s in SPLIT_STATUSES],
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"] = forms.TypedMultipleChoiceField(
+            label="Membres qui quittent le ménage",
+            choices=[(m.pk, f"{m.first_name} {m.last_name}") for m in members],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100)
+    project = forms.TypedChoiceField(label="Projet", required=False, coerce=int, empty_value=None)
+    building = forms.TypedChoiceField(label="Bâtiment", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous")] + list(HouseholdStatus.choices)
+    )
+    commune = forms.TypedChoiceField(label="Commune", required=False, coerce=int, empty_value=None)
+    referent = forms.TypedChoiceField(label="Référent", required=False, coerce=int, empty_value=None)
+    needs = forms.MultipleChoiceField(
+        label="Besoins",
+        required=False,
+        choices=[(key, label) for key, (_, label) in NEEDS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    overdue = forms.BooleanField(label="Avec des étapes en retard", required=False)
+    sort = forms.ChoiceField(label="Trier par", required=False)
+
+    def __init__(self, *args, user, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("project", "building", "commune", "referent"):
+            self.fields[name].choices = [("", "Tous")] + choices[name]
+        self.fields["sort"].choices = list(sorts_for(user).items())
+        from relogement.permissions import predicates
+
+        self.search_by_name = predicates.can_view_named_data(user)
+        self.fields["q"].help_text = "Référence ou nom" if self.search_by_name else "Référence ou pseudonyme"
+        if not predicates.can_list_next_steps(user):
+            del self.fields["overdue"]
+
+
+class BulkReferentForm(forms.Form):
+    """The referent chosen for the households ticked in the list (their ids are read by the view)."""
+
+    def __init__(self, *args, referents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"] = forms.ModelChoiceField(
+            label="Travailleur social référent",
+            queryset=referents,
+            required=False,
+            empty_label="Aucun référent",
+        )
+
+
+def bootstrapify(form: forms.Form) -> forms.Form:
+    """Bootstrap 5 classes on the widgets (no inline style: the CSP forbids it)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+    return form

@@ -1,0 +1,211 @@
+"""Reads of household files: the scoped, filtered list, one file with everything it shows, overdue steps.
+
+Every read starts from ``Household.objects.visible_to(user)`` (or ``NextStep.objects.visible_to``):
+nothing here can reach a household outside the user's perimeter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from relogement.households.models import (
+    Household,
+    HouseholdMember,
+    HouseholdStatusChange,
+    NextStep,
+    SocialDiagnosis,
+    SupportLogEntry,
+    WishedLocation,
+)
+from relogement.households.statuses import HouseholdStatus
+from relogement.permissions import predicates
+from relogement.permissions.scopes import organisation_of
+
+NEEDS = {
+    "pmr": ("reduced_mobility", "Mobilité réduite (PMR)"),
+    "rdc": ("needs_ground_floor_or_lift", "Rez-de-chaussée ou ascenseur"),
+    "nombreuse": ("large_family", "Famille nombreuse"),
+    "animaux": ("has_pets", "Animaux"),
+}
+
+# Sort keys offered in lists → order_by expressions. "name" and "resources" only where allowed.
+SORTS = {
+    "reference": ("Référence", ["reference"]),
+    "-reference": ("Référence (décroissante)", ["-reference"]),
+    "name": ("Nom", ["reference_name"]),
+    "status": ("Statut", ["status", "reference"]),
+    "census": ("Recensement (ancien d'abord)", ["census_date", "reference"]),
+    "-census": ("Recensement (récent d'abord)", ["-census_date", "reference"]),
+    "project": ("Projet", ["project__name", "reference"]),
+    "building": ("Bâtiment", ["building__reference", "reference"]),
+    "persons": ("Taille du ménage", [F("persons").desc(), "reference"]),
+    "resources": ("Ressources (croissantes)", [F("monthly_resources").asc(nulls_last=True), "reference"]),
+    "overdue": ("Étapes en retard", ["-overdue_steps", "reference"]),
+}
+
+
+def sorts_for(user) -> dict[str, str]:
+    allowed = {}
+    for key, (label, _) in SORTS.items():
+        if key == "name" and not predicates.can_view_named_data(user):
+            continue
+        if key == "resources" and not predicates.can_list_resources(user):
+            continue
+        if key == "overdue" and not predicates.can_list_next_steps(user):
+            continue
+        allowed[key] = label
+    return allowed
+
+
+@dataclass
+class HouseholdFilters:
+    q: str = ""
+    project: int | None = None
+    building: int | None = None
+    status: str = ""
+    commune: int | None = None
+    referent: int | None = None
+    needs: list[str] = field(default_factory=list)
+    overdue: bool = False
+    sort: str = "reference"
+
+
+def _overdue_subquery(today: dt.date):
+    return (
+        NextStep.objects.filter(household=OuterRef("pk"), done_on__isnull=True, due_date__lt=today)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def search_filter(user, q: str) -> Q:
+    """Reference or pseudonym for everybody; names only for roles with named data, so that a name
+    search never reveals anything to a pseudonymised role. Always applied inside the user's scope."""
+    q = q.strip()
+    condition = Q(reference__icontains=q) | Q(pseudonym__iexact=q)
+    if predicates.can_view_named_data(user):
+        member_ids = HouseholdMember.objects.filter(
+            Q(last_name__icontains=q) | Q(first_name__icontains=q)
+        ).values("household_id")
+        condition |= Q(reference_name__icontains=q) | Q(pk__in=member_ids)
+    return condition
+
+
+def household_list(*, user, filters: HouseholdFilters, today: dt.date | None = None) -> QuerySet:
+    """The user's households matching the filters, sorted, with what the list columns show."""
+    today = today or dt.date.today()
+    households = (
+        Household.objects.visible_to(user)
+        .select_related("project", "building__commune", "referent")
+        .annotate(
+            overdue_steps=Coalesce(Subquery(_overdue_subquery(today), output_field=IntegerField()), Value(0)),
+            persons=F("adults_count") + F("children_count"),
+        )
+    )
+    if filters.q.strip():
+        households = households.filter(search_filter(user, filters.q))
+    if filters.project:
+        households = households.filter(project_id=filters.project)
+    if filters.building:
+        households = households.filter(building_id=filters.building)
+    if filters.status:
+        households = households.filter(status=filters.status)
+    if filters.commune:
+        households = households.filter(building__commune_id=filters.commune)
+    if filters.referent:
+        households = households.filter(referent_id=filters.referent)
+    for need in filters.needs:
+        if need in NEEDS:
+            households = households.filter(**{NEEDS[need][0]: True})
+    if filters.overdue and predicates.can_list_next_steps(user):
+        households = households.filter(overdue_steps__gt=0)
+    sort = filters.sort if filters.sort in sorts_for(user) else "reference"
+    return households.order_by(*SORTS[sort][1], "pk")
+
+
+def status_counts(households: QuerySet) -> list[dict]:
+    """Counts by status of a (filtered) list, in lifecycle order, in one query."""
+    counts = dict(households.order_by().values_list("status").annotate(n=Count("pk")))
+    return [
+        {"status": status, "label": label, "count": counts.get(status, 0)}
+        for status, label in HouseholdStatus.choices
+        if counts.get(status)
+    ]
+
+
+def household_file(*, user, pk: int) -> Household:
+    """One household with every section of its page, in a fixed number of queries."""
+    from django.shortcuts import get_object_or_404
+
+    households = Household.objects.select_related(
+        "project",
+        "building__commune",
+        "building__landlord",
+        "origin_dwelling",
+        "referent",
+        "social_provider",
+        "split_from",
+        "wishes",
+    ).prefetch_related(
+        Prefetch("members", queryset=HouseholdMember.objects.order_by("pk")),
+        "resources",
+        Prefetch(
+            "diagnoses", queryset=SocialDiagnosis.objects.select_related("author").order_by("-date", "-pk")
+        ),
+        Prefetch("support_log", queryset=SupportLogEntry.objects.select_related("author")),
+        Prefetch(
+            "next_steps", queryset=NextStep.objects.select_related("assignee").order_by("done_on", "due_date")
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=HouseholdStatusChange.objects.select_related("actor").order_by("-effective_date", "-pk"),
+        ),
+        Prefetch("splits", queryset=Household.objects.order_by("reference")),
+        Prefetch(
+            "wishes__locations", queryset=WishedLocation.objects.select_related("commune").order_by("rank")
+        ),
+    )
+    return get_object_or_404(households.visible_to(user), pk=pk)
+
+
+def wished_locations(household: Household) -> list[WishedLocation]:
+    """The ranked wished locations (prefetched by household_file)."""
+    if not hasattr(household, "wishes"):  # no wishes row yet (reverse one-to-one raises AttributeError)
+        return []
+    return list(household.wishes.locations.all())
+
+
+def overdue_steps_for(user, *, today: dt.date | None = None, limit: int = 20) -> list[NextStep]:
+    """Next steps past their due date that are the user's to do: assigned to them, or unassigned on a
+    household whose referent they are, or unassigned on a household of their provider without referent.
+    Empty for roles that do not follow households."""
+    today = today or dt.date.today()
+    org = organisation_of(user)
+    if org is None or not predicates.can_list_next_steps(user):
+        return []
+    mine = Q(assignee=user) | Q(assignee__isnull=True, household__referent=user)
+    if org.kind == "social_provider":
+        mine |= Q(assignee__isnull=True, household__referent__isnull=True, household__social_provider=org)
+    return list(
+        NextStep.objects.visible_to(user)
+        .filter(mine, done_on__isnull=True, due_date__lt=today)
+        .select_related("household")
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
+def referent_choices(organisation):
+    """Social workers of a provider (referent candidates)."""
+    from relogement.accounts.models import User
+
+    if organisation is None:
+        return User.objects.none()
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )

@@ -1,0 +1,573 @@
+"""Household pages: the scoped list (filters, exports, bulk referent) and the one-page file.
+
+Views stay thin: they fetch through the user's scope (404 outside it), check the named predicates,
+parse the form and call a service; the service's French DomainError is shown as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from relogement.accounts.models import User
+from relogement.audit.services import file_read_record
+from relogement.core.errors import DomainError
+from relogement.households import exports, forms, selectors, services
+from relogement.households.lifecycle import TRANSITIONS, actions_available_to, household_transition
+from relogement.households.listing import columns_for, screen_rows
+from relogement.households.models import Household, HouseholdMember, NextStep, ResourceKind
+from relogement.households.splits import household_split
+from relogement.households.statuses import ExitReason
+from relogement.households.visibility import (
+    HIDDEN_FOR_PROVIDER,
+    HIDDEN_PSEUDONYMISED,
+    HIDDEN_ROLE,
+    display_name,
+    visibility_for,
+)
+from relogement.permissions import predicates
+from relogement.permissions.scopes import organisation_of
+from relogement.permissions.shortcuts import get_household_for_user
+from relogement.projects.models import Building, Project
+from relogement.territory.models import Commune
+
+PAGE_SIZE = 50
+
+# --- List --------------------------------------------------------------------------------------------
+
+
+def _filter_choices(user) -> dict[str, list]:
+    visible = Household.objects.visible_to(user)
+    return {
+        "project": list(Project.objects.visible_to(user).order_by("name").values_list("pk", "name")),
+        "building": list(
+            Building.objects.filter(pk__in=visible.values("building_id"))
+            .order_by("reference")
+            .values_list("pk", "reference")
+        ),
+        "commune": list(
+            Commune.objects.filter(
+                buildings__in=Building.objects.filter(pk__in=visible.values("building_id"))
+            )
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+        "referent": [
+            (u.pk, str(u))
+            for u in User.objects.filter(pk__in=visible.values("referent_id")).order_by("last_name", "pk")
+        ],
+    }
+
+
+def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.HouseholdFilters]:
+    form = forms.HouseholdFilterForm(
+        request.GET or None, user=request.user, choices=_filter_choices(request.user)
+    )
+    filters = selectors.HouseholdFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.HouseholdFilters(
+            q=data["q"],
+            project=data["project"],
+            building=data["building"],
+            status=data["status"],
+            commune=data["commune"],
+            referent=data["referent"],
+            needs=data["needs"],
+            overdue=data.get("overdue", False),
+            sort=data["sort"] or "reference",
+        )
+    return forms.bootstrapify(form), filters
+
+
+def household_list(request):
+    form, filters = _filters_from(request)
+    households = selectors.household_list(user=request.user, filters=filters)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = columns_for(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_assign = predicates.can_assign_referent(request.user)
+    bulk_form = None
+    if can_assign:
+        bulk_form = forms.bootstrapify(
+            forms.BulkReferentForm(referents=selectors.referent_choices(organisation_of(request.user)))
+        )
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "columns": columns,
+            "rows": screen_rows(columns, page.object_list),
+            "counts": selectors.status_counts(households),
+            "query": query.urlencode(),
+            "can_assign": can_assign,
+            "bulk_form": bulk_form,
+            "breadcrumbs": [{"label": "Ménages", "url": ""}],
+        },
+    )
+
+
+def household_export(request, fmt):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    _, filters = _filters_from(request)
+    households = selectors.household_list(user=request.user, filters=filters)
+    return exports.export_response(user=request.user, households=households, fmt=fmt)
+
+
+@require_POST
+def referent_assign_bulk(request):
+    if not predicates.can_assign_referent(request.user):
+        raise Http404
+    org = organisation_of(request.user)
+    try:
+        ids = {int(pk) for pk in request.POST.getlist("households")}
+    except ValueError as exc:
+        raise Http404 from exc
+    # Households outside the user's scope are answered 404, like any other URL.
+    visible = set(Household.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - visible:
+        raise Http404
+    form = forms.BulkReferentForm(request.POST, referents=selectors.referent_choices(org))
+    back = reverse("households:list") + ("?" + request.POST["back"] if request.POST.get("back") else "")
+    if not form.is_valid():
+        messages.error(request, "Choisissez un travailleur social de votre organisation.")
+        return redirect(back)
+    try:
+        count = services.referent_assign_bulk(
+            household_ids=sorted(ids), referent=form.cleaned_data["referent"], actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Référent affecté à {count} ménage(s).")
+    return redirect(back)
+
+
+# --- Detail ------------------------------------------------------------------------------------------
+
+
+def _diagnoses_for(household, vis):
+    """Diagnoses as the user may see them: findings for the provider, conclusions where shared."""
+    rows = []
+    for diagnosis in household.diagnoses.all():
+        rows.append(
+            {
+                "date": diagnosis.date,
+                "author": str(diagnosis.author) if diagnosis.author_id else "—",
+                "findings": diagnosis.findings if vis.diagnosis_findings else None,
+                "conclusions": diagnosis.conclusions if vis.diagnosis_conclusions else None,
+                "rent_arrears": diagnosis.rent_arrears,
+                "debts": diagnosis.debts,
+                "support_level": diagnosis.get_support_level_display(),
+            }
+        )
+    return rows
+
+
+def detail_context(request, household: Household) -> dict:
+    user = request.user
+    vis = visibility_for(user, household)
+    resources = {line.kind: line.monthly_amount for line in household.resources.all()}
+    context = {
+        "household": household,
+        "vis": vis,
+        "name": display_name(user, household),
+        "members": list(household.members.all()) if vis.members else [],
+        "resource_rows": [
+            {"label": label, "amount": resources[kind]}
+            for kind, label in ResourceKind.choices
+            if kind in resources
+        ],
+        "diagnoses": _diagnoses_for(household, vis) if vis.diagnosis_any else [],
+        "support_log": list(household.support_log.all()) if vis.support_log else [],
+        "next_steps": list(household.next_steps.all()) if vis.next_steps else [],
+        "status_changes": list(household.status_changes.all()),
+        "splits": list(household.splits.all()),
+        "locations": selectors.wished_locations(household),
+        "wishes": getattr(household, "wishes", None) if hasattr(household, "wishes") else None,
+        "actions": actions_available_to(user, household),
+        "hidden_provider": HIDDEN_FOR_PROVIDER,
+        "hidden_pseudo": HIDDEN_PSEUDONYMISED,
+        "hidden_role": HIDDEN_ROLE,
+        "support_form": forms.bootstrapify(forms.SupportEntryForm()) if vis.edit_social else None,
+        "flash": "",
+        "today": dt.date.today(),
+        "exit_reasons": ExitReason.choices,
+        "breadcrumbs": [
+            {"label": "Ménages", "url": reverse("households:list")},
+            {"label": household.reference, "url": ""},
+        ],
+    }
+    return context
+
+
+def household_detail(request, pk):
+    household = selectors.household_file(user=request.user, pk=pk)
+    named = predicates.can_view_names(request.user, household)
+    # CNIL: every read of a household file is individual and logged.
+    file_read_record(user=request.user, household=household, what="fiche" if named else "fiche pseudonymisée")
+    return render(request, "households/household_detail.html", detail_context(request, household))
+
+
+def _section_done(request, pk: int, section: str, message: str):
+    if request.htmx:
+        household = selectors.household_file(user=request.user, pk=pk)
+        context = detail_context(request, household)
+        context["flash"] = message
+        return render(request, f"households/sections/{section}.html", context)
+    messages.success(request, message)
+    return redirect(reverse("households:detail", args=[pk]) + f"#section-{section}")
+
+
+def _form_response(request, household, form, *, title, action, section, error=""):
+    template = "households/_edit_form.html" if request.htmx else "households/edit_page.html"
+    return render(
+        request,
+        template,
+        {
+            "household": household,
+            "form": forms.bootstrapify(form),
+            "title": title,
+            "action": action,
+            "section": section,
+            "error": error,
+            "breadcrumbs": [
+                {"label": "Ménages", "url": reverse("households:list")},
+                {"label": household.reference, "url": reverse("households:detail", args=[household.pk])},
+                {"label": title, "url": ""},
+            ],
+        },
+    )
+
+
+def _household_for_edit(request, pk, flag: str) -> Household:
+    household = get_household_for_user(request.user, pk)
+    if not getattr(visibility_for(request.user, household), flag):
+        raise Http404
+    return household
+
+
+def household_section(request, pk, section):
+    if section not in forms.SECTIONS:
+        raise Http404
+    title, _, flag = forms.SECTIONS[section]
+    household = _household_for_edit(request, pk, flag)
+    has_members = household.members.exists()
+    form_class = forms.section_form_class(section, has_members=has_members)
+    action = reverse("households:section", args=[pk, section])
+    if request.method != "POST":
+        initial = {name: getattr(household, name) for name in form_class.base_fields if name != "version"}
+        initial["version"] = household.version
+        return _form_response(
+            request, household, form_class(initial=initial), title=title, action=action, section=section
+        )
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section=section)
+    changes = {k: v for k, v in form.cleaned_data.items() if k != "version" and not form.fields[k].disabled}
+    try:
+        services.household_update(
+            household=household,
+            changes=changes,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section=section, error=exc.message
+        )
+    return _section_done(request, pk, section, f"{title} : modifications enregistrées.")
+
+
+def member_form(request, pk, member_pk=None):
+    household = _household_for_edit(request, pk, "edit_household")
+    member = None
+    if member_pk is not None:
+        member = (
+            HouseholdMember.objects.visible_to(request.user).filter(household=household, pk=member_pk).first()
+        )
+        if member is None:
+            raise Http404
+    action = (
+        reverse("households:member_edit", args=[pk, member_pk])
+        if member
+        else reverse("households:member_add", args=[pk])
+    )
+    title = "Modifier un membre" if member else "Ajouter un membre"
+    if request.method != "POST":
+        initial = {"version": household.version}
+        if member:
+            initial.update(
+                first_name=member.first_name,
+                last_name=member.last_name,
+                birth_date=member.birth_date,
+                relation=member.relation,
+                employment=member.employment,
+            )
+        return _form_response(
+            request,
+            household,
+            forms.MemberForm(initial=initial),
+            title=title,
+            action=action,
+            section="membres",
+        )
+    form = forms.MemberForm(request.POST)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="membres")
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        if member:
+            services.member_update(
+                member=member, actor=request.user, expected_version=form.cleaned_data["version"], **data
+            )
+        else:
+            services.member_add(
+                household=household, actor=request.user, expected_version=form.cleaned_data["version"], **data
+            )
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="membres", error=exc.message
+        )
+    return _section_done(request, pk, "membres", "Membre enregistré.")
+
+
+@require_POST
+def member_remove(request, pk, member_pk):
+    household = _household_for_edit(request, pk, "edit_household")
+    member = (
+        HouseholdMember.objects.visible_to(request.user).filter(household=household, pk=member_pk).first()
+    )
+    if member is None:
+        raise Http404
+    try:
+        services.member_remove(
+            member=member, actor=request.user, expected_version=request.POST.get("version")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("households:detail", args=[pk]) + "#section-membres")
+    return _section_done(request, pk, "membres", "Membre retiré du ménage.")
+
+
+def resources_form(request, pk):
+    household = _household_for_edit(request, pk, "edit_household")
+    if not visibility_for(request.user, household).resources:
+        raise Http404
+    action = reverse("households:resources", args=[pk])
+    title = "Ressources mensuelles par nature"
+    if request.method != "POST":
+        initial = {f"amount_{line.kind}": line.monthly_amount for line in household.resources.all()}
+        initial["version"] = household.version
+        return _form_response(
+            request,
+            household,
+            forms.ResourcesForm(initial=initial),
+            title=title,
+            action=action,
+            section="ressources",
+        )
+    form = forms.ResourcesForm(request.POST)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="ressources")
+    try:
+        services.resources_replace(
+            household=household,
+            amounts=form.amounts(),
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="ressources", error=exc.message
+        )
+    return _section_done(request, pk, "ressources", "Ressources enregistrées.")
+
+
+def diagnosis_add(request, pk):
+    household = _household_for_edit(request, pk, "edit_social")
+    action = reverse("households:diagnosis_add", args=[pk])
+    title = "Enregistrer un diagnostic social"
+    if request.method != "POST":
+        return _form_response(
+            request, household, forms.DiagnosisForm(), title=title, action=action, section="diagnostic"
+        )
+    form = forms.DiagnosisForm(request.POST)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="diagnostic")
+    try:
+        services.diagnosis_record(household=household, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="diagnostic", error=exc.message
+        )
+    return _section_done(request, pk, "diagnostic", "Diagnostic enregistré.")
+
+
+def wishes_form(request, pk):
+    household = _household_for_edit(request, pk, "edit_household")
+    communes = Commune.objects.order_by("name")
+    action = reverse("households:wishes", args=[pk])
+    title = "Souhaits du ménage"
+    if request.method != "POST":
+        initial = {"version": household.version}
+        wishes = household.wishes if hasattr(household, "wishes") else None
+        if wishes is not None:
+            initial.update(
+                dwelling_types=wishes.dwelling_types,
+                housing_kind=wishes.housing_kind,
+                age=wishes.age,
+                max_floor=wishes.max_floor,
+                needs_lift=wishes.needs_lift,
+                max_residual_rent=wishes.max_residual_rent,
+            )
+            for location in wishes.locations.order_by("rank"):
+                initial[f"commune_{location.rank}"] = location.commune_id
+                initial[f"neighbourhood_{location.rank}"] = location.neighbourhood
+        form = forms.WishesForm(initial=initial, communes=communes)
+        return _form_response(request, household, form, title=title, action=action, section="souhaits")
+    form = forms.WishesForm(request.POST, communes=communes)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="souhaits")
+    data = form.cleaned_data
+    try:
+        services.wishes_update(
+            household=household,
+            actor=request.user,
+            expected_version=data["version"],
+            dwelling_types=data["dwelling_types"],
+            housing_kind=data["housing_kind"],
+            age=data["age"],
+            max_floor=data["max_floor"],
+            needs_lift=data["needs_lift"],
+            max_residual_rent=data["max_residual_rent"],
+            locations=form.locations(),
+        )
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="souhaits", error=exc.message
+        )
+    return _section_done(request, pk, "souhaits", "Souhaits enregistrés.")
+
+
+@require_POST
+def support_entry_add(request, pk):
+    household = _household_for_edit(request, pk, "edit_social")
+    form = forms.SupportEntryForm(request.POST)
+    action = reverse("households:support_add", args=[pk])
+    title = "Ajouter un contact au journal"
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="journal")
+    try:
+        services.support_entry_add(household=household, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="journal", error=exc.message
+        )
+    return _section_done(request, pk, "journal", "Contact ajouté au journal.")
+
+
+def next_step_add(request, pk):
+    household = _household_for_edit(request, pk, "edit_next_steps")
+    assignees = selectors.referent_choices(household.social_provider)
+    action = reverse("households:step_add", args=[pk])
+    title = "Planifier une prochaine étape"
+    if request.method != "POST":
+        return _form_response(
+            request,
+            household,
+            forms.NextStepForm(assignees=assignees),
+            title=title,
+            action=action,
+            section="etapes",
+        )
+    form = forms.NextStepForm(request.POST, assignees=assignees)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="etapes")
+    try:
+        services.next_step_add(household=household, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="etapes", error=exc.message
+        )
+    return _section_done(request, pk, "etapes", "Étape planifiée.")
+
+
+@require_POST
+def next_step_complete(request, pk, step_pk):
+    household = _household_for_edit(request, pk, "edit_next_steps")
+    step = NextStep.objects.visible_to(request.user).filter(household=household, pk=step_pk).first()
+    if step is None:
+        raise Http404
+    try:
+        services.next_step_complete(step=step, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("households:detail", args=[pk]) + "#section-etapes")
+    return _section_done(request, pk, "etapes", "Étape marquée comme réalisée.")
+
+
+@require_POST
+def household_transition_view(request, pk):
+    household = _household_for_edit(request, pk, "change_status")
+    form = forms.TransitionForm(request.POST)
+    back = reverse("households:detail", args=[pk]) + "#section-statut"
+    if not form.is_valid() or form.cleaned_data["action"] not in TRANSITIONS:
+        messages.error(request, "Action de cycle de vie invalide : vérifiez la date et le motif.")
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        household_transition(
+            household=household,
+            action=data["action"],
+            actor=request.user,
+            effective_date=data["effective_date"],
+            reason=data["reason"],
+            exit_reason=data["exit_reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{TRANSITIONS[data['action']].label} : statut mis à jour.")
+    return redirect(back)
+
+
+def household_split_view(request, pk):
+    household = _household_for_edit(request, pk, "split")
+    members = list(household.members.order_by("pk"))
+    action = reverse("households:split", args=[pk])
+    title = "Enregistrer une décohabitation"
+    if request.method != "POST":
+        form = forms.SplitForm(initial={"version": household.version}, members=members)
+        return _form_response(request, household, form, title=title, action=action, section="decohabitation")
+    form = forms.SplitForm(request.POST, members=members)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="decohabitation")
+    data = form.cleaned_data
+    try:
+        new = household_split(
+            household=household,
+            member_ids=data["members"],
+            new_reference=data["new_reference"],
+            actor=request.user,
+            effective_date=data["effective_date"],
+            status=data["status"],
+            expected_version=data["version"],
+        )
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="decohabitation", error=exc.message
+        )
+    messages.success(request, f"Décohabitation enregistrée : nouveau ménage {new.reference}.")
+    return redirect("households:detail", pk=new.pk)

@@ -1,0 +1,157 @@
+"""Perimeters of the indicators: metropolis, commune, project, building, landlord (INDICATORS.md).
+
+A household belongs to the perimeters of its origin: its project, its building, the commune of its
+origin building and the landlord of that building. A perimeter is always intersected with the user's
+scope (``Household.objects.visible_to(user)``); picking an object outside the scope is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from relogement.accounts.models import Organisation
+from relogement.projects.models import Building, Project
+from relogement.territory.models import Commune
+
+METROPOLIS = "metropole"
+COMMUNE = "commune"
+PROJECT = "projet"
+BUILDING = "batiment"
+LANDLORD = "bailleur"
+
+KIND_LABELS = {
+    METROPOLIS: "Métropole",
+    COMMUNE: "Commune",
+    PROJECT: "Projet",
+    BUILDING: "Bâtiment",
+    LANDLORD: "Bailleur d'origine",
+}
+
+
+@dataclass(frozen=True)
+class Perimeter:
+    kind: str
+    key: str = ""
+    label: str = "Métropole"
+    obj: object = None
+
+    @property
+    def token(self) -> str:
+        """The value of the ``perimetre`` query parameter."""
+        return self.kind if self.kind == METROPOLIS else f"{self.kind}-{self.key}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == METROPOLIS:
+            return "Métropole (tout votre périmètre)"
+        return f"{KIND_LABELS[self.kind]} : {self.label}"
+
+    def household_q(self, prefix: str = "") -> Q:
+        """Households of the perimeter (``prefix`` e.g. "household__" from a child model)."""
+        if self.kind == METROPOLIS:
+            return Q()
+        field = {
+            COMMUNE: "building__commune__insee_code",
+            PROJECT: "project_id",
+            BUILDING: "building_id",
+            LANDLORD: "building__landlord_id",
+        }[self.kind]
+        value = self.key if self.kind == COMMUNE else int(self.key)
+        return Q(**{prefix + field: value})
+
+
+METROPOLIS_PERIMETER = Perimeter(METROPOLIS)
+
+
+def _int(key: str) -> int:
+    try:
+        return int(key)
+    except ValueError:
+        raise Http404("Périmètre inconnu.") from None
+
+
+def perimeter_for_user(user, token: str | None) -> Perimeter:
+    """Parse a ``perimetre`` token ("projet-12", "commune-59350", …) within the user's scope, or 404."""
+    if not token or token == METROPOLIS:
+        return METROPOLIS_PERIMETER
+    kind, _, key = token.partition("-")
+    buildings = Building.objects.visible_to(user)
+    if kind == PROJECT:
+        project = Project.objects.visible_to(user).filter(pk=_int(key)).first()
+        if project is None:
+            raise Http404("Projet hors de votre périmètre.")
+        return Perimeter(PROJECT, str(project.pk), project.name, project)
+    if kind == BUILDING:
+        building = buildings.select_related("project").filter(pk=_int(key)).first()
+        if building is None:
+            raise Http404("Bâtiment hors de votre périmètre.")
+        return Perimeter(
+            BUILDING, str(building.pk), f"{building.reference} ({building.project.name})", building
+        )
+    if kind == COMMUNE:
+        commune = Commune.objects.filter(insee_code=key, pk__in=buildings.values("commune_id")).first()
+        if commune is None:
+            raise Http404("Commune hors de votre périmètre.")
+        return Perimeter(COMMUNE, commune.insee_code, commune.name, commune)
+    if kind == LANDLORD:
+        landlord = Organisation.objects.filter(pk=_int(key), pk__in=buildings.values("landlord_id")).first()
+        if landlord is None:
+            raise Http404("Bailleur hors de votre périmètre.")
+        return Perimeter(LANDLORD, str(landlord.pk), landlord.name, landlord)
+    raise Http404("Périmètre inconnu.")
+
+
+def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Option groups for the perimeter selector: only what the user's scope reaches (4 queries)."""
+    buildings = Building.objects.visible_to(user)
+    projects = Project.objects.visible_to(user).order_by("name").values_list("pk", "name")
+    communes = (
+        Commune.objects.filter(pk__in=buildings.values("commune_id"))
+        .order_by("name")
+        .values_list("insee_code", "name")
+    )
+    landlords = (
+        Organisation.objects.filter(pk__in=buildings.values("landlord_id"))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    building_rows = buildings.order_by("project__name", "reference").values_list(
+        "pk", "reference", "project__name"
+    )
+    return [
+        ("Métropole", [(METROPOLIS, "Métropole (tout votre périmètre)")]),
+        ("Communes", [(f"{COMMUNE}-{code}", f"{name} ({code})") for code, name in communes]),
+        ("Projets", [(f"{PROJECT}-{pk}", name) for pk, name in projects]),
+        ("Bâtiments", [(f"{BUILDING}-{pk}", f"{ref} — {proj}") for pk, ref, proj in building_rows]),
+        ("Bailleurs d'origine", [(f"{LANDLORD}-{pk}", name) for pk, name in landlords]),
+    ]
+
+
+class PerimeterError(ValueError):
+    """An unknown perimeter given on the command line (French message)."""
+
+
+def perimeter_from_arguments(*, project: str | None, commune: str | None, landlord: str | None) -> Perimeter:
+    """The command-line perimeter (no user: the command sees everything), matched case-insensitively."""
+    given = [x for x in (project, commune, landlord) if x]
+    if len(given) > 1:
+        raise PerimeterError("Indiquez un seul périmètre : --project, --commune ou --landlord.")
+    if project:
+        found = Project.objects.filter(Q(code__iexact=project) | Q(name__iexact=project)).first()
+        if found is None:
+            raise PerimeterError(f"Projet inconnu : « {project} » (ni code ni nom de projet).")
+        return Perimeter(PROJECT, str(found.pk), found.name, found)
+    if commune:
+        found = Commune.objects.filter(insee_code=commune.strip()).first()
+        if found is None:
+            raise PerimeterError(f"Commune inconnue : code INSEE « {commune} ».")
+        return Perimeter(COMMUNE, found.insee_code, found.name, found)
+    if landlord:
+        found = Organisation.objects.filter(name__iexact=landlord.strip()).first()
+        if found is None:
+            raise PerimeterError(f"Bailleur inconnu : « {landlord} ».")
+        return Perimeter(LANDLORD, str(found.pk), found.name, found)
+    return METROPOLIS_PERIMETER

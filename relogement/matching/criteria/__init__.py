@@ -1,0 +1,1 @@
+"""Matching criteria, one small class each (see ``base.Criterion``), registered by ``registry.register``."""

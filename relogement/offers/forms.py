@@ -1,0 +1,218 @@
+"""Forms of the offers journey: they parse input; the services decide."""
+
+from django import forms
+
+from relogement.offers.models import CommissionDecision, Financing, HousingOffer, OfferStatus, RefusalReason
+from relogement.offers.services import OFFER_FIELDS
+from relogement.projects.models import DwellingType
+from relogement.rehousing.models import HousingStock, RehousingKind
+from relogement.territory.models import Commune
+
+TRI_STATE = [("", "Calcul automatique"), ("oui", "Oui"), ("non", "Non")]
+
+
+def _tri(value: str):
+    return {"oui": True, "non": False}.get(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BootstrapMixin:
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class OfferForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = HousingOffer
+        fields = OFFER_FIELDS
+        widgets = {"commissioning_date": DateInput(), "available_from": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.order_by("name")
+        self._style()
+
+
+class OfferFilterForm(BootstrapMixin, forms.Form):
+    commune = forms.ModelChoiceField(Commune.objects.order_by("name"), required=False, label="Commune")
+    dwelling_type = forms.ChoiceField(
+        choices=[("", "Toutes")] + list(DwellingType.choices), required=False, label="Typologie"
+    )
+    status = forms.ChoiceField(choices=[("", "Tous")] + list(OfferStatus.choices), required=False, label="Statut")
+    qpv = forms.ChoiceField(
+        choices=[("", "Indifférent"), ("oui", "En QPV"), ("non", "Hors QPV")], required=False, label="QPV"
+    )
+    financing = forms.ChoiceField(
+        choices=[("", "Tous")] + list(Financing.choices), required=False, label="Financement"
+    )
+    available_by = forms.DateField(required=False, label="Disponible au plus tard le", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["commune"]:
+            queryset = queryset.filter(commune=data["commune"])
+        if data["dwelling_type"]:
+            queryset = queryset.filter(dwelling_type=data["dwelling_type"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["qpv"]:
+            queryset = queryset.filter(in_qpv=data["qpv"] == "oui")
+        if data["financing"]:
+            queryset = queryset.filter(financing=data["financing"])
+        if data["available_by"]:
+            queryset = queryset.filter(available_from__lte=data["available_by"])
+        return queryset
+
+
+class PositionForm(BootstrapMixin, forms.Form):
+    household = forms.ModelChoiceField(queryset=None, label="Ménage à positionner")
+
+    def __init__(self, *args, households, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        self.fields["household"].label_from_instance = lambda h: labels(h)
+        self._style()
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="Motif", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class NotifyForm(BootstrapMixin, forms.Form):
+    notified_date = forms.DateField(label="Date de notification", widget=DateInput())
+    visit_date = forms.DateField(label="Date de visite", required=False, widget=DateInput())
+    answer_deadline = forms.DateField(label="Date limite de réponse", required=False, widget=DateInput())
+    is_compliant = forms.ChoiceField(
+        label="Offre conforme (besoins et possibilités du ménage)",
+        choices=[("", "Selon le contrôle proposé"), ("oui", "Oui"), ("non", "Non")],
+        required=False,
+    )
+    compliance_note = forms.CharField(
+        label="Justification (laisser vide pour le contrôle proposé)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["is_compliant"] = _tri(data["is_compliant"])
+        return data
+
+
+class ComplianceForm(BootstrapMixin, forms.Form):
+    is_compliant = forms.ChoiceField(label="Offre conforme", choices=[("oui", "Oui"), ("non", "Non")])
+    note = forms.CharField(label="Justification", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def service_kwargs(self):
+        return {"is_compliant": self.cleaned_data["is_compliant"] == "oui", "note": self.cleaned_data["note"]}
+
+
+class AcceptForm(BootstrapMixin, forms.Form):
+    answer_date = forms.DateField(label="Date de réponse du ménage", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RefuseForm(BootstrapMixin, forms.Form):
+    answer_date = forms.DateField(label="Date de réponse du ménage", widget=DateInput())
+    refusal_reason = forms.ModelChoiceField(
+        RefusalReason.objects.filter(active=True), label="Motif de refus", required=False
+    )
+    comment = forms.CharField(label="Précision (facultative)", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CommissionForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(label="Décision de la CALEOL", choices=CommissionDecision.choices)
+    commission_date = forms.DateField(label="Date de la CALEOL", widget=DateInput())
+    reason = forms.CharField(
+        label="Motif (obligatoire pour un refus)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class LeaseForm(BootstrapMixin, forms.Form):
+    lease_date = forms.DateField(label="Date de signature du bail", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class MoveInForm(BootstrapMixin, forms.Form):
+    move_in_date = forms.DateField(label="Date d'emménagement", widget=DateInput())
+    kind = forms.ChoiceField(label="Nature du relogement", choices=RehousingKind.choices)
+    housing_stock = forms.ChoiceField(label="Parc", choices=HousingStock.choices, initial=HousingStock.SOCIAL)
+    apl = forms.DecimalField(label="APL mensuelle (€)", required=False, min_value=0, decimal_places=2)
+    rls = forms.DecimalField(label="RLS mensuelle (€)", required=False, min_value=0, decimal_places=2)
+    rent_reduction_payment = forms.ChoiceField(
+        label="Indemnité ANRU pour minoration de loyer", choices=TRI_STATE, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["rent_reduction_payment"] = _tri(data["rent_reduction_payment"])
+        return data
+
+
+class RehousingTermsForm(BootstrapMixin, forms.Form):
+    apl = forms.DecimalField(label="APL mensuelle (€)", required=False, min_value=0, decimal_places=2)
+    rls = forms.DecimalField(label="RLS mensuelle (€)", required=False, min_value=0, decimal_places=2)
+    rent_reduction_payment = forms.ChoiceField(
+        label="Indemnité ANRU pour minoration de loyer",
+        choices=[("", "Inconnu"), ("oui", "Oui"), ("non", "Non")],
+        required=False,
+    )
+    note = forms.CharField(label="Justification", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["rent_reduction_payment"] = _tri(data["rent_reduction_payment"])
+        return data

@@ -1,0 +1,112 @@
+"""Residual rent (reste à charge) and effort rate, before and after, for a household against a dwelling.
+
+APL and RLS come from the benefits engine (``relogement.benefits.engine``, openfisca-france), owned by
+the benefits area. The engine is reached through ONE function, ``_engine()``, so that the rest of the
+offers area works (and is tested) when the engine is absent or fails: the estimate is then marked
+unavailable and the page says so instead of breaking.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class RentEstimate:
+    rent: Decimal | None
+    charges: Decimal | None
+    apl: Decimal | None = None
+    rls: Decimal | None = None
+    rac: Decimal | None = None
+    effort_rate: Decimal | None = None
+    inputs: dict = field(default_factory=dict)
+    available: bool = True
+    source: str = ""  # "engine", "recorded"
+    error: str = ""
+
+
+def _engine():
+    """The benefits engine module, or None when it is not installed yet."""
+    try:
+        from relogement.benefits import engine
+    except ImportError:
+        return None
+    return engine
+
+
+def _effort_rate(rac: Decimal | None, resources: Decimal | None) -> Decimal | None:
+    if rac is None or not resources or resources <= 0:
+        return None
+    return (rac / resources).quantize(Decimal("0.0001"))
+
+
+def estimate_before(household) -> RentEstimate:
+    """The before-situation as recorded in the household file (rent, charges, APL, RLS actually paid)."""
+    rent, charges = household.rent_before, household.charges_before
+    if rent is None:
+        return RentEstimate(
+            rent=None,
+            charges=charges,
+            available=False,
+            source="recorded",
+            error="Loyer avant relogement non renseigné.",
+        )
+    apl = household.apl_before or Decimal("0")
+    rls = household.rls_before or Decimal("0")
+    rac = (rent + (charges or Decimal("0")) - apl - rls).quantize(CENT)
+    return RentEstimate(
+        rent=rent,
+        charges=charges,
+        apl=household.apl_before,
+        rls=household.rls_before,
+        rac=rac,
+        effort_rate=_effort_rate(rac, household.monthly_resources),
+        inputs={"ressources mensuelles": household.monthly_resources},
+        source="recorded",
+    )
+
+
+def estimate_for_dwelling(household, *, insee_code: str, rent: Decimal, charges: Decimal) -> RentEstimate:
+    """APL, RLS, residual rent and effort rate of the household in a dwelling, computed by the engine."""
+    engine = _engine()
+    if engine is None:
+        return RentEstimate(
+            rent=rent,
+            charges=charges,
+            available=False,
+            error="Le moteur de calcul des aides au logement n'est pas disponible.",
+        )
+    try:
+        profile = engine.profile_for_household(household)
+        result = engine.compute_benefits(profile=profile, insee_code=insee_code, rent=rent, charges=charges)
+        effort = engine.effort_rate(result.rac, household.monthly_resources)
+    except Exception:  # the page must still render if openfisca fails on odd inputs
+        logger.exception("Calcul APL/RLS impossible pour le ménage %s", household.pk)
+        return RentEstimate(
+            rent=rent,
+            charges=charges,
+            available=False,
+            error="Le calcul des aides au logement a échoué pour ces données.",
+        )
+    return RentEstimate(
+        rent=rent,
+        charges=charges,
+        apl=result.apl,
+        rls=result.rls,
+        rac=result.rac,
+        effort_rate=effort,
+        inputs=dict(result.inputs),
+        source="engine",
+    )
+
+
+def estimate_for_offer(household, offer) -> RentEstimate:
+    return estimate_for_dwelling(
+        household, insee_code=offer.commune.insee_code, rent=offer.rent, charges=offer.charges
+    )

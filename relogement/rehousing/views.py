@@ -1,0 +1,77 @@
+"""The rehousing record: read it, correct its APL, RLS and ANRU payment flag."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from relogement.core.errors import DomainError
+from relogement.offers.forms import RehousingTermsForm
+from relogement.offers.selectors import household_label
+from relogement.permissions import predicates
+from relogement.rehousing.models import Rehousing
+from relogement.rehousing.services import rehousing_update_terms
+
+
+def _get(request, pk) -> Rehousing:
+    return get_object_or_404(
+        Rehousing.objects.visible_to(request.user).select_related("household", "household__project", "commune", "offer"),
+        pk=pk,
+    )
+
+
+def _rac(rehousing):
+    if rehousing.rent is None:
+        return None
+    parts = [rehousing.rent, rehousing.charges, -(rehousing.apl or 0), -(rehousing.rls or 0)]
+    return sum(p for p in parts if p is not None)
+
+
+def rehousing_detail(request, pk):
+    rehousing = _get(request, pk)
+    household = rehousing.household
+    return render(
+        request,
+        "rehousing/detail.html",
+        {
+            "rehousing": rehousing,
+            "label": household_label(request.user, household),
+            "rac": _rac(rehousing),
+            "show_money": predicates.can_view_resources(request.user, household)
+            or predicates.can_record_commission(request.user),
+            "can_edit": predicates.can_record_commission(request.user),
+            "breadcrumbs": [{"label": "Offres", "url": reverse("offers:list")}, {"label": "Relogement", "url": ""}],
+        },
+    )
+
+
+def rehousing_edit(request, pk):
+    rehousing = _get(request, pk)
+    if not predicates.can_record_commission(request.user):
+        raise Http404
+    initial = {
+        "apl": rehousing.apl,
+        "rls": rehousing.rls,
+        "rent_reduction_payment": {True: "oui", False: "non"}.get(rehousing.rent_reduction_payment, ""),
+    }
+    form = RehousingTermsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rehousing_update_terms(rehousing=rehousing, actor=request.user, **form.service_kwargs())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Relogement mis à jour.")
+            return redirect("rehousing:detail", pk=rehousing.pk)
+    return render(
+        request,
+        "rehousing/edit.html",
+        {
+            "rehousing": rehousing,
+            "form": form,
+            "breadcrumbs": [
+                {"label": "Relogement", "url": reverse("rehousing:detail", args=[rehousing.pk])},
+                {"label": "Modifier", "url": ""},
+            ],
+        },
+    )

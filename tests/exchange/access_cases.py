@@ -1,0 +1,40 @@
+from relogement.exchange.models import ImportJob
+from tests.access import UrlCase
+
+
+def _job(world):
+    job = ImportJob.objects.create(
+        created_by=world.users["mous"], organisation=world.orgs["mous"], filename="suivi.xlsx", status="done"
+    )
+    return {"pk": job.pk}
+
+
+EVERYONE = ("mous", "metropolis", "commune", "social_a", "social_b", "landlord", "admin", "outsider")
+
+CASES = [
+    UrlCase("exchange:home", allowed=EVERYONE, denied=()),
+    UrlCase(
+        "exchange:import",
+        allowed=("mous", "admin", "outsider"),
+        denied=("metropolis", "commune", "social_a", "landlord"),
+    ),
+    UrlCase(
+        "exchange:job",
+        kwargs=_job,
+        allowed=("mous",),
+        denied=("outsider", "admin", "metropolis", "commune", "social_a", "landlord"),
+    ),
+    UrlCase(
+        "exchange:job_progress",
+        kwargs=_job,
+        allowed=("mous",),
+        denied=("outsider", "admin", "metropolis", "commune", "social_a", "landlord"),
+    ),
+    UrlCase("exchange:export", allowed=EVERYONE, denied=()),
+    UrlCase(
+        "exchange:export",
+        query="?format=csv",
+        allowed=EVERYONE,
+        denied=(),
+    ),
+]

@@ -1,0 +1,103 @@
+"""Access matrix of the household pages: household A (provider A, project Concorde) is the subject.
+
+Provider B's social worker, the outsider and the administrator get 404 on everything about it.
+"""
+
+import datetime as dt
+
+from tests import factories
+from tests.access import UrlCase
+
+ALL = ("mous", "metropolis", "commune", "social_a", "social_b", "landlord", "outsider", "admin")
+READERS = ("mous", "metropolis", "commune", "social_a", "landlord")
+NOT_READERS = ("social_b", "outsider", "admin")
+KEEPERS = ("social_a", "mous")  # can_edit_household
+NOT_KEEPERS = ("social_b", "outsider", "admin", "commune", "landlord", "metropolis")
+PROVIDER = ("social_a",)  # can_edit_social_file
+NOT_PROVIDER = ("social_b", "outsider", "admin", "commune", "landlord", "metropolis", "mous")
+
+
+def _a(w):
+    return {"pk": w.household_a.pk}
+
+
+def _member(w):
+    return {"pk": w.household_a.pk, "member_pk": factories.HouseholdMemberFactory(household=w.household_a).pk}
+
+
+def _step(w):
+    from relogement.households.models import NextStep
+
+    step = NextStep.objects.create(household=w.household_a, title="Relancer", due_date=dt.date(2025, 1, 1))
+    return {"pk": w.household_a.pk, "step_pk": step.pk}
+
+
+CASES = [
+    UrlCase("households:list", allowed=ALL, denied=()),
+    UrlCase("households:list", allowed=ALL, denied=(), query="?q=Martin"),
+    UrlCase("households:export", kwargs=lambda w: {"fmt": "csv"}, allowed=ALL, denied=()),
+    UrlCase("households:export", kwargs=lambda w: {"fmt": "xlsx"}, allowed=ALL, denied=()),
+    UrlCase(
+        "households:assign_referent",
+        method="post",
+        data=lambda w: {"households": [w.household_a.pk], "referent": w.users["social_a"].pk},
+        allowed=("social_a",),
+        denied=("social_b", "mous", "commune", "landlord", "metropolis", "outsider", "admin"),
+        expected_status=(302,),
+    ),
+    UrlCase("households:detail", kwargs=_a, allowed=READERS, denied=NOT_READERS),
+    UrlCase(
+        "households:section",
+        kwargs=lambda w: {"pk": w.household_a.pk, "section": "composition"},
+        allowed=KEEPERS,
+        denied=NOT_KEEPERS,
+    ),
+    UrlCase(
+        "households:section",
+        kwargs=lambda w: {"pk": w.household_a.pk, "section": "sante"},
+        allowed=PROVIDER,
+        denied=NOT_PROVIDER,
+    ),
+    UrlCase("households:member_add", kwargs=_a, allowed=KEEPERS, denied=NOT_KEEPERS),
+    UrlCase("households:member_edit", kwargs=_member, allowed=KEEPERS, denied=NOT_KEEPERS),
+    UrlCase(
+        "households:member_remove",
+        kwargs=_member,
+        method="post",
+        data=lambda w: {"version": 1},
+        allowed=("social_a",),
+        denied=NOT_KEEPERS,
+        expected_status=(302,),
+    ),
+    UrlCase("households:resources", kwargs=_a, allowed=KEEPERS, denied=NOT_KEEPERS),
+    UrlCase("households:diagnosis_add", kwargs=_a, allowed=PROVIDER, denied=NOT_PROVIDER),
+    UrlCase("households:wishes", kwargs=_a, allowed=KEEPERS, denied=NOT_KEEPERS),
+    UrlCase(
+        "households:support_add",
+        kwargs=_a,
+        method="post",
+        data=lambda w: {"kind": "appel", "date": "2025-02-03", "summary": "Point sur le dossier"},
+        allowed=PROVIDER,
+        denied=NOT_PROVIDER,
+        expected_status=(302,),
+    ),
+    UrlCase("households:step_add", kwargs=_a, allowed=KEEPERS, denied=NOT_KEEPERS),
+    UrlCase(
+        "households:step_complete",
+        kwargs=_step,
+        method="post",
+        allowed=("social_a",),
+        denied=NOT_KEEPERS,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:transition",
+        kwargs=_a,
+        method="post",
+        data=lambda w: {"action": "diagnose", "effective_date": "2025-01-15"},
+        allowed=("social_a",),
+        denied=NOT_KEEPERS,
+        expected_status=(302,),
+    ),
+    UrlCase("households:split", kwargs=_a, allowed=KEEPERS, denied=NOT_KEEPERS),
+]
