@@ -44,11 +44,16 @@ MAX_AMOUNT = Decimal("100000")
 # Rents are simulated from 0 to this value (rounded up to a multiple of 500 € when an offer is
 # dearer); above ~3.1 × the rent ceiling the benefit is zero anyway.
 DEFAULT_RENT_UPPER = 1500
-# Second differences of the pre-floor amount above this mean a kink of the formula (ceiling,
-# degressivity, payment threshold) inside the interval; below it is cent-rounding noise.
-KINK_TOLERANCE = 0.04
-# An interpolated amount closer than this to a whole euro is simulated exactly.
-FLOOR_MARGIN = 0.12
+# openfisca rounds the rent-dependent rate TL to 5 decimals and multiplies it by the yearly resources
+# after allowance, so the pre-floor amount is a sawtooth whose teeth are at most
+# TL_QUANTUM × resources high (about 0.2 € for 20,000 €/year). Interpolation error is bounded by
+# one tooth plus cent roundings; the margins below add that bound to a fixed allowance.
+TL_QUANTUM = 1e-5
+# Second differences above KINK_TOLERANCE + one tooth mean a kink of the formula (ceiling,
+# degressivity, payment threshold) near the interval: such intervals are simulated exactly.
+KINK_TOLERANCE = 0.05
+# An interpolated amount closer than FLOOR_MARGIN + 1.5 teeth to a whole euro is simulated exactly.
+FLOOR_MARGIN = 0.05
 CURVE_CACHE_SIZE = 256
 EXACT_CACHE_SIZE = 20_000
 
@@ -284,7 +289,13 @@ def _situation(
     return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}
 
 
-OUTPUTS = ("aide_logement_montant", "aide_logement_montant_brut_crds", "crds_logement", "reduction_loyer_solidarite")
+OUTPUTS = (
+    "aide_logement_montant",
+    "aide_logement_montant_brut_crds",
+    "crds_logement",
+    "reduction_loyer_solidarite",
+    "aide_logement_ressources_apres_abattement",
+)
 
 
 def _run(situation: dict, month: date) -> dict[str, np.ndarray]:
@@ -320,15 +331,23 @@ class RentCurve:
         # The amount net of CRDS before openfisca floors it to the euro: piecewise linear in the rent.
         self.before_floor = values["aide_logement_montant_brut_crds"] + values["crds_logement"]
         self.rls = values["reduction_loyer_solidarite"]
+        tooth = TL_QUANTUM * float(np.max(values["aide_logement_ressources_apres_abattement"]))
+        self.margin = FLOOR_MARGIN + 1.5 * tooth
         points = upper + 1
+        first_difference = np.diff(self.before_floor)
         second_difference = np.zeros(points)
         second_difference[1:-1] = np.abs(np.diff(self.before_floor, 2))
         second_difference[0] = second_difference[-1] = np.inf
         # A grid point where floor(before_floor) is not openfisca's amount: never interpolate next to it.
         inconsistent = np.floor(self.before_floor + 1e-6) != self.apl
-        suspect = (second_difference > KINK_TOLERANCE) | inconsistent
+        suspect = (second_difference > KINK_TOLERANCE + tooth) | inconsistent
         # Interval k is [k, k + 1]; it is linear when neither end is suspect and the RLS is constant.
         self.linear = ~suspect[:-1] & ~suspect[1:] & (self.rls[:-1] == self.rls[1:])
+        # Flat: the amount is the same on the interval and its two neighbours (rent above the
+        # ceiling), so it is constant inside too.
+        flat = first_difference == 0
+        self.flat = flat & np.concatenate(([False], flat[:-1])) & np.concatenate((flat[1:], [False]))
+        self.flat &= ~inconsistent[:-1] & ~inconsistent[1:] & (self.rls[:-1] == self.rls[1:])
         self.exact: OrderedDict[int, tuple[float, float]] = OrderedDict()
         self.exact_simulations = 0
         self._lock = threading.Lock()
@@ -342,14 +361,14 @@ class RentCurve:
             if fraction == 0:
                 results.append((float(self.apl[whole]), float(self.rls[whole])))
                 continue
+            if self.flat[whole]:
+                results.append((float(self.apl[whole]), float(self.rls[whole])))
+                continue
             if self.linear[whole]:
                 low, high = self.before_floor[whole], self.before_floor[whole + 1]
-                if low == 0 and high == 0:
-                    results.append((0.0, float(self.rls[whole])))
-                    continue
                 value = low + (high - low) * fraction / 100
-                if abs(value - round(value)) > FLOOR_MARGIN:
-                    results.append((float(math.floor(value)), float(self.rls[whole])))
+                if abs(value - round(value)) > self.margin:
+                    results.append((float(max(math.floor(value), 0)), float(self.rls[whole])))
                     continue
             with self._lock:
                 cached = self.exact.get(cents)

@@ -20,10 +20,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
 from faker import Faker
 
 from relogement.accounts.models import Membership, Organisation, OrganisationKind, User
+from relogement.demo.bulk import fast_insert
 from relogement.followup.models import FollowUp, Satisfaction
 from relogement.households.models import (
     EmploymentSituation,
@@ -200,7 +200,7 @@ def frozen_timestamps(*model_classes: type[models.Model]):
 
 
 def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
 
 
 class Generator:
@@ -243,10 +243,17 @@ class Generator:
         self.result.counts[name] = self.result.counts.get(name, 0) + n
 
     def bulk(self, model, objs: list) -> list:
+        """bulk_create: the primary keys come back (needed for the rows that point to these)."""
         if objs:
             model.objects.bulk_create(objs, batch_size=BATCH)
             self.count(str(model._meta.verbose_name), len(objs))
         return objs
+
+    def insert(self, model, objs: list) -> None:
+        """Leaf rows, nobody points to them: the fast path."""
+        if objs:
+            fast_insert(model, objs)
+            self.count(str(model._meta.verbose_name), len(objs))
 
     # --- organisations and users -----------------------------------------------------------------
     def organisations(self) -> None:
@@ -1006,19 +1013,19 @@ class Generator:
                             rent_arrears=rng.random() < 0.08 if is_done else None,
                         )
                     )  # fmt: skip
-        self.bulk(HouseholdMember, members)
-        self.bulk(ResourceLine, resources)
+        self.insert(HouseholdMember, members)
+        self.insert(ResourceLine, resources)
         with frozen_timestamps(HouseholdStatusChange, SupportLogEntry, Proposal):
-            self.bulk(HouseholdStatusChange, changes)
-            self.bulk(SupportLogEntry, log)
+            self.insert(HouseholdStatusChange, changes)
+            self.insert(SupportLogEntry, log)
             self.bulk(Proposal, [p for p, _ in proposals])
-        self.bulk(SocialDiagnosis, diagnoses)
+        self.insert(SocialDiagnosis, diagnoses)
         self.bulk(Wishes, wishes)
         for w, chosen in wish_locations:
             for rank, commune in enumerate(chosen, start=1):
                 locations.append(WishedLocation(wishes=w, rank=rank, commune=commune))
-        self.bulk(WishedLocation, locations)
-        self.bulk(NextStep, steps)
+        self.insert(WishedLocation, locations)
+        self.insert(NextStep, steps)
         for p, statuses in proposals:
             previous = ""
             for status in statuses:
@@ -1028,12 +1035,12 @@ class Generator:
                     )
                 )
                 previous = status
-        self.bulk(ProposalTransition, transitions)
+        self.insert(ProposalTransition, transitions)
         for r in rehousings:
             if r.proposal is not None:
                 r.proposal_id = r.proposal.pk
-        self.bulk(Rehousing, rehousings)
-        self.bulk(FollowUp, followups)
+        self.insert(Rehousing, rehousings)
+        self.insert(FollowUp, followups)
 
     def _rehousing(self, h: Household, proposal, offer, kind: str, move_in: dt.date) -> Rehousing:
         rng = self.rng

@@ -19,9 +19,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -45,7 +46,7 @@ from django.utils.text import slugify
 
 from relogement.followup.models import Satisfaction
 from relogement.households.models import Household, HouseholdStatusChange
-from relogement.households.statuses import HouseholdStatus, ReportingStatus, statuses_reported_as
+from relogement.households.statuses import ReportingStatus, statuses_reported_as
 from relogement.indicators import registry
 from relogement.offers.models import Answer, Proposal, RefusalReason
 from relogement.rehousing.models import HousingStock, RehousingKind
@@ -105,46 +106,61 @@ def _ratio(numerator, denominator, decimals: int) -> Decimal | None:
 
 @dataclass
 class AsOf:
-    """The populations of INDICATORS.md as Q objects over the annotated household queryset."""
+    """The populations of INDICATORS.md as Q objects over :func:`as_of_households`.
+
+    The status part (``status``) needs the ``rep`` annotation (reporting status as of the date); the
+    other parts only read the household row and its joined definitive rehousing and 6-month follow-up,
+    so that the grouped aggregate of :func:`compute` (grouped by status) can use them as FILTERs.
+    """
 
     date: dt.date
 
     def status(self, reporting: str) -> Q:
-        return Q(fine_status__in=statuses_reported_as(reporting))
+        return Q(rep=reporting)
 
     @property
     def census(self) -> Q:  # C
-        return Q(h_split__isnull=True, h_census__lte=self.date)
+        return Q(split_from__isnull=True, census_date__lte=self.date)
+
+    @property
+    def moved_in(self) -> Q:  # D is "status reloge" and this
+        return Q(defr__move_in_date__lte=self.date)
+
+    @property
+    def rac_ok(self) -> Q:
+        # Null checks on the columns rather than on the computed sums: same rows, cheaper per row.
+        return Q(
+            rent_before__isnull=False,
+            charges_before__isnull=False,
+            apl_before__isnull=False,
+            defr__rent__isnull=False,
+            defr__charges__isnull=False,
+            defr__apl__isnull=False,
+        )
+
+    @property
+    def effort_ok(self) -> Q:
+        return self.rac_ok & Q(monthly_resources__gt=0)
+
+    @property
+    def area_ok(self) -> Q:
+        return Q(origin_living_area__isnull=False, defr__living_area__isnull=False, persons__gt=0)
+
+    @property
+    def satisfaction_answered(self) -> Q:
+        return Q(fu_answered_on__lte=self.date) & ~Q(fu_satisfaction="")
+
+    @property
+    def arrears_answered(self) -> Q:
+        return Q(fu_answered_on__lte=self.date, fu6__rent_arrears__isnull=False)
 
     @property
     def definitive(self) -> Q:  # D
-        return self.status(R.RELOGE) & Q(d_move_in__lte=self.date)
+        return self.status(R.RELOGE) & self.moved_in
 
     @property
     def definitive_census(self) -> Q:  # Dc
         return self.definitive & self.census
-
-    @property
-    def rac_rows(self) -> Q:
-        return self.definitive_census & Q(rac_before__isnull=False, rac_after__isnull=False)
-
-    @property
-    def effort_rows(self) -> Q:
-        return self.rac_rows & Q(h_resources__gt=0)
-
-    @property
-    def area_rows(self) -> Q:
-        return self.definitive_census & Q(
-            area_before__isnull=False, area_after__isnull=False, persons__gt=0
-        )
-
-    @property
-    def satisfaction_rows(self) -> Q:
-        return self.definitive & Q(fu_answered_on__lte=self.date) & ~Q(fu_satisfaction="")
-
-    @property
-    def arrears_rows(self) -> Q:
-        return self.definitive & Q(fu_answered_on__lte=self.date, fu_arrears__isnull=False)
 
     def drilldown(self, indicator_id: str) -> Q | None:
         """The households behind a count indicator (None when it is not a household count)."""
@@ -157,7 +173,7 @@ class AsOf:
             "avancement.restant_a_reloger": c
             & ~self.definitive_census
             & ~self.status(R.SORTI_SANS_RELOGEMENT),
-            "avancement.decohabitations": self.definitive & Q(h_split__isnull=False),
+            "avancement.decohabitations": self.definitive & Q(split_from__isnull=False),
         }
         if indicator_id in simple:
             return simple[indicator_id]
@@ -174,15 +190,25 @@ def scoped_households(user, perimeter):
     return qs.filter(perimeter.household_q())
 
 
-def status_as_of_subquery(as_of: dt.date, column: str = "to_status"):
-    latest = HouseholdStatusChange.objects.filter(
-        household=OuterRef("pk"), effective_date__lte=as_of
-    ).order_by("-effective_date", "-pk")
-    return Subquery(latest.values(column)[:1])
+def reporting_status_as_of(as_of: dt.date):
+    """The reporting status on the date: the latest change dated on or before it, mapped in the subquery
+    itself so that grouping by it evaluates one index probe per household. Before any recorded
+    status a household is "to diagnose" (imports and the lifecycle both start the history so)."""
+    mapping = Case(
+        *[When(to_status__in=statuses_reported_as(r), then=Value(r)) for r in R.values],
+        output_field=CharField(),
+    )
+    latest = (
+        HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__lte=as_of)
+        .order_by("-effective_date", "-pk")
+        .annotate(rep=mapping)
+        .values("rep")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(R.A_DIAGNOSTIQUER), output_field=CharField())
 
 
-def annotate_as_of(households, as_of: dt.date):
-    """Per household: status as of the date and every per-row expression the indicators need."""
+def with_row_expressions(households, as_of: dt.date):
+    """Joins (definitive rehousing, 6-month follow-up) and per-row expressions, as aliases (not selected)."""
     zero = Value(Decimal("0"), output_field=MONEY)
     persons = F("adults_count") + F("children_count")
     proposals = (
@@ -206,25 +232,9 @@ def annotate_as_of(households, as_of: dt.date):
         .alias(
             move_in_key=_date_key("defr__move_in_date"),
             commissioning_key=_date_key("defr__commissioning_date"),
-        )
-        .annotate(
-            # Before any recorded status, a census household is "to diagnose" (the import and the
-            # lifecycle both start the history with that status at the census date).
-            fine_status=Coalesce(
-                status_as_of_subquery(as_of), Value(HouseholdStatus.TO_DIAGNOSE), output_field=CharField()
-            ),
-            h_split=F("split_from_id"),
-            h_census=F("census_date"),
-            h_resources=F("monthly_resources"),
-            h_building=F("building_id"),
             persons=ExpressionWrapper(persons, output_field=IntegerField()),
-            d_move_in=F("defr__move_in_date"),
-            d_in_qpv=F("defr__in_qpv"),
-            d_stock=F("defr__housing_stock"),
-            d_rent_reduction=F("defr__rent_reduction_payment"),
             fu_answered_on=Coalesce(F("fu6__done_on"), F("fu6__due_date"), output_field=DateField()),
             fu_satisfaction=Coalesce(F("fu6__home_satisfaction"), Value(""), output_field=CharField()),
-            fu_arrears=F("fu6__rent_arrears"),
             rac_before=ExpressionWrapper(
                 F("rent_before") + F("charges_before") - F("apl_before") - Coalesce("rls_before", zero),
                 output_field=MONEY,
@@ -233,26 +243,10 @@ def annotate_as_of(households, as_of: dt.date):
                 F("defr__rent") + F("defr__charges") - F("defr__apl") - Coalesce("defr__rls", zero),
                 output_field=MONEY,
             ),
-            area_before=F("origin_living_area"),
-            area_after=F("defr__living_area"),
             n_proposals=Coalesce(Subquery(proposals), Value(0), output_field=IntegerField()),
             delay_days=DaysBetween(F("defr__move_in_date"), F("census_date")),
-            same_commune=Case(
-                When(defr__commune_id=F("building__commune_id"), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            is_new=Case(
-                When(
-                    Q(defr__housing_stock=HousingStock.SOCIAL)
-                    & Q(move_in_key__lt=F("commissioning_key") + Value(50000)),
-                    then=Value(1),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
         )
-        .annotate(
+        .alias(
             rac_delta=ExpressionWrapper(F("rac_after") - F("rac_before"), output_field=MONEY),
             effort_before=Case(
                 When(
@@ -282,19 +276,22 @@ def annotate_as_of(households, as_of: dt.date):
                 ),
                 output_field=FloatField(),
             ),
-            crowded_before=Case(
-                When(origin_living_area__lt=norm, then=Value(1)), default=Value(0), output_field=IntegerField()
-            ),
-            crowded_after=Case(
-                When(defr__living_area__lt=norm, then=Value(1)), default=Value(0), output_field=IntegerField()
+            crowded_before=ExpressionWrapper(Q(origin_living_area__lt=norm), output_field=BooleanField()),
+            crowded_after=ExpressionWrapper(Q(defr__living_area__lt=norm), output_field=BooleanField()),
+            same_commune=ExpressionWrapper(Q(defr__commune_id=F("building__commune_id")), output_field=BooleanField()),
+            is_new=ExpressionWrapper(
+                Q(defr__housing_stock=HousingStock.SOCIAL)
+                & Q(move_in_key__lt=F("commissioning_key") + Value(50000)),
+                output_field=BooleanField(),
             ),
         )
     )
 
 
 def as_of_households(households, as_of: dt.date):
-    """The annotated queryset (also used by the drill-down to list the households behind a count)."""
-    return annotate_as_of(households, as_of)
+    """Households annotated with ``rep`` (reporting status as of the date) and the row expressions;
+    the drill-down filters it with :class:`AsOf` to list the households behind a count."""
+    return with_row_expressions(households, as_of).annotate(rep=reporting_status_as_of(as_of))
 
 
 # Distributions shown before/after on the impact dashboard: (key, label, lower bound, upper bound).
@@ -353,11 +350,11 @@ class Result:
 
 
 MEDIANS = {
-    # indicator id → (annotation, population Q name, decimals)
-    "impact.rac_evolution_mediane": ("rac_delta", "rac_rows"),
-    "impact.surface_par_personne_avant_mediane": ("area_pp_before", "area_rows"),
-    "impact.surface_par_personne_apres_mediane": ("area_pp_after", "area_rows"),
-    "processus.delai_median_jours": ("delay_days", "definitive_census"),
+    # indicator id → (row expression, population within the "reloge" group)
+    "impact.rac_evolution_mediane": ("rac_delta", "rac"),
+    "impact.surface_par_personne_avant_mediane": ("area_pp_before", "area"),
+    "impact.surface_par_personne_apres_mediane": ("area_pp_after", "area"),
+    "processus.delai_median_jours": ("delay_days", "dc"),
 }
 
 
@@ -367,65 +364,93 @@ def _median_by_offset(annotated, population: Q, column: str, size: int):
         return None
     start = (size - 1) // 2
     stop = size // 2 + 1
-    values = list(
-        annotated.filter(population)
-        .order_by(column)
-        .values_list(column, flat=True)[start:stop]
-    )
+    middle = annotated.filter(population).annotate(middle=F(column)).order_by("middle")
+    values = list(middle.values_list("middle", flat=True)[start:stop])
     return sum(Decimal(str(v)) for v in values) / len(values)
+
+
+def _aggregates(pop: AsOf, postgres: bool) -> tuple[dict, dict]:
+    """The aggregates computed per reporting status, and the populations the medians need."""
+    moved, census = pop.moved_in, pop.census
+    dc = moved & census
+    rac = dc & pop.rac_ok
+    effort = dc & pop.effort_ok
+    area = dc & pop.area_ok
+    sat = moved & pop.satisfaction_answered
+    arrears = moved & pop.arrears_answered
+    populations = {"dc": dc, "rac": rac, "area": area}
+    aggregates = {
+        "c": Count("pk", filter=census),
+        "d": Count("pk", filter=moved),
+        "dc": Count("pk", filter=dc),
+        "split": Count("pk", filter=moved & Q(split_from__isnull=False)),
+        "new": Count("pk", filter=moved & Q(is_new=True)),
+        "out_qpv": Count("pk", filter=moved & Q(defr__in_qpv=False)),
+        "same": Count("pk", filter=moved & Q(same_commune=True)),
+        "social": Count("pk", filter=moved & Q(defr__housing_stock=HousingStock.SOCIAL)),
+        "reduction": Count("pk", filter=moved & Q(defr__rent_reduction_payment=True)),
+        "rac": Count("pk", filter=rac),
+        "sum_rac_before": Sum("rac_before", filter=rac),
+        "sum_rac_after": Sum("rac_after", filter=rac),
+        "rac_up": Count("pk", filter=rac & Q(rac_delta__gt=0)),
+        "effort": Count("pk", filter=effort),
+        "sum_effort_before": Sum("effort_before", filter=effort),
+        "sum_effort_after": Sum("effort_after", filter=effort),
+        "area": Count("pk", filter=area),
+        "crowded_before": Count("pk", filter=area & Q(crowded_before=True)),
+        "crowded_after": Count("pk", filter=area & Q(crowded_after=True)),
+        "sat": Count("pk", filter=sat),
+        "satisfied": Count(
+            "pk", filter=sat & Q(fu_satisfaction__in=[Satisfaction.VERY, Satisfaction.SATISFIED])
+        ),
+        "arrears_answers": Count("pk", filter=arrears),
+        "arrears": Count("pk", filter=arrears & Q(fu6__rent_arrears=True)),
+        "proposals_dc": Sum("n_proposals", filter=dc),
+    }
+    for key, (_, before, after, rows, bins) in DISTRIBUTIONS.items():
+        population = {"rac_rows": rac, "effort_rows": effort, "area_rows": area}[rows]
+        for bin_key, _, low, high in bins:
+            aggregates[f"dist_{key}_{bin_key}_b"] = Count("pk", filter=population & _bin_q(before, low, high))
+            aggregates[f"dist_{key}_{bin_key}_a"] = Count("pk", filter=population & _bin_q(after, low, high))
+    if postgres:
+        for indicator_id, (column, rows) in MEDIANS.items():
+            aggregates[f"{indicator_id}:lo"] = _MiddleValue(column, filter=populations[rows], direction="ASC")
+            aggregates[f"{indicator_id}:hi"] = _MiddleValue(column, filter=populations[rows], direction="DESC")
+    return aggregates, populations
+
+
+def _grouped(households, as_of: dt.date, aggregates: dict) -> dict[str, dict]:
+    """One query: the aggregates per reporting status as of the date (at most six rows)."""
+    rows = (
+        with_row_expressions(households, as_of)
+        .annotate(rep=reporting_status_as_of(as_of))
+        .order_by()
+        .values("rep")
+        .annotate(**aggregates)
+    )
+    if connection.vendor == "postgresql":
+        # JIT compilation of this wide aggregate costs seconds and saves nothing at this size.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            return {row["rep"]: row for row in rows}
+    return {row["rep"]: row for row in rows}
 
 
 def compute(households, as_of: dt.date) -> Result:
     """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter)."""
     pop = AsOf(as_of)
-    annotated = as_of_households(households, as_of)
-    c, d, dc = pop.census, pop.definitive, pop.definitive_census
-    aggregates = {
-        "n_c": Count("h_census", filter=c),
-        "n_dc": Count("h_census", filter=dc),
-        "n_d": Count("h_census", filter=d),
-        "n_temp": Count("h_census", filter=c & pop.status(R.RELOGE_TEMPORAIRE)),
-        "n_exit": Count("h_census", filter=c & pop.status(R.SORTI_SANS_RELOGEMENT)),
-        "n_split": Count("h_census", filter=d & Q(h_split__isnull=False)),
-        "n_new": Count("h_census", filter=d & Q(is_new=1)),
-        "n_out_qpv": Count("h_census", filter=d & Q(d_in_qpv=False)),
-        "n_same": Count("h_census", filter=d & Q(same_commune=1)),
-        "n_social": Count("h_census", filter=d & Q(d_stock=HousingStock.SOCIAL)),
-        "n_reduction": Count("h_census", filter=d & Q(d_rent_reduction=True)),
-        "n_rac": Count("h_census", filter=pop.rac_rows),
-        "sum_rac_before": Sum("rac_before", filter=pop.rac_rows),
-        "sum_rac_after": Sum("rac_after", filter=pop.rac_rows),
-        "n_rac_up": Count("h_census", filter=pop.rac_rows & Q(rac_delta__gt=0)),
-        "n_effort": Count("h_census", filter=pop.effort_rows),
-        "sum_effort_before": Sum("effort_before", filter=pop.effort_rows),
-        "sum_effort_after": Sum("effort_after", filter=pop.effort_rows),
-        "n_area": Count("h_census", filter=pop.area_rows),
-        "n_crowded_before": Count("h_census", filter=pop.area_rows & Q(crowded_before=1)),
-        "n_crowded_after": Count("h_census", filter=pop.area_rows & Q(crowded_after=1)),
-        "n_sat_answers": Count("h_census", filter=pop.satisfaction_rows),
-        "n_satisfied": Count(
-            "h_census",
-            filter=pop.satisfaction_rows & Q(fu_satisfaction__in=[Satisfaction.VERY, Satisfaction.SATISFIED]),
-        ),
-        "n_arrears_answers": Count("h_census", filter=pop.arrears_rows),
-        "n_arrears": Count("h_census", filter=pop.arrears_rows & Q(fu_arrears=True)),
-        "sum_proposals_dc": Sum("n_proposals", filter=dc),
-    }
-    for status in R.values:
-        aggregates[f"st_{status}"] = Count("h_census", filter=c & pop.status(status))
-    for key, (_, before, after, rows, bins) in DISTRIBUTIONS.items():
-        for bin_key, _, low, high in bins:
-            population = getattr(pop, rows)
-            aggregates[f"dist_{key}_{bin_key}_b"] = Count("h_census", filter=population & _bin_q(before, low, high))
-            aggregates[f"dist_{key}_{bin_key}_a"] = Count("h_census", filter=population & _bin_q(after, low, high))
     postgres = connection.vendor == "postgresql"
-    if postgres:
-        for indicator_id, (column, rows) in MEDIANS.items():
-            population = getattr(pop, rows)
-            aggregates[f"{indicator_id}:lo"] = _MiddleValue(column, filter=population, direction="ASC")
-            aggregates[f"{indicator_id}:hi"] = _MiddleValue(column, filter=population, direction="DESC")
-    a = annotated.aggregate(**aggregates)
-    n_c, n_dc, n_d = a["n_c"], a["n_dc"], a["n_d"]
+    aggregates, populations = _aggregates(pop, postgres)
+    groups = _grouped(households, as_of, aggregates)
+    empty = dict.fromkeys(aggregates, None)
+    rehoused = groups.get(R.RELOGE, empty)
+
+    def n(key, status=R.RELOGE) -> int:
+        return (groups.get(status) or empty)[key] or 0
+
+    n_c = sum(n("c", status) for status in R.values)
+    n_dc, n_d, n_exit = n("dc"), n("d"), n("c", R.SORTI_SANS_RELOGEMENT)
 
     values: dict[str, object] = {}
     bases: dict[str, tuple[int, ...]] = {}
@@ -440,57 +465,61 @@ def compute(households, as_of: dt.date) -> Result:
 
     count("avancement.recenses", n_c)
     count("avancement.reloges_definitifs", n_dc)
-    count("avancement.reloges_temporaires", a["n_temp"])
-    count("avancement.sortis_sans_relogement", a["n_exit"])
-    count("avancement.restant_a_reloger", n_c - n_dc - a["n_exit"])
-    share("avancement.taux", n_dc + a["n_exit"], n_c)
-    count("avancement.decohabitations", a["n_split"])
+    count("avancement.reloges_temporaires", n("c", R.RELOGE_TEMPORAIRE))
+    count("avancement.sortis_sans_relogement", n_exit)
+    count("avancement.restant_a_reloger", n_c - n_dc - n_exit)
+    share("avancement.taux", n_dc + n_exit, n_c)
+    count("avancement.decohabitations", n("split"))
     for status in R.values:
-        count(f"{registry.STATUS_PREFIX}{status}", a[f"st_{status}"])
+        count(f"{registry.STATUS_PREFIX}{status}", n("c", status))
 
-    share("impact.pct_neuf_moins_5_ans", a["n_new"], n_d)
-    share("impact.pct_hors_qpv", a["n_out_qpv"], n_d)
-    share("impact.pct_meme_commune", a["n_same"], n_d)
-    share("impact.pct_parc_social", a["n_social"], n_d)
-    n_rac = a["n_rac"]
+    share("impact.pct_neuf_moins_5_ans", n("new"), n_d)
+    share("impact.pct_hors_qpv", n("out_qpv"), n_d)
+    share("impact.pct_meme_commune", n("same"), n_d)
+    share("impact.pct_parc_social", n("social"), n_d)
+    n_rac = n("rac")
     for key, total in (
-        ("impact.rac_avant_moyen", a["sum_rac_before"]),
-        ("impact.rac_apres_moyen", a["sum_rac_after"]),
+        ("impact.rac_avant_moyen", rehoused["sum_rac_before"]),
+        ("impact.rac_apres_moyen", rehoused["sum_rac_after"]),
     ):
-        values[key] = _ratio(total, n_rac, 2) if total is not None else None
+        values[key] = _ratio(total, n_rac, 2) if n_rac else None
         bases[key] = (n_rac,)
     if n_rac:
-        delta = Decimal(str(a["sum_rac_after"])) - Decimal(str(a["sum_rac_before"]))
+        delta = Decimal(str(rehoused["sum_rac_after"])) - Decimal(str(rehoused["sum_rac_before"]))
         values["impact.rac_evolution_moyenne"] = _ratio(delta, n_rac, 2)
     else:
         values["impact.rac_evolution_moyenne"] = None
     bases["impact.rac_evolution_moyenne"] = (n_rac,)
-    share("impact.pct_rac_en_hausse", a["n_rac_up"], n_rac)
-    n_effort = a["n_effort"]
+    share("impact.pct_rac_en_hausse", n("rac_up"), n_rac)
+    n_effort = n("effort")
     for key, total in (
-        ("impact.taux_effort_avant_moyen", a["sum_effort_before"]),
-        ("impact.taux_effort_apres_moyen", a["sum_effort_after"]),
+        ("impact.taux_effort_avant_moyen", rehoused["sum_effort_before"]),
+        ("impact.taux_effort_apres_moyen", rehoused["sum_effort_after"]),
     ):
         values[key] = _ratio(total, n_effort, 4) if n_effort else None
         bases[key] = (n_effort,)
-    n_area = a["n_area"]
-    share("impact.pct_surpeuplement_avant", a["n_crowded_before"], n_area)
-    share("impact.pct_surpeuplement_apres", a["n_crowded_after"], n_area)
-    share("impact.pct_minoration_loyer", a["n_reduction"], n_d)
-    share("impact.pct_satisfaits", a["n_satisfied"], a["n_sat_answers"])
-    share("impact.pct_impayes_6_mois", a["n_arrears"], a["n_arrears_answers"])
+    n_area = n("area")
+    share("impact.pct_surpeuplement_avant", n("crowded_before"), n_area)
+    share("impact.pct_surpeuplement_apres", n("crowded_after"), n_area)
+    share("impact.pct_minoration_loyer", n("reduction"), n_d)
+    share("impact.pct_satisfaits", n("satisfied"), n("sat"))
+    share("impact.pct_impayes_6_mois", n("arrears"), n("arrears_answers"))
 
-    sizes = {"rac_rows": n_rac, "area_rows": n_area, "definitive_census": n_dc}
+    sizes = {"rac": n_rac, "area": n_area, "dc": n_dc}
+    annotated = None
     for indicator_id, (column, rows) in MEDIANS.items():
         if postgres:
-            lo, hi = a[f"{indicator_id}:lo"], a[f"{indicator_id}:hi"]
+            lo, hi = rehoused.get(f"{indicator_id}:lo"), rehoused.get(f"{indicator_id}:hi")
             median = None if lo is None else (Decimal(str(lo)) + Decimal(str(hi))) / 2
         else:
-            median = _median_by_offset(annotated, getattr(pop, rows), column, sizes[rows])
+            if annotated is None:
+                annotated = as_of_households(households, as_of)
+            population = pop.status(R.RELOGE) & populations[rows]
+            median = _median_by_offset(annotated, population, column, sizes[rows])
         values[indicator_id] = _round(median, 2)
         bases[indicator_id] = (sizes[rows],)
 
-    values["processus.propositions_par_reloge"] = _ratio(a["sum_proposals_dc"] or 0, n_dc, 2)
+    values["processus.propositions_par_reloge"] = _ratio(n("proposals_dc"), n_dc, 2)
     bases["processus.propositions_par_reloge"] = (n_dc,)
     motifs, refusal_counts, accepted, refused = _proposal_figures(households, as_of)
     share("processus.taux_refus", refused, accepted + refused)
@@ -499,8 +528,8 @@ def compute(households, as_of: dt.date) -> Result:
 
     distributions = {
         key: {
-            "before": [a[f"dist_{key}_{b[0]}_b"] for b in bins],
-            "after": [a[f"dist_{key}_{b[0]}_a"] for b in bins],
+            "before": [n(f"dist_{key}_{b[0]}_b") for b in bins],
+            "after": [n(f"dist_{key}_{b[0]}_a") for b in bins],
         }
         for key, (_, _, _, _, bins) in DISTRIBUTIONS.items()
     }

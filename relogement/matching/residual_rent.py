@@ -31,7 +31,16 @@ class EngineResidualRent:
     zone (by commune when the zone is unknown) and each group is one ``compute_for_rents`` call with
     a representative commune code: a few calls per household, whatever the number of offers.
     A commune the engine refuses (unknown code) leaves its offers' residual rent unknown.
+
+    ``whole_euros`` (default): the benefit is read at the rent rounded to the euro, then the exact rent
+    and charges are used in the residual rent. The curve holds every whole-euro rent, so no extra
+    openfisca simulation is needed, whereas a rent with cents near a kink or a floor of the formula
+    triggers an exact simulation (20,000 offers took two minutes). The benefit differs from the exact
+    one by at most about 1 €, which does not change a ranking; the proposal itself uses the exact engine.
     """
+
+    def __init__(self, *, whole_euros: bool = True):
+        self.whole_euros = whole_euros
 
     def __call__(self, hh: HouseholdContext, offers: OfferTable, indices: np.ndarray) -> np.ndarray:
         from relogement.benefits import engine
@@ -56,16 +65,18 @@ class EngineResidualRent:
         charges = offers.charges[indices]
         for members in groups.values():
             where = np.array(members, dtype=np.int64)
+            exact = rents[where]
+            asked = np.round(exact) if self.whole_euros else exact
             try:
                 results = engine.compute_for_rents(
                     profile=hh.profile,
                     insee_code=str(codes[where[0]]),
-                    rents=[Decimal(f"{value:.2f}") for value in rents[where]],
+                    rents=[Decimal(f"{value:.2f}") for value in asked],
                     charges=[Decimal(f"{value:.2f}") for value in charges[where]],
                 )
             except DomainError:
                 continue
-            out[where] = [float(result.rac) for result in results]
+            out[where] = np.array([float(result.rac) for result in results]) + (exact - asked)
         return out
 
 

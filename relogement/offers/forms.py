@@ -51,7 +51,9 @@ class OfferFilterForm(BootstrapMixin, forms.Form):
     dwelling_type = forms.ChoiceField(
         choices=[("", "Toutes")] + list(DwellingType.choices), required=False, label="Typologie"
     )
-    status = forms.ChoiceField(choices=[("", "Tous")] + list(OfferStatus.choices), required=False, label="Statut")
+    status = forms.ChoiceField(
+        choices=[("", "Tous")] + list(OfferStatus.choices), required=False, label="Statut"
+    )
     qpv = forms.ChoiceField(
         choices=[("", "Indifférent"), ("oui", "En QPV"), ("non", "Hors QPV")], required=False, label="QPV"
     )

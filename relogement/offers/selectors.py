@@ -23,7 +23,9 @@ def household_label(user, household) -> str:
 
 def offers_page(user, *, filter_form, page_number, per_page: int = 25):
     queryset = filter_form.filter(
-        HousingOffer.objects.visible_to(user).select_related("commune", "landlord").order_by("available_from", "pk")
+        HousingOffer.objects.visible_to(user)
+        .select_related("commune", "landlord")
+        .order_by("available_from", "pk")
     )
     return Paginator(queryset, per_page).get_page(page_number)
 

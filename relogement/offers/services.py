@@ -77,7 +77,9 @@ def _past(day: dt.date | None, label: str) -> dt.date:
 
 def _not_before(day: dt.date, ref: dt.date | None, label: str, ref_label: str) -> None:
     if ref is not None and day < ref:
-        raise ProposalError(f"La {label} ({day:%d/%m/%Y}) ne peut pas précéder la {ref_label} ({ref:%d/%m/%Y}).")
+        raise ProposalError(
+            f"La {label} ({day:%d/%m/%Y}) ne peut pas précéder la {ref_label} ({ref:%d/%m/%Y})."
+        )
 
 
 # --- offers -----------------------------------------------------------------------------------------
@@ -199,7 +201,11 @@ def _apply(proposal: Proposal, action: str, actor, reason: str = "", *, check_ac
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update(of=("self",)).select_related("household", "offer").get(pk=proposal.pk)
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("household", "offer")
+        .get(pk=proposal.pk)
+    )
 
 
 def _resume_search_if_idle(household_id: int, actor, day: dt.date, reason: str) -> None:
@@ -210,7 +216,9 @@ def _resume_search_if_idle(household_id: int, actor, day: dt.date, reason: str) 
         return
     if household.proposals.filter(status__in=proposal_states.IN_PROGRESS).exists():
         return
-    household_transition(household=household, action="resume_search", actor=actor, effective_date=day, reason=reason)
+    household_transition(
+        household=household, action="resume_search", actor=actor, effective_date=day, reason=reason
+    )
 
 
 @transaction.atomic
@@ -220,7 +228,9 @@ def proposal_position(*, offer: HousingOffer, household: Household, actor) -> Pr
         raise ProposalError("Seuls le bureau d'étude et les travailleurs sociaux positionnent des ménages.")
     offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status not in (OfferStatus.AVAILABLE, OfferStatus.POSITIONED):
-        raise ProposalError(f"Impossible de positionner un ménage sur une offre « {offer.get_status_display()} ».")
+        raise ProposalError(
+            f"Impossible de positionner un ménage sur une offre « {offer.get_status_display()} »."
+        )
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status not in POSITIONABLE_HOUSEHOLD_STATUSES:
         raise ProposalError(
@@ -228,7 +238,9 @@ def proposal_position(*, offer: HousingOffer, household: Household, actor) -> Pr
         )
     if household.proposals.filter(offer=offer, status__in=proposal_states.ACTIVE).exists():
         raise ProposalError("Ce ménage est déjà positionné sur cette offre.")
-    proposal = Proposal(household=household, offer=offer, positioned_by=actor, status=ProposalStatus.POSITIONED)
+    proposal = Proposal(
+        household=household, offer=offer, positioned_by=actor, status=ProposalStatus.POSITIONED
+    )
     proposal._change_reason = proposal_states.POSITION_LABEL
     proposal.save()
     ProposalTransition.objects.create(
@@ -264,6 +276,10 @@ def proposal_notify(
     ``is_compliant`` None means: take the default of the needs-and-means checks.
     """
     proposal = _lock(proposal)
+    if proposal.household.status not in POSITIONABLE_HOUSEHOLD_STATUSES:
+        raise ProposalError(
+            f"Un ménage au statut « {proposal.household.get_status_display()} » ne peut pas recevoir de proposition."
+        )
     _past(notified_date, "date de notification")
     if answer_deadline is not None:
         _not_before(answer_deadline, notified_date, "date limite de réponse", "date de notification")
@@ -333,7 +349,12 @@ def proposal_accept(*, proposal: Proposal, actor, answer_date: dt.date) -> Propo
 
 @transaction.atomic
 def proposal_refuse(
-    *, proposal: Proposal, actor, answer_date: dt.date, refusal_reason: RefusalReason | None, comment: str = ""
+    *,
+    proposal: Proposal,
+    actor,
+    answer_date: dt.date,
+    refusal_reason: RefusalReason | None,
+    comment: str = "",
 ) -> Proposal:
     """The household refuses: the reason is compulsory and its label is copied onto the proposal."""
     proposal = _lock(proposal)
@@ -360,7 +381,9 @@ def proposal_withdraw(*, proposal: Proposal, actor, reason: str) -> Proposal:
     _apply(proposal, "withdraw", actor, reason)
     _sync_offer_status(proposal.offer_id)
     if proposal.notified_date is not None:
-        _resume_search_if_idle(proposal.household_id, actor, _today(), f"Proposition retirée : {reason.strip()}")
+        _resume_search_if_idle(
+            proposal.household_id, actor, _today(), f"Proposition retirée : {reason.strip()}"
+        )
     return proposal
 
 
@@ -384,7 +407,13 @@ def proposal_record_commission(
         taken = (
             Proposal.objects.filter(offer_id=proposal.offer_id)
             .exclude(pk=proposal.pk)
-            .filter(status__in=[ProposalStatus.COMMISSION_ALLOCATED, ProposalStatus.LEASE_SIGNED, ProposalStatus.MOVED_IN])
+            .filter(
+                status__in=[
+                    ProposalStatus.COMMISSION_ALLOCATED,
+                    ProposalStatus.LEASE_SIGNED,
+                    ProposalStatus.MOVED_IN,
+                ]
+            )
         )
         HousingOffer.objects.select_for_update().get(pk=proposal.offer_id)
         if taken.exists():
@@ -394,7 +423,9 @@ def proposal_record_commission(
     _apply(proposal, actions[decision], actor, reason)
     _sync_offer_status(proposal.offer_id)
     if decision == CommissionDecision.REJECTED:
-        _resume_search_if_idle(proposal.household_id, actor, commission_date, f"Refus d'attribution en CALEOL : {reason.strip()}")
+        _resume_search_if_idle(
+            proposal.household_id, actor, commission_date, f"Refus d'attribution en CALEOL : {reason.strip()}"
+        )
     return proposal
 
 
@@ -435,12 +466,20 @@ def proposal_move_in(
     offer = None
     if proposal.offer_id:
         # Serialises concurrent move-ins into the same dwelling: the second one sees it let.
-        offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("landlord", "commune").get(pk=proposal.offer_id)
+        offer = (
+            HousingOffer.objects.select_for_update(of=("self",))
+            .select_related("landlord", "commune")
+            .get(pk=proposal.offer_id)
+        )
         if offer.status == OfferStatus.LET:
-            raise ProposalError("Ce logement est déjà loué à un autre ménage : l'emménagement n'est pas enregistré.")
+            raise ProposalError(
+                "Ce logement est déjà loué à un autre ménage : l'emménagement n'est pas enregistré."
+            )
     if (
         kind == RehousingKind.DEFINITIVE
-        and Rehousing.objects.filter(household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE).exists()
+        and Rehousing.objects.filter(
+            household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE
+        ).exists()
     ):
         raise ProposalError("Ce ménage a déjà un relogement définitif.")
     proposal.move_in_date = move_in_date
@@ -455,15 +494,20 @@ def proposal_move_in(
                 apl=apl,
                 rls=rls,
                 rent_reduction_payment=rent_reduction_payment,
-                housing_stock=housing_stock or (HousingStock.PRIVATE if offer and offer.financing == "prive" else HousingStock.SOCIAL),
+                housing_stock=housing_stock
+                or (HousingStock.PRIVATE if offer and offer.financing == "prive" else HousingStock.SOCIAL),
             )
     except IntegrityError as exc:
         if "one_definitive" in str(exc) or (
             kind == RehousingKind.DEFINITIVE
-            and Rehousing.objects.filter(household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE).exists()
+            and Rehousing.objects.filter(
+                household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE
+            ).exists()
         ):
             raise ProposalError("Ce ménage a déjà un relogement définitif.") from exc
-        raise ProposalError("Ce logement est déjà loué à un autre ménage : l'emménagement n'est pas enregistré.") from exc
+        raise ProposalError(
+            "Ce logement est déjà loué à un autre ménage : l'emménagement n'est pas enregistré."
+        ) from exc
     if offer is not None:
         offer.status = OfferStatus.LET
         offer._change_reason = f"Emménagement du ménage {proposal.household.reference}"

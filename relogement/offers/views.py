@@ -29,7 +29,10 @@ def _crumbs(*items):
 
 def _own_offer(request, pk) -> HousingOffer:
     offer = get_object_or_404(HousingOffer.objects.visible_to(request.user), pk=pk)
-    if not predicates.can_manage_offers(request.user) or offer.landlord_id != organisation_of(request.user).pk:
+    if (
+        not predicates.can_manage_offers(request.user)
+        or offer.landlord_id != organisation_of(request.user).pk
+    ):
         raise Http404
     return offer
 
@@ -73,7 +76,7 @@ def offer_create(request):
 
 def offer_edit(request, pk):
     offer = _own_offer(request, pk)
-    form = forms.OfferForm(request.POST or None, instance=HousingOffer.objects.get(pk=offer.pk))
+    form = forms.OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_update(offer=offer, actor=request.user, data=form.cleaned_data)
@@ -110,7 +113,9 @@ def offer_withdraw(request, pk):
 
 
 def offer_detail(request, pk):
-    offer = get_object_or_404(HousingOffer.objects.visible_to(request.user).select_related("commune", "landlord"), pk=pk)
+    offer = get_object_or_404(
+        HousingOffer.objects.visible_to(request.user).select_related("commune", "landlord"), pk=pk
+    )
     rows = []
     for proposal in selectors.offer_proposals(request.user, offer):
         household = proposal.household
@@ -123,7 +128,9 @@ def offer_detail(request, pk):
                 else None,
             }
         )
-    is_owner = predicates.can_manage_offers(request.user) and offer.landlord_id == organisation_of(request.user).pk
+    is_owner = (
+        predicates.can_manage_offers(request.user) and offer.landlord_id == organisation_of(request.user).pk
+    )
     return render(
         request,
         "offers/offer_detail.html",
@@ -143,10 +150,14 @@ def offer_detail(request, pk):
 def offer_position(request, pk):
     if not predicates.can_position_households(request.user):
         raise Http404
-    offer = get_object_or_404(HousingOffer.objects.visible_to(request.user).select_related("commune", "landlord"), pk=pk)
+    offer = get_object_or_404(
+        HousingOffer.objects.visible_to(request.user).select_related("commune", "landlord"), pk=pk
+    )
     households = selectors.positionable_households(request.user, offer)
     data = request.POST if request.method == "POST" else (request.GET if "household" in request.GET else None)
-    form = forms.PositionForm(data, households=households, labels=lambda h: selectors.household_label(request.user, h))
+    form = forms.PositionForm(
+        data, households=households, labels=lambda h: selectors.household_label(request.user, h)
+    )
     preview = None
     if data is not None and form.is_valid():
         household = form.cleaned_data["household"]
@@ -160,12 +171,18 @@ def offer_position(request, pk):
                 return redirect("offers:proposal", pk=proposal.pk)
         after = estimate_for_offer(household, offer)
         compliant, checks = default_compliance(
-            household, dwelling_type=offer.dwelling_type, living_area=offer.living_area, offer=offer, estimate=after
+            household,
+            dwelling_type=offer.dwelling_type,
+            living_area=offer.living_area,
+            offer=offer,
+            estimate=after,
         )
         preview = {
             "household": household,
             "label": selectors.household_label(request.user, household),
-            "before": estimate_before(household) if predicates.can_view_resources(request.user, household) else None,
+            "before": estimate_before(household)
+            if predicates.can_view_resources(request.user, household)
+            else None,
             "after": after if predicates.can_view_resources(request.user, household) else None,
             "compliant": compliant,
             "checks": checks,
@@ -177,7 +194,9 @@ def offer_position(request, pk):
             "offer": offer,
             "form": form,
             "preview": preview,
-            "breadcrumbs": _crumbs((str(offer), reverse("offers:detail", args=[offer.pk])), ("Positionner", "")),
+            "breadcrumbs": _crumbs(
+                (str(offer), reverse("offers:detail", args=[offer.pk])), ("Positionner", "")
+            ),
         },
     )
 
@@ -255,7 +274,11 @@ def proposal_detail(request, pk, bound=None, status=200):
             "action_forms": _available_forms(request, proposal, bound),
             "rent": selectors.rent_comparison(request.user, household, proposal.offer),
             "breadcrumbs": _crumbs(
-                *([(str(proposal.offer), reverse("offers:detail", args=[proposal.offer_id]))] if proposal.offer_id else []),
+                *(
+                    [(str(proposal.offer), reverse("offers:detail", args=[proposal.offer_id]))]
+                    if proposal.offer_id
+                    else []
+                ),
                 ("Proposition", ""),
             ),
         },
@@ -309,7 +332,10 @@ def proposal_action(request, pk, action):
 
 def deadlines(request):
     page = offer_rules.legal_deadlines_page(request.user, page_number=request.GET.get("page"))
-    rows = [{"row": row, "label": selectors.household_label(request.user, row.household)} for row in page.object_list]
+    rows = [
+        {"row": row, "label": selectors.household_label(request.user, row.household)}
+        for row in page.object_list
+    ]
     return render(
         request,
         "offers/deadlines.html",
@@ -319,5 +345,9 @@ def deadlines(request):
 
 def household_offers_panel(request, household_pk):
     """The household's offers panel (also usable through htmx from the household page)."""
-    household = get_object_or_404(Household.objects.visible_to(request.user).select_related("project"), pk=household_pk)
-    return render(request, "offers/_household_offers.html", selectors.household_offers(request.user, household))
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("project"), pk=household_pk
+    )
+    return render(
+        request, "offers/_household_offers.html", selectors.household_offers(request.user, household)
+    )

@@ -15,7 +15,9 @@ from relogement.rehousing.services import rehousing_update_terms
 
 def _get(request, pk) -> Rehousing:
     return get_object_or_404(
-        Rehousing.objects.visible_to(request.user).select_related("household", "household__project", "commune", "offer"),
+        Rehousing.objects.visible_to(request.user).select_related(
+            "household", "household__project", "commune", "offer"
+        ),
         pk=pk,
     )
 
@@ -40,7 +42,10 @@ def rehousing_detail(request, pk):
             "show_money": predicates.can_view_resources(request.user, household)
             or predicates.can_record_commission(request.user),
             "can_edit": predicates.can_record_commission(request.user),
-            "breadcrumbs": [{"label": "Offres", "url": reverse("offers:list")}, {"label": "Relogement", "url": ""}],
+            "breadcrumbs": [
+                {"label": "Offres", "url": reverse("offers:list")},
+                {"label": "Relogement", "url": ""},
+            ],
         },
     )
 

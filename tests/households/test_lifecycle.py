@@ -123,3 +123,15 @@ def test_transition_through_the_page(world):
     household.refresh_from_db()
     assert household.status == HouseholdStatus.EXITED and household.exit_reason == "deces"
     assert "Décès" in response.content.decode()
+
+
+def test_docs_table_lists_every_transition():
+    from pathlib import Path
+
+    lines = (Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md").read_text().splitlines()
+    for status, action in ALLOWED:
+        target = TRANSITIONS[action].target
+        assert any(
+            line.startswith(f"| `{status}`") and f"| `{target}`" in line and f'action="{action}"' in line
+            for line in lines
+        ), (status, action)

@@ -95,7 +95,7 @@ def test_pagination(world):
 
 
 def _make(world, n):
-    for i in range(n):
+    for _ in range(n):
         h = factories.HouseholdFactory(
             building=world.building, social_provider=world.orgs["social_a"], referent=world.users["social_a"]
         )

@@ -36,7 +36,9 @@ CASES = [
     UrlCase("offers:list", allowed=(*ALL_OPERATIONAL, "admin"), denied=()),
     UrlCase("offers:deadlines", allowed=(*ALL_OPERATIONAL, "admin"), denied=()),
     UrlCase("offers:create", allowed=("landlord",), denied=("mous", "social_a", "metropolis", "admin")),
-    UrlCase("offers:detail", kwargs=lambda w: {"pk": _offer(w).pk}, allowed=ALL_OPERATIONAL, denied=("admin",)),
+    UrlCase(
+        "offers:detail", kwargs=lambda w: {"pk": _offer(w).pk}, allowed=ALL_OPERATIONAL, denied=("admin",)
+    ),
     UrlCase(
         "offers:edit",
         kwargs=lambda w: {"pk": _offer(w).pk},

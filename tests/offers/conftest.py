@@ -43,7 +43,9 @@ class FakeEngine:
         cls.calls += 1
         apl = (rent * Decimal("0.4")).quantize(Decimal("0.01"))
         rls = Decimal("30.00")
-        return cls.Result(apl, rls, rent + charges - apl - rls, {"commune": insee_code, "adultes": profile.adults})
+        return cls.Result(
+            apl, rls, rent + charges - apl - rls, {"commune": insee_code, "adultes": profile.adults}
+        )
 
     @staticmethod
     def effort_rate(rac, monthly_resources):
@@ -52,9 +54,17 @@ class FakeEngine:
         return (rac / monthly_resources).quantize(Decimal("0.0001"))
 
 
+@pytest.fixture
+def real_engine():
+    """Request this fixture to run a test against relogement.benefits.engine (openfisca)."""
+    from relogement.benefits import engine
+
+    return engine
+
+
 @pytest.fixture(autouse=True)
 def fake_engine(request, monkeypatch):
-    if "real_engine" in request.keywords:
+    if "real_engine" in request.fixturenames:
         return None
     monkeypatch.setattr(residual_rent, "_engine", lambda: FakeEngine)
     return FakeEngine

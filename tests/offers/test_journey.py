@@ -49,11 +49,16 @@ def test_full_journey(searching, reason):
     offer.refresh_from_db()
     assert offer.status == OfferStatus.POSITIONED
 
-    services.proposal_notify(proposal=p_a, actor=social_a, notified_date=days_ago(20), answer_deadline=days_ago(10))
+    services.proposal_notify(
+        proposal=p_a, actor=social_a, notified_date=days_ago(20), answer_deadline=days_ago(10)
+    )
     services.proposal_notify(proposal=p_b, actor=mous, notified_date=days_ago(19))
     p_a.refresh_from_db()
     assert (p_a.rent, p_a.commune, p_a.landlord_name, p_a.dwelling_type) == (
-        Decimal("410.00"), world.commune, "Bailleur Nord", "T3"
+        Decimal("410.00"),
+        world.commune,
+        "Bailleur Nord",
+        "T3",
     )
     assert p_a.is_compliant is True and "Surface" in p_a.compliance_note
     world.household_a.refresh_from_db()
@@ -91,7 +96,11 @@ def test_full_journey(searching, reason):
     assert world.household_b.status_changes.latest("pk").effective_date == days_ago(3)
     assert p_b.status == ProposalStatus.MOVED_IN
     assert rehousing.kind == RehousingKind.DEFINITIVE and rehousing.offer == offer
-    assert (rehousing.rent, rehousing.apl, rehousing.rls) == (Decimal("450.00"), Decimal("180.00"), Decimal("30.00"))
+    assert (rehousing.rent, rehousing.apl, rehousing.rls) == (
+        Decimal("450.00"),
+        Decimal("180.00"),
+        Decimal("30.00"),
+    )
     assert rehousing.rent_reduction_payment is not None
     # The offer count: A had one compliant offer (refused), B one (accepted).
     count_a = offer_count(world.household_a)
@@ -157,7 +166,10 @@ def test_second_allocation_on_same_offer_refused(searching, offer):
     )
     with pytest.raises(DomainError, match="déjà attribué"):
         services.proposal_record_commission(
-            proposal=proposals[1], actor=mous, decision=CommissionDecision.ALLOCATED, commission_date=days_ago(5)
+            proposal=proposals[1],
+            actor=mous,
+            decision=CommissionDecision.ALLOCATED,
+            commission_date=days_ago(5),
         )
     services.proposal_record_commission(
         proposal=proposals[1], actor=mous, decision=CommissionDecision.POSTPONED, commission_date=days_ago(5)
@@ -169,7 +181,10 @@ def test_second_allocation_on_same_offer_refused(searching, offer):
     assert offer.status == OfferStatus.POSITIONED
     assert world.household_a.status == HouseholdStatus.SEARCHING
     services.proposal_record_commission(
-        proposal=proposals[1], actor=mous, decision=CommissionDecision.REJECTED, commission_date=days_ago(4),
+        proposal=proposals[1],
+        actor=mous,
+        decision=CommissionDecision.REJECTED,
+        commission_date=days_ago(4),
         reason="Ressources insuffisantes",
     )
     offer.refresh_from_db()
@@ -195,7 +210,9 @@ def test_temporary_then_definitive_rehousing(searching, offer):
         return p
 
     p1 = through_lease(offer, 40)
-    temp = services.proposal_move_in(proposal=p1, actor=mous, move_in_date=days_ago(36), kind=RehousingKind.TEMPORARY)
+    temp = services.proposal_move_in(
+        proposal=p1, actor=mous, move_in_date=days_ago(36), kind=RehousingKind.TEMPORARY
+    )
     household.refresh_from_db()
     assert household.status == HouseholdStatus.TEMPORARILY_REHOUSED
     assert temp.right_to_return is True and temp.rent_reduction_payment is False

@@ -28,7 +28,11 @@ def _refused(household, notified, compliant=True):
 
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
-    [(D(2025, 1, 15), 6, D(2025, 7, 15)), (D(2025, 8, 31), 6, D(2026, 2, 28)), (D(2023, 11, 30), 3, D(2024, 2, 29))],
+    [
+        (D(2025, 1, 15), 6, D(2025, 7, 15)),
+        (D(2025, 8, 31), 6, D(2026, 2, 28)),
+        (D(2023, 11, 30), 3, D(2024, 2, 29)),
+    ],
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
@@ -47,7 +51,9 @@ def test_offer_count_per_project_settings(world):
     _refused(household, D(2025, 1, 10))
     _refused(household, D(2025, 2, 10), compliant=False)
     _refused(household, D(2025, 3, 10))
-    factories.ProposalFactory(household=household, offer=None, status=ProposalStatus.POSITIONED)  # not notified
+    factories.ProposalFactory(
+        household=household, offer=None, status=ProposalStatus.POSITIONED
+    )  # not notified
     count = offer_count(household)
     assert (count.required, count.compliant_count, count.refused_compliant_count) == (3, 2, 2)
     assert [o.compliant for o in count.offers] == [True, False, True]
@@ -96,12 +102,18 @@ def test_default_compliance_checks(world):
     assert not ok and "sous-occupation" in checks[1].detail
     ok, checks = compliance.default_compliance(household, dwelling_type="T2", living_area=Decimal("20"))
     assert not ok and "surpeuplement" in checks[0].detail
-    high = RentEstimate(rent=Decimal("800"), charges=Decimal("0"), rac=Decimal("600"), effort_rate=Decimal("0.36"))
-    ok, checks = compliance.default_compliance(household, dwelling_type="T3", living_area=Decimal("60"), estimate=high)
+    high = RentEstimate(
+        rent=Decimal("800"), charges=Decimal("0"), rac=Decimal("600"), effort_rate=Decimal("0.36")
+    )
+    ok, checks = compliance.default_compliance(
+        household, dwelling_type="T3", living_area=Decimal("60"), estimate=high
+    )
     assert not ok and checks[-1].ok is False
     household.reduced_mobility = True
     offer = factories.HousingOfferFactory(accessible=False)
-    ok, checks = compliance.default_compliance(household, dwelling_type="T3", living_area=Decimal("60"), offer=offer)
+    ok, checks = compliance.default_compliance(
+        household, dwelling_type="T3", living_area=Decimal("60"), offer=offer
+    )
     assert not ok and checks[2].label == "Accessibilité"
     assert "non conforme" in compliance.compliance_note(checks)
 

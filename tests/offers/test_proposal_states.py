@@ -20,14 +20,23 @@ def _call(action, proposal, actor, reason):
     if action == "accept":
         return services.proposal_accept(proposal=proposal, actor=actor, answer_date=days_ago(8))
     if action == "refuse":
-        return services.proposal_refuse(proposal=proposal, actor=actor, answer_date=days_ago(8), refusal_reason=reason)
+        return services.proposal_refuse(
+            proposal=proposal, actor=actor, answer_date=days_ago(8), refusal_reason=reason
+        )
     if action == "withdraw":
         return services.proposal_withdraw(proposal=proposal, actor=actor, reason="Erreur de positionnement")
     if action in ("allocate", "reject", "postpone"):
-        decision = {"allocate": CommissionDecision.ALLOCATED, "reject": CommissionDecision.REJECTED,
-                    "postpone": CommissionDecision.POSTPONED}[action]
+        decision = {
+            "allocate": CommissionDecision.ALLOCATED,
+            "reject": CommissionDecision.REJECTED,
+            "postpone": CommissionDecision.POSTPONED,
+        }[action]
         return services.proposal_record_commission(
-            proposal=proposal, actor=actor, decision=decision, commission_date=days_ago(6), reason="Dossier incomplet"
+            proposal=proposal,
+            actor=actor,
+            decision=decision,
+            commission_date=days_ago(6),
+            reason="Dossier incomplet",
         )
     if action == "sign_lease":
         return services.proposal_sign_lease(proposal=proposal, actor=actor, lease_date=days_ago(4))
@@ -45,10 +54,17 @@ def _proposal_in(world, offer, status):
         offer=offer,
         status=status,
         notified_date=None if status == ProposalStatus.POSITIONED else days_ago(10),
-        answer_date=days_ago(8) if status not in (ProposalStatus.POSITIONED, ProposalStatus.PROPOSED) else None,
-        commission_date=days_ago(6) if status in (
-            ProposalStatus.COMMISSION_POSTPONED, ProposalStatus.COMMISSION_ALLOCATED, ProposalStatus.LEASE_SIGNED
-        ) else None,
+        answer_date=days_ago(8)
+        if status not in (ProposalStatus.POSITIONED, ProposalStatus.PROPOSED)
+        else None,
+        commission_date=days_ago(6)
+        if status
+        in (
+            ProposalStatus.COMMISSION_POSTPONED,
+            ProposalStatus.COMMISSION_ALLOCATED,
+            ProposalStatus.LEASE_SIGNED,
+        )
+        else None,
         lease_date=days_ago(4) if status == ProposalStatus.LEASE_SIGNED else None,
     )
 
@@ -101,7 +117,9 @@ def test_who_may_act(world, offer, reason, persona, action, status):
 def test_reasons_required(world, offer):
     proposal = _proposal_in(world, offer, ProposalStatus.PROPOSED)
     with pytest.raises(DomainError, match="motivé"):
-        services.proposal_refuse(proposal=proposal, actor=world.users["mous"], answer_date=days_ago(1), refusal_reason=None)
+        services.proposal_refuse(
+            proposal=proposal, actor=world.users["mous"], answer_date=days_ago(1), refusal_reason=None
+        )
     with pytest.raises(DomainError, match="motif est obligatoire"):
         services.proposal_withdraw(proposal=proposal, actor=world.users["mous"], reason="  ")
     proposal.refresh_from_db()
@@ -112,9 +130,14 @@ def test_reasons_required(world, offer):
 def test_allowed_actions_depend_on_who(world, offer):
     proposal = _proposal_in(world, offer, ProposalStatus.ACCEPTED)
     assert {r.action for r in proposal_states.allowed_actions(proposal, world.users["landlord"])} == {
-        "allocate", "reject", "postpone", "withdraw"
+        "allocate",
+        "reject",
+        "postpone",
+        "withdraw",
     }
-    assert {r.action for r in proposal_states.allowed_actions(proposal, world.users["social_a"])} == {"withdraw"}
+    assert {r.action for r in proposal_states.allowed_actions(proposal, world.users["social_a"])} == {
+        "withdraw"
+    }
 
 
 def test_dates_in_order(world, offer, reason):
@@ -123,7 +146,9 @@ def test_dates_in_order(world, offer, reason):
     with pytest.raises(DomainError, match="ne peut pas précéder"):
         services.proposal_accept(proposal=proposal, actor=actor, answer_date=days_ago(11))
     with pytest.raises(DomainError, match="futur"):
-        services.proposal_accept(proposal=proposal, actor=actor, answer_date=dt.date.today() + dt.timedelta(days=1))
+        services.proposal_accept(
+            proposal=proposal, actor=actor, answer_date=dt.date.today() + dt.timedelta(days=1)
+        )
     services.proposal_accept(proposal=proposal, actor=actor, answer_date=days_ago(8))
     with pytest.raises(DomainError, match="ne peut pas précéder"):
         services.proposal_record_commission(
@@ -138,7 +163,9 @@ def test_dates_in_order(world, offer, reason):
     with pytest.raises(DomainError, match="ne peut pas précéder"):
         services.proposal_move_in(proposal=proposal, actor=actor, move_in_date=days_ago(5))
     with pytest.raises(DomainError, match="futur"):
-        services.proposal_move_in(proposal=proposal, actor=actor, move_in_date=dt.date.today() + dt.timedelta(days=3))
+        services.proposal_move_in(
+            proposal=proposal, actor=actor, move_in_date=dt.date.today() + dt.timedelta(days=3)
+        )
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.LEASE_SIGNED
     assert proposal.move_in_date is None
@@ -150,11 +177,16 @@ def test_notification_date_checks(world, offer):
     proposal = services.proposal_position(offer=offer, household=household, actor=world.users["social_a"])
     with pytest.raises(DomainError, match="futur"):
         services.proposal_notify(
-            proposal=proposal, actor=world.users["social_a"], notified_date=dt.date.today() + dt.timedelta(days=1)
+            proposal=proposal,
+            actor=world.users["social_a"],
+            notified_date=dt.date.today() + dt.timedelta(days=1),
         )
     with pytest.raises(DomainError, match="date limite de réponse"):
         services.proposal_notify(
-            proposal=proposal, actor=world.users["social_a"], notified_date=days_ago(3), answer_deadline=days_ago(5)
+            proposal=proposal,
+            actor=world.users["social_a"],
+            notified_date=days_ago(3),
+            answer_deadline=days_ago(5),
         )
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.POSITIONED

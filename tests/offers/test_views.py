@@ -44,8 +44,15 @@ def test_offer_list_filters_and_constant_queries(world, django_assert_max_num_qu
 def test_landlord_publishes_and_bad_input_changes_nothing(world):
     client = world.client_for("landlord")
     data = {
-        "reference": "LOG-1", "address": "3 rue Solférino", "commune": world.commune.pk, "dwelling_type": "T2",
-        "living_area": "48", "floor": "0", "rent": "-5", "charges": "40", "financing": "PLAI",
+        "reference": "LOG-1",
+        "address": "3 rue Solférino",
+        "commune": world.commune.pk,
+        "dwelling_type": "T2",
+        "living_area": "48",
+        "floor": "0",
+        "rent": "-5",
+        "charges": "40",
+        "financing": "PLAI",
         "available_from": "2026-01-01",
     }
     response = client.post(reverse("offers:create"), data)
@@ -63,7 +70,8 @@ def test_landlord_publishes_and_bad_input_changes_nothing(world):
 
 def _post(client, proposal, action, data):
     return client.post(
-        reverse("offers:proposal_action", args=[proposal.pk, action]), {f"{action}-{k}": v for k, v in data.items()}
+        reverse("offers:proposal_action", args=[proposal.pk, action]),
+        {f"{action}-{k}": v for k, v in data.items()},
     )
 
 
@@ -74,8 +82,18 @@ def test_journey_through_the_pages(searching, offer, reason):
     assert page.status_code == 200
     assert page.context["preview"]["after"].rac is not None
     assert "Reste à charge" in page.content.decode()
-    assert mous.post(reverse("offers:position", args=[offer.pk]), {"household": world.household_a.pk}).status_code == 302
-    assert mous.post(reverse("offers:position", args=[offer.pk]), {"household": world.household_b.pk}).status_code == 302
+    assert (
+        mous.post(
+            reverse("offers:position", args=[offer.pk]), {"household": world.household_a.pk}
+        ).status_code
+        == 302
+    )
+    assert (
+        mous.post(
+            reverse("offers:position", args=[offer.pk]), {"household": world.household_b.pk}
+        ).status_code
+        == 302
+    )
     p_a, p_b = Proposal.objects.order_by("pk")
     detail = mous.get(reverse("offers:detail", args=[offer.pk]))
     assert len(detail.context["rows"]) == 2 and detail.context["rows"][0]["rent"]["after"].apl is not None
@@ -87,19 +105,41 @@ def test_journey_through_the_pages(searching, offer, reason):
     assert response.status_code == 400 and "motivé" in response.content.decode()
     p_a.refresh_from_db()
     assert p_a.answer == Answer.PENDING
-    assert _post(mous, p_a, "refuse", {"answer_date": days_ago(8).isoformat(), "refusal_reason": reason.pk}).status_code == 302
+    assert (
+        _post(
+            mous, p_a, "refuse", {"answer_date": days_ago(8).isoformat(), "refusal_reason": reason.pk}
+        ).status_code
+        == 302
+    )
     assert _post(mous, p_b, "accept", {"answer_date": days_ago(8).isoformat()}).status_code == 302
     # Dates out of order: refused, nothing changes.
-    response = _post(landlord, p_b, "commission", {"decision": "allocated", "commission_date": days_ago(9).isoformat()})
+    response = _post(
+        landlord, p_b, "commission", {"decision": "allocated", "commission_date": days_ago(9).isoformat()}
+    )
     assert response.status_code == 400 and "ne peut pas précéder" in response.content.decode()
-    assert _post(landlord, p_b, "commission", {"decision": "allocated", "commission_date": days_ago(6).isoformat()}).status_code == 302
+    assert (
+        _post(
+            landlord, p_b, "commission", {"decision": "allocated", "commission_date": days_ago(6).isoformat()}
+        ).status_code
+        == 302
+    )
     assert _post(landlord, p_b, "sign_lease", {"lease_date": days_ago(4).isoformat()}).status_code == 302
     response = _post(
-        landlord, p_b, "move_in",
-        {"move_in_date": days_ago(2).isoformat(), "kind": "definitive", "housing_stock": "social", "apl": "150", "rls": "25"},
+        landlord,
+        p_b,
+        "move_in",
+        {
+            "move_in_date": days_ago(2).isoformat(),
+            "kind": "definitive",
+            "housing_stock": "social",
+            "apl": "150",
+            "rls": "25",
+        },
     )
     rehousing = Rehousing.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("rehousing:detail", args=[rehousing.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "rehousing:detail", args=[rehousing.pk]
+    )
     assert (rehousing.apl, rehousing.rls) == (Decimal("150.00"), Decimal("25.00"))
     offer.refresh_from_db()
     world.household_a.refresh_from_db()
@@ -109,9 +149,13 @@ def test_journey_through_the_pages(searching, offer, reason):
     assert world.household_b.status == HouseholdStatus.REHOUSED
     page = landlord.get(reverse("rehousing:detail", args=[rehousing.pk]))
     assert page.status_code == 200 and "Indemnité ANRU" in page.content.decode()
-    assert landlord.post(
-        reverse("rehousing:edit", args=[rehousing.pk]), {"apl": "160", "rls": "25", "rent_reduction_payment": "non"}
-    ).status_code == 302
+    assert (
+        landlord.post(
+            reverse("rehousing:edit", args=[rehousing.pk]),
+            {"apl": "160", "rls": "25", "rent_reduction_payment": "non"},
+        ).status_code
+        == 302
+    )
     rehousing.refresh_from_db()
     assert rehousing.apl == Decimal("160.00") and rehousing.rent_reduction_payment is False
     panel = mous.get(reverse("offers:household_offers", args=[world.household_a.pk]))
@@ -120,7 +164,10 @@ def test_journey_through_the_pages(searching, offer, reason):
 
 def test_proposal_page_names_only_for_named_roles(world, offer):
     p = factories.ProposalFactory(household=world.household_a, offer=offer, status=ProposalStatus.POSITIONED)
-    assert "Famille Martin" in world.client_for("mous").get(reverse("offers:proposal", args=[p.pk])).content.decode()
+    assert (
+        "Famille Martin"
+        in world.client_for("mous").get(reverse("offers:proposal", args=[p.pk])).content.decode()
+    )
     body = world.client_for("metropolis").get(reverse("offers:proposal", args=[p.pk])).content.decode()
     assert "Famille Martin" not in body and world.household_a.pseudonym in body
 
@@ -131,8 +178,12 @@ def test_deadlines_page_constant_queries(world, django_assert_max_num_queries):
     for _ in range(30):
         h = factories.HouseholdFactory(building=world.building, social_provider=world.orgs["social_a"])
         factories.ProposalFactory(
-            household=h, offer=None, status=ProposalStatus.REFUSED, notified_date=days_ago(20),
-            answer=Answer.REFUSED, is_compliant=True,
+            household=h,
+            offer=None,
+            status=ProposalStatus.REFUSED,
+            notified_date=days_ago(20),
+            answer=Answer.REFUSED,
+            is_compliant=True,
         )
     client = world.client_for("mous")
     with django_assert_max_num_queries(10):

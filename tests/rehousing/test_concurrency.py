@@ -58,7 +58,9 @@ def _lease_signed(world, household, offer):
 
 
 def test_two_households_into_the_same_offer_exactly_one_wins(world):
-    offer = factories.HousingOfferFactory(landlord=world.orgs["landlord"], commune=world.commune, status=OfferStatus.RESERVED)
+    offer = factories.HousingOfferFactory(
+        landlord=world.orgs["landlord"], commune=world.commune, status=OfferStatus.RESERVED
+    )
     p_a = _lease_signed(world, world.household_a, offer)
     p_b = _lease_signed(world, world.household_b, offer)
     actor = world.users["mous"]
@@ -72,7 +74,9 @@ def test_two_households_into_the_same_offer_exactly_one_wins(world):
     assert isinstance(error, DomainError) and "déjà loué" in error.message
     assert Rehousing.objects.filter(offer=offer).count() == 1
     assert HousingOffer.objects.get(pk=offer.pk).status == OfferStatus.LET
-    statuses = sorted(Household.objects.filter(pk__in=[p_a.household_id, p_b.household_id]).values_list("status", flat=True))
+    statuses = sorted(
+        Household.objects.filter(pk__in=[p_a.household_id, p_b.household_id]).values_list("status", flat=True)
+    )
     assert statuses == [HouseholdStatus.PROPOSAL_IN_PROGRESS, HouseholdStatus.REHOUSED]
 
 
@@ -81,7 +85,11 @@ def test_database_refuses_a_second_letting_and_a_second_definitive_rehousing(wor
 
     def create(household, kind=RehousingKind.DEFINITIVE, with_offer=True):
         return lambda: Rehousing.objects.create(
-            household=household, kind=kind, offer=offer if with_offer else None, move_in_date=DAY, commune=world.commune
+            household=household,
+            kind=kind,
+            offer=offer if with_offer else None,
+            move_in_date=DAY,
+            commune=world.commune,
         )
 
     outcomes = _run_concurrently(create(world.household_a), create(world.household_b))
@@ -91,4 +99,6 @@ def test_database_refuses_a_second_letting_and_a_second_definitive_rehousing(wor
         create(world.household_other, with_offer=False), create(world.household_other, with_offer=False)
     )
     assert sorted(k for k, _ in outcomes) == ["error", "ok"]
-    assert Rehousing.objects.filter(household=world.household_other, kind=RehousingKind.DEFINITIVE).count() == 1
+    assert (
+        Rehousing.objects.filter(household=world.household_other, kind=RehousingKind.DEFINITIVE).count() == 1
+    )

@@ -21,16 +21,19 @@ def test_ceiling_grows_with_children_and_zone():
 
 
 def _call(**kw):
-    args = dict(
-        kind=RehousingKind.DEFINITIVE,
-        housing_stock=HousingStock.SOCIAL,
-        commissioning_date=D(2023, 6, 1),
-        move_in_date=D(2025, 10, 1),
-        rent=Decimal("300"),
-        zone_apl=2,
-        adults=2,
-        children=1,
-    ) | kw
+    args = (
+        dict(
+            kind=RehousingKind.DEFINITIVE,
+            housing_stock=HousingStock.SOCIAL,
+            commissioning_date=D(2023, 6, 1),
+            move_in_date=D(2025, 10, 1),
+            rent=Decimal("300"),
+            zone_apl=2,
+            adults=2,
+            children=1,
+        )
+        | kw
+    )
     return rent_reduction_payment(**args)
 
 

@@ -30,9 +30,12 @@ class HousingWishes(Criterion):
     def _parts(self, hh, offers) -> list[np.ndarray]:
         parts = []
         if hh.wish_rooms:
-            wished = np.array(sorted(hh.wish_rooms))
-            distance = np.min(np.abs(offers.rooms[:, None] - wished[None, :]), axis=1)
-            parts.append(np.where(distance == 0, 1.0, np.where(distance == 1, 0.5, 0.0)))
+            # Score per number of rooms (T1…T6), then one lookup per offer.
+            lookup = np.zeros(8)
+            for rooms in range(8):
+                distance = min(abs(rooms - wished) for wished in hh.wish_rooms)
+                lookup[rooms] = 1.0 if distance == 0 else 0.5 if distance == 1 else 0.0
+            parts.append(lookup[np.clip(offers.rooms, 0, 7)])
         if hh.housing_kind:
             parts.append((offers.is_house == (hh.housing_kind == "maison")).astype(float))
         if hh.age:
@@ -42,7 +45,7 @@ class HousingWishes(Criterion):
 
     def assess(self, hh, offers, rac) -> Assessment:
         parts = self._parts(hh, offers)
-        score = np.mean(parts, axis=0) if parts else np.ones(len(offers))
+        score = sum(parts) / len(parts) if parts else np.ones(len(offers))
         return Assessment(excluded=none_excluded(len(offers)), score=score)
 
     def explain(self, hh, offers, i, rac, excluded, score) -> str:
