@@ -28,7 +28,9 @@ def _communes() -> list[tuple[int, str, str, int]]:
     """(id, name, insee code, APL zone) of up to 95 communes the benefits engine knows."""
     from relogement.territory.models import Commune
 
-    rows = list(Commune.objects.exclude(zone_apl=None).values_list("pk", "name", "insee_code", "zone_apl")[:95])
+    rows = list(
+        Commune.objects.exclude(zone_apl=None).values_list("pk", "name", "insee_code", "zone_apl")[:95]
+    )
     if rows:
         return rows
     from relogement.benefits.engine import _zones_from_shared_csv
@@ -159,7 +161,10 @@ def bench_plan(communes) -> list[dict]:
     contexts = household_contexts(PLAN_HOUSEHOLDS, communes, seed=4)
     started = time.perf_counter()
     suitability, allowed = score_matrix(
-        contexts, table, weights_by_project={None: registry.default_weights()}, rac_provider=estimated_residual_rent
+        contexts,
+        table,
+        weights_by_project={None: registry.default_weights()},
+        rac_provider=estimated_residual_rent,
     )
     matrix_time = time.perf_counter() - started
     prio = plan.priority([c.demolition_date for c in contexts], TODAY)

@@ -13,3 +13,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Tests serve static files through the finders, not from a collected STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Indicator figures are cached by data version in production; tests reuse primary keys after each
+# rollback, so the cache is off here (tests/indicators enable it explicitly).
+INDICATORS_CACHE_SECONDS = 0

@@ -31,9 +31,12 @@ from django.conf import settings
 
 from relogement.core.errors import DomainError
 
-# The APL/AL and RLS values of openfisca-france 176.1.8 run up to 2025-10-01 (see
-# /work/shared/data/SOURCES.md); November 2025 is the first full month under them.
-DEFAULT_MONTH = date(2025, 11, 1)
+# Parameter vintage of openfisca-france 176.1.8: the latest APL/AL values start on 2026-10-01
+# (arrêté du 28/09/2026), the RLS ceilings on 2026-01-01 and amounts on 2026-06-01. The default month
+# is the first month after the latest change (the current month when this was written). Months
+# after LAST_MONTH are refused: the RLS ceilings are revised every January.
+DEFAULT_MONTH = date(2026, 11, 1)
+LAST_MONTH = date(2026, 12, 1)
 # The resources formula used here (rolling past year, "contemporanéisation") starts in 2021.
 FIRST_MONTH = date(2021, 1, 1)
 DEFAULT_CHILD_AGE = 8
@@ -183,10 +186,9 @@ def check_profile(profile: HouseholdProfile) -> None:
 
 def normalise_month(month: date | None) -> date:
     month = (month or DEFAULT_MONTH).replace(day=1)
-    if not FIRST_MONTH <= month <= DEFAULT_MONTH:
+    if not FIRST_MONTH <= month <= LAST_MONTH:
         raise DomainError(
-            "Mois hors de la période couverte par les barèmes : "
-            f"de {FIRST_MONTH:%m/%Y} à {DEFAULT_MONTH:%m/%Y}."
+            f"Mois hors de la période couverte par les barèmes : de {FIRST_MONTH:%m/%Y} à {LAST_MONTH:%m/%Y}."
         )
     return month
 
@@ -311,7 +313,13 @@ def simulate_exact(
 ) -> list[tuple[float, float]]:
     """(apl, rls) for each rent, one openfisca household per rent: the reference path."""
     values = _run(_situation(profile, insee_code=insee_code, zone=zone, month=month, rents=rents), month)
-    return list(zip(values["aide_logement_montant"].tolist(), values["reduction_loyer_solidarite"].tolist()))
+    return list(
+        zip(
+            values["aide_logement_montant"].tolist(),
+            values["reduction_loyer_solidarite"].tolist(),
+            strict=True,
+        )
+    )
 
 
 # --- The rent curve ---------------------------------------------------------------------------
@@ -320,8 +328,16 @@ def simulate_exact(
 class RentCurve:
     """Benefit of one profile in one zone and month, for every whole-euro rent from 0 to ``upper``."""
 
-    def __init__(self, profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, upper: int):
-        self.profile, self.insee_code, self.zone, self.month, self.upper = profile, insee_code, zone, month, upper
+    def __init__(
+        self, profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, upper: int
+    ):
+        self.profile, self.insee_code, self.zone, self.month, self.upper = (
+            profile,
+            insee_code,
+            zone,
+            month,
+            upper,
+        )
         situation = _situation(profile, insee_code=insee_code, zone=zone, month=month, rents=[0.0])
         situation["axes"] = [
             [{"count": upper + 1, "name": "loyer", "min": 0, "max": upper, "period": f"{month:%Y-%m}"}]
@@ -512,7 +528,11 @@ def compute_for_rents(
         inputs = {**base, "rent": str(rent), "charges": str(charge)}
         results.append(
             BenefitResult(
-                apl=apl, rls=rls, rac=rac, effort_rate=effort_rate(rac, profile.effort_resources), inputs=inputs
+                apl=apl,
+                rls=rls,
+                rac=rac,
+                effort_rate=effort_rate(rac, profile.effort_resources),
+                inputs=inputs,
             )
         )
     return results
@@ -521,7 +541,9 @@ def compute_for_rents(
 def compute_benefits(
     *, profile: HouseholdProfile, insee_code: str, rent: Decimal, charges: Decimal, month: date | None = None
 ) -> BenefitResult:
-    return compute_for_rents(profile=profile, insee_code=insee_code, rents=[rent], charges=[charges], month=month)[0]
+    return compute_for_rents(
+        profile=profile, insee_code=insee_code, rents=[rent], charges=[charges], month=month
+    )[0]
 
 
 # --- Households -------------------------------------------------------------------------------
@@ -539,7 +561,9 @@ RESOURCE_MAPPING = {
 }
 
 
-def profile_for_household(household, *, social_housing: bool = True, month: date | None = None) -> HouseholdProfile:
+def profile_for_household(
+    household, *, social_housing: bool = True, month: date | None = None
+) -> HouseholdProfile:
     """The benefit profile of a household, from its resource lines (or ``monthly_resources``).
 
     Uses ``household.resources.all()`` and ``household.members.all()``, so prefetching both keeps a

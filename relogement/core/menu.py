@@ -43,7 +43,14 @@ MENU: list[MenuItem] = [
         "matching:risk",
         lambda user: organisation_of(user) is not None and organisation_of(user).kind != "admin",
     ),
+    MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
 ]
+
+
+def _can_view_access_log(user) -> bool:
+    from relogement.permissions.predicates import can_view_access_log
+
+    return can_view_access_log(user)
 
 
 def main_menu(request):

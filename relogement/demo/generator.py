@@ -199,6 +199,12 @@ def frozen_timestamps(*model_classes: type[models.Model]):
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
+def _prefix(project: Project) -> str:
+    """A short reference prefix, distinct for the 13 sites: LCON (Lille-Concorde), RLEP (Roubaix-L'Épeule)…"""
+    parts = project.code.split("-")
+    return f"{parts[0][0]}{parts[-1][:3]}".upper()
+
+
 def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
 
@@ -369,7 +375,7 @@ class Generator:
                 building = Building(
                     operation=op,
                     project=project,
-                    reference=f"{project.code[:3].upper()}-B{index + 1:03d}",
+                    reference=f"{_prefix(project)}-B{index + 1:03d}",
                     address=f"{self.rng.randint(1, 180)} {self.rng.choice(self.streets)}",
                     commune=project.commune,
                     landlord=landlord,
@@ -735,7 +741,7 @@ class Generator:
             kind = rng.choices(list(HouseholdType), weights=[30, 12, 28, 25, 5])[0]
             members, adults, children, last, age = self._members(kind, census)
             index = building.project.next_reference = getattr(building.project, "next_reference", 0) + 1
-            reference = f"{building.project.code[:3].upper()}-{index:05d}"
+            reference = f"{_prefix(building.project)}-{index:05d}"
         else:
             kind = HouseholdType.SINGLE
             census = parent["household"].census_date

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.db.models import QuerySet
 
@@ -107,42 +108,70 @@ def write_xlsx(handle, sheets: dict) -> None:
     workbook.save(handle)
 
 
-def write_ods(handle, sheets: dict) -> None:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
+_ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{_ODS_MIMETYPE}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2">'
+    "<office:automatic-styles>"
+    '<number:date-style style:name="N_ISO"><number:year number:style="long"/><number:text>-</number:text>'
+    '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
+    "</number:date-style>"
+    '<style:style style:name="ce_date" style:family="table-cell" style:data-style-name="N_ISO"/>'
+    "</office:automatic-styles><office:body><office:spreadsheet>"
+)
+_ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
 
-    document = OpenDocumentSpreadsheet()
-    for sheet, rows in sheets.items():
-        table = Table(name=sheet)
-        names, kinds = _names(sheet), _kinds(sheet)
-        header = TableRow()
-        for name in names:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=name))
-            header.addElement(cell)
-        table.addElement(header)
-        for row in rows:
-            tr = TableRow()
-            for name in names:
-                value = _spreadsheet_value(row[name], kinds[name])
-                if value is None:
-                    tr.addElement(TableCell())
-                    continue
-                if isinstance(value, dt.date):
-                    cell = TableCell(valuetype="date", datevalue=value.isoformat())
-                    text = value.isoformat()
-                elif isinstance(value, (int, Decimal)):
-                    cell = TableCell(valuetype="float", value=str(value))
-                    text = format_cell(value)
-                else:
-                    cell = TableCell(valuetype="string")
-                    text = str(value)
-                cell.addElement(P(text=text))
-                tr.addElement(cell)
-            table.addElement(tr)
-        document.spreadsheet.addElement(table)
-    document.write(handle)
+
+def _ods_cell(value) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, dt.date):
+        text = value.isoformat()
+        return (
+            f'<table:table-cell table:style-name="ce_date" office:value-type="date" '
+            f'office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
+        )
+    if isinstance(value, (int, Decimal)):
+        text = format_cell(value)
+        return f'<table:table-cell office:value-type="float" office:value="{text}"><text:p>{text}</text:p></table:table-cell>'
+    text = escape(str(value))
+    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+
+def write_ods(handle, sheets: dict) -> None:
+    """OpenDocument spreadsheet written as XML text: building odfpy's object tree for half a million
+    cells takes minutes, this takes seconds (the file is the same OpenDocument 1.2 structure)."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), _ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        with archive.open("content.xml", "w") as member:
+            out = io.TextIOWrapper(member, encoding="utf-8")
+            out.write(_ODS_HEAD)
+            for sheet, rows in sheets.items():
+                names, kinds = _names(sheet), _kinds(sheet)
+                out.write(f'<table:table table:name="{sheet}"><table:table-row>')
+                out.write("".join(_ods_cell(name) for name in names))
+                out.write("</table:table-row>")
+                for row in rows:
+                    cells = "".join(_ods_cell(_spreadsheet_value(row[n], kinds[n])) for n in names)
+                    out.write(f"<table:table-row>{cells}</table:table-row>")
+                out.write("</table:table>")
+            out.write(_ODS_TAIL)
+            out.flush()
+            out.detach()
 
 
 def write_export(target, sheets: dict, fmt: str) -> None:

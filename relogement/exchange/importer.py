@@ -783,10 +783,11 @@ class Importer:
             if refusal is not None:
                 values["refusal_reason_text"] = refusal.label
             if existing is None:
-                household = by_key[(row.project.pk, v["ref_menage"])]
+                key = (row.project.pk, v["ref_menage"])
+                household_pk = by_key[key].pk if key in by_key else self.stored[key]
                 created.append(
                     Proposal(
-                        household_id=household.pk,
+                        household_id=household_pk,
                         status=ANSWER_STATUS[v["reponse"]],
                         positioned_by=self.actor,
                         landlord_name=v["bailleur"],

@@ -77,7 +77,10 @@ def run_job(job_id: int) -> None:
             cursor.execute("PRAGMA cache_size = -262144")
     try:
         try:
-            sheets = read_path(job.source_path)
+            sheets = read_path(
+                job.source_path,
+                progress=lambda phase, done, total: _save_progress(job_id, phase, done, total),
+            )
         except ContainerError as exc:
             report = ImportReport(dry_run=job.dry_run)
             report.error("fichier", None, "", job.filename, str(exc))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,10 +32,21 @@ def _is_blank_row(values) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _sheet_from_rows(name: str, rows: Iterator[list]) -> RawSheet | None:
+# Called as progress(phase, rows_read, rows_expected) while a sheet is read (0 when unknown).
+_progress = threading.local()
+
+
+def _report_progress(number: int, expected: int) -> None:
+    callback = getattr(_progress, "callback", None)
+    if callback is not None and number % 1000 == 0:
+        callback("Lecture du fichier", number, max(expected, number))
+
+
+def _sheet_from_rows(name: str, rows: Iterator[list], expected: int = 0) -> RawSheet | None:
     header = None
     sheet = None
     for number, values in enumerate(rows, start=1):
+        _report_progress(number, expected)
         if header is None:
             header = [("" if v is None else str(v)).strip().lstrip("\ufeff") for v in values]
             while header and not header[-1]:
@@ -82,7 +94,7 @@ def read_xlsx(source) -> dict[str, RawSheet]:
         for ws in workbook.worksheets:
             name = ws.title.strip().lower()
             if name in (MENAGES, PROPOSITIONS):
-                sheet = _sheet_from_rows(name, ws.iter_rows(values_only=True))
+                sheet = _sheet_from_rows(name, ws.iter_rows(values_only=True), ws.max_row or 0)
                 if sheet is not None:
                     sheets[name] = sheet
         return sheets
@@ -102,14 +114,18 @@ _NS = {
 _T = "{" + _NS["table"] + "}"
 _O = "{" + _NS["office"] + "}"
 _X = "{" + _NS["text"] + "}"
+_TABLE = _T + "table"
+_TABLE_NAME = _T + "name"
+_ROW = _T + "table-row"
+_CELL = _T + "table-cell"
+_COVERED = _T + "covered-table-cell"
+_COLS_REPEATED = _T + "number-columns-repeated"
+_ROWS_REPEATED = _T + "number-rows-repeated"
 _MAX_REPEAT = 200  # trailing formatted-but-empty cells are stored as huge repeats
 
 
 def _cell_text(cell) -> str:
-    parts = []
-    for p in cell.iter(_X + "p"):
-        parts.append("".join(p.itertext()))
-    return "\n".join(parts)
+    return "\n".join("".join(p.itertext()) for p in cell if p.tag == _X + "p")
 
 
 def _ods_value(cell):
@@ -133,43 +149,67 @@ def _ods_value(cell):
     return text if text != "" else None
 
 
-def _ods_rows(table) -> Iterator[list]:
-    for row in table.iter(_T + "table-row"):
-        values = []
-        for cell in row:
-            if cell.tag not in (_T + "table-cell", _T + "covered-table-cell"):
-                continue
-            repeat = min(int(cell.get(_T + "number-columns-repeated", "1")), _MAX_REPEAT)
-            values.extend([_ods_value(cell)] * repeat)
-        while values and values[-1] is None:
-            values.pop()
-        repeat = int(row.get(_T + "number-rows-repeated", "1"))
-        if _is_blank_row(values):
-            # Keep numbering right without materialising thousands of empty rows.
-            for _ in range(min(repeat, 10_000)):
-                yield []
+def _ods_row_values(row) -> list:
+    values = []
+    for cell in row:
+        if cell.tag != _CELL and cell.tag != _COVERED:
+            continue
+        repeat = cell.get(_COLS_REPEATED)
+        value = _ods_value(cell) if len(cell) or cell.attrib else None
+        if repeat is None:
+            values.append(value)
         else:
-            for _ in range(repeat):
-                yield values
+            values.extend([value] * min(int(repeat), _MAX_REPEAT))
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def _ods_tables(stream) -> Iterator[tuple[str, Iterator[list]]]:
+    """(table name, rows) for each table, streaming: rows are cleared once read."""
+    context = ElementTree.iterparse(stream, events=("start", "end"))
+    for event, element in context:
+        if event == "start" and element.tag == _TABLE:
+            name = (element.get(_TABLE_NAME) or "").strip().lower()
+            yield name, _ods_table_rows(context, element)
+
+
+def _ods_table_rows(context, table) -> Iterator[list]:
+    for event, element in context:
+        if event == "end" and element.tag == _ROW:
+            values = _ods_row_values(element)
+            repeat = int(element.get(_ROWS_REPEATED, "1"))
+            element.clear()
+            if _is_blank_row(values):
+                for _ in range(min(repeat, 10_000)):
+                    yield []
+            else:
+                for _ in range(repeat):
+                    yield values
+        elif event == "end" and element is table:
+            table.clear()
+            return
 
 
 def read_ods(source) -> dict[str, RawSheet]:
     try:
-        with zipfile.ZipFile(source) as archive:
-            content = archive.read("content.xml")
+        archive = zipfile.ZipFile(source)
+        stream = archive.open("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError):
         raise ContainerError("Le classeur ODS ne peut pas être lu (fichier endommagé ?).") from None
+    sheets = {}
     try:
-        root = ElementTree.fromstring(content)
+        with archive, stream:
+            for name, rows in _ods_tables(stream):
+                if name in (MENAGES, PROPOSITIONS):
+                    sheet = _sheet_from_rows(name, rows)
+                    if sheet is not None:
+                        sheets[name] = sheet
+                else:
+                    for _ in rows:
+                        pass
     except ElementTree.ParseError:
         raise ContainerError("Le classeur ODS ne peut pas être lu (contenu invalide).") from None
-    sheets = {}
-    for table in root.iter(_T + "table"):
-        name = (table.get(_T + "name") or "").strip().lower()
-        if name in (MENAGES, PROPOSITIONS):
-            sheet = _sheet_from_rows(name, _ods_rows(table))
-            if sheet is not None:
-                sheets[name] = sheet
     return sheets
 
 
@@ -191,10 +231,17 @@ def _csv_pair(files: dict[str, bytes]) -> dict[str, RawSheet]:
     return sheets
 
 
-def read_path(path: str | Path) -> dict[str, RawSheet]:
+def read_path(path: str | Path, progress=None) -> dict[str, RawSheet]:
     """A workbook (.xlsx, .ods), a folder holding menages.csv [+ propositions.csv], a single menages
     CSV, or a zip of the CSV files."""
-    path = Path(path)
+    _progress.callback = progress
+    try:
+        return _read_path(Path(path))
+    finally:
+        _progress.callback = None
+
+
+def _read_path(path: Path) -> dict[str, RawSheet]:
     if path.is_dir():
         files = {p.name: p.read_bytes() for p in path.iterdir() if p.suffix.lower() == ".csv"}
         return _csv_pair(files)

@@ -166,7 +166,9 @@ def household_transition(
     household.status = transition.target
     household.exit_reason = exit_reason if transition.target == S.EXITED else ""
     household.version += 1
-    household._change_reason = reason or transition.label
+    household._change_reason = (reason or transition.label)[:100]
+    if actor is not None:
+        household._history_user = actor
     household.save(update_fields=["status", "exit_reason", "version", "updated_at"])
     HouseholdStatusChange.objects.create(
         household=household,

@@ -55,6 +55,7 @@ UPDATABLE_FIELDS = {
     "needs_ground_floor_or_lift",
     "large_family",
     "has_pets",
+    "specially_designed_dwelling",
     "health_note",
 }
 

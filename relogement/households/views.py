@@ -230,8 +230,14 @@ def _section_done(request, pk: int, section: str, message: str):
     return redirect(reverse("households:detail", args=[pk]) + f"#section-{section}")
 
 
-def _form_response(request, household, form, *, title, action, section, error=""):
+def _form_response(request, household, form, *, title, action, section, error: DomainError | None = None):
     template = "households/_edit_form.html" if request.htmx else "households/edit_page.html"
+    # A stale edit lists what changed in between, one line per change.
+    changes = [str(change) for change in getattr(error, "changes", [])]
+    if changes:
+        message = "Ce dossier a été modifié par une autre personne depuis que vous l'avez ouvert : rien n'a été enregistré."
+    else:
+        message = error.message if error is not None else ""
     return render(
         request,
         template,
@@ -241,7 +247,8 @@ def _form_response(request, household, form, *, title, action, section, error=""
             "title": title,
             "action": action,
             "section": section,
-            "error": error,
+            "error": message,
+            "changes": changes,
             "breadcrumbs": [
                 {"label": "Ménages", "url": reverse("households:list")},
                 {"label": household.reference, "url": reverse("households:detail", args=[household.pk])},
@@ -285,7 +292,7 @@ def household_section(request, pk, section):
         )
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section=section, error=exc.message
+            request, household, form, title=title, action=action, section=section, error=exc
         )
     return _section_done(request, pk, section, f"{title} : modifications enregistrées.")
 
@@ -338,7 +345,7 @@ def member_form(request, pk, member_pk=None):
             )
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="membres", error=exc.message
+            request, household, form, title=title, action=action, section="membres", error=exc
         )
     return _section_done(request, pk, "membres", "Membre enregistré.")
 
@@ -390,7 +397,7 @@ def resources_form(request, pk):
         )
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="ressources", error=exc.message
+            request, household, form, title=title, action=action, section="ressources", error=exc
         )
     return _section_done(request, pk, "ressources", "Ressources enregistrées.")
 
@@ -410,7 +417,7 @@ def diagnosis_add(request, pk):
         services.diagnosis_record(household=household, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="diagnostic", error=exc.message
+            request, household, form, title=title, action=action, section="diagnostic", error=exc
         )
     return _section_done(request, pk, "diagnostic", "Diagnostic enregistré.")
 
@@ -456,7 +463,7 @@ def wishes_form(request, pk):
         )
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="souhaits", error=exc.message
+            request, household, form, title=title, action=action, section="souhaits", error=exc
         )
     return _section_done(request, pk, "souhaits", "Souhaits enregistrés.")
 
@@ -473,7 +480,7 @@ def support_entry_add(request, pk):
         services.support_entry_add(household=household, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="journal", error=exc.message
+            request, household, form, title=title, action=action, section="journal", error=exc
         )
     return _section_done(request, pk, "journal", "Contact ajouté au journal.")
 
@@ -499,7 +506,7 @@ def next_step_add(request, pk):
         services.next_step_add(household=household, actor=request.user, **form.cleaned_data)
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="etapes", error=exc.message
+            request, household, form, title=title, action=action, section="etapes", error=exc
         )
     return _section_done(request, pk, "etapes", "Étape planifiée.")
 
@@ -567,7 +574,7 @@ def household_split_view(request, pk):
         )
     except DomainError as exc:
         return _form_response(
-            request, household, form, title=title, action=action, section="decohabitation", error=exc.message
+            request, household, form, title=title, action=action, section="decohabitation", error=exc
         )
     messages.success(request, f"Décohabitation enregistrée : nouveau ménage {new.reference}.")
     return redirect("households:detail", pk=new.pk)

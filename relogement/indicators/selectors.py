@@ -278,7 +278,9 @@ def with_row_expressions(households, as_of: dt.date):
             ),
             crowded_before=ExpressionWrapper(Q(origin_living_area__lt=norm), output_field=BooleanField()),
             crowded_after=ExpressionWrapper(Q(defr__living_area__lt=norm), output_field=BooleanField()),
-            same_commune=ExpressionWrapper(Q(defr__commune_id=F("building__commune_id")), output_field=BooleanField()),
+            same_commune=ExpressionWrapper(
+                Q(defr__commune_id=F("building__commune_id")), output_field=BooleanField()
+            ),
             is_new=ExpressionWrapper(
                 Q(defr__housing_stock=HousingStock.SOCIAL)
                 & Q(move_in_key__lt=F("commissioning_key") + Value(50000)),
@@ -415,7 +417,9 @@ def _aggregates(pop: AsOf, postgres: bool) -> tuple[dict, dict]:
     if postgres:
         for indicator_id, (column, rows) in MEDIANS.items():
             aggregates[f"{indicator_id}:lo"] = _MiddleValue(column, filter=populations[rows], direction="ASC")
-            aggregates[f"{indicator_id}:hi"] = _MiddleValue(column, filter=populations[rows], direction="DESC")
+            aggregates[f"{indicator_id}:hi"] = _MiddleValue(
+                column, filter=populations[rows], direction="DESC"
+            )
     return aggregates, populations
 
 

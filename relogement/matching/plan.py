@@ -79,8 +79,12 @@ def solve(
     # out of the solver shrinks the problem without changing the optimum.
     useful_rows = allowed.any(axis=1)
     useful_cols = allowed.any(axis=0)
-    rows = np.array([h for h in range(value.shape[0]) if h not in used_rows and useful_rows[h]], dtype=np.int64)
-    cols = np.array([o for o in range(value.shape[1]) if o not in used_cols and useful_cols[o]], dtype=np.int64)
+    rows = np.array(
+        [h for h in range(value.shape[0]) if h not in used_rows and useful_rows[h]], dtype=np.int64
+    )
+    cols = np.array(
+        [o for o in range(value.shape[1]) if o not in used_cols and useful_cols[o]], dtype=np.int64
+    )
     pairs = list(kept_pins)
     if len(rows) and len(cols):
         sub = value[np.ix_(rows, cols)]

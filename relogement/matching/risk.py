@@ -24,6 +24,7 @@ HOLDING_STATUSES = (S.TO_DIAGNOSE, S.SEARCHING, S.PROPOSAL_IN_PROGRESS)
 LEFT_STATUSES = (S.TEMPORARILY_REHOUSED, S.REHOUSED, S.POST_REHOUSING_FOLLOWUP, S.CLOSED, S.EXITED)
 WINDOW_DAYS = 365
 DAYS_PER_MONTH = 30.4375
+MAX_BLOCKERS_SHOWN = 10
 
 
 @dataclass
@@ -37,6 +38,7 @@ class BuildingRisk:
     planned: dt.date | None
     at_risk: bool
     blockers: list[dict] = field(default_factory=list)  # {"label", "status"}
+    more_blockers: int = 0  # holding households beyond those listed
 
     @property
     def delay_days(self) -> int | None:
@@ -114,8 +116,14 @@ def building_risks(
             .filter(building_id__in=list(at_risk_ids), status__in=HOLDING_STATUSES)
             .order_by("building_id", "census_date", "pk")
         )
-        for household in holding:
-            at_risk_ids[household.building_id].blockers.append(
-                {"label": household_label(user, household), "status": household.get_status_display()}
-            )
+        for household in holding.only(
+            "pk", "building_id", "reference", "reference_name", "pseudonym", "status"
+        ):
+            risk = at_risk_ids[household.building_id]
+            if len(risk.blockers) < MAX_BLOCKERS_SHOWN:
+                risk.blockers.append(
+                    {"label": household_label(user, household), "status": household.get_status_display()}
+                )
+            else:
+                risk.more_blockers += 1
     return risks

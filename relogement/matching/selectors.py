@@ -161,40 +161,52 @@ def explain_one_offer(
 @dataclass
 class HouseholdMatch:
     household: Household
+    context: HouseholdContext
     label: str
     total: float
     excluded: bool
-    verdicts: list[Verdict]
+    verdicts: list[Verdict] = field(default_factory=list)
 
 
 def households_for_offer(
     user, offer: HousingOffer, *, rac_provider: ResidualRentProvider = estimated_residual_rent, on=None
-) -> list[HouseholdMatch]:
-    """Households visible to the user that still need an offer, best suited first (excluded last)."""
+) -> tuple[OfferTable, list[HouseholdMatch]]:
+    """Households visible to the user that still need an offer, best suited first (excluded last).
+
+    Only scores here; ``explain_matches`` adds the verdicts to the households actually shown."""
     table = offer_table(HousingOffer.objects.filter(pk=offer.pk))
     households = household_queryset(Household.objects.visible_to(user).filter(status__in=CANDIDATE_STATUSES))
     matches = []
     for household in households:
         hh = household_context(household, on=on)
-        verdicts = explain_offer(
-            hh, table, 0, weights=registry.weights_for(household.project), rac_provider=rac_provider
-        )
-        weight_sum = sum(v.weight for v in verdicts if v.scored and v.weight > 0)
-        total = (
-            sum(v.weight * v.score for v in verdicts if v.scored and v.weight > 0) / weight_sum
-            if weight_sum
-            else 1.0
+        scores = score_offers(
+            hh, table, weights=registry.weights_for(household.project), rac_provider=rac_provider
         )
         matches.append(
             HouseholdMatch(
                 household=household,
+                context=hh,
                 label=household_label(user, household),
-                total=total,
-                excluded=any(v.excluded for v in verdicts),
-                verdicts=shown_verdicts(user, household, verdicts),
+                total=float(scores.total[0]),
+                excluded=bool(scores.excluded[0]),
             )
         )
     matches.sort(key=lambda m: (m.excluded, -m.total, m.household.pk))
+    return table, matches
+
+
+def explain_matches(
+    user, table: OfferTable, matches: list[HouseholdMatch], *, rac_provider=estimated_residual_rent
+) -> list[HouseholdMatch]:
+    for match in matches:
+        verdicts = explain_offer(
+            match.context,
+            table,
+            0,
+            weights=registry.weights_for(match.household.project),
+            rac_provider=rac_provider,
+        )
+        match.verdicts = shown_verdicts(user, match.household, verdicts)
     return matches
 
 

@@ -29,6 +29,8 @@ from relogement.territory.models import Commune
 
 PAGE_SIZE = 20
 PLAN_PAGE_SIZE = 50
+# 3,000 households × 3,000 offers is computed in a few seconds (docs/benchmarks.md).
+MAX_PLAN_CELLS = 3_000 * 3_000
 
 
 def _household_crumbs(household, label):
@@ -96,8 +98,9 @@ def offer_households(request, pk):
     if not predicates.can_view_offer_matches(request.user):
         raise Http404
     offer = get_for_user(HousingOffer.objects.select_related("commune", "landlord"), request.user, pk=pk)
-    matches = selectors.households_for_offer(request.user, offer)
+    table, matches = selectors.households_for_offer(request.user, offer)
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.explain_matches(request.user, table, list(page.object_list))
     return render(
         request,
         "matching/offer_households.html",
@@ -147,18 +150,14 @@ def _perimeter_households(user, perimeter: str):
     raise Http404
 
 
-def position_url(household_pk: int, offer_pk: int) -> str:
-    """Link to the offers app's positioning page when it exists (a person positions, never the plan)."""
-    for name, kwargs, query in (
-        ("offers:position", {"pk": offer_pk}, f"?menage={household_pk}"),
-        ("offers:position", {"offer_pk": offer_pk, "household_pk": household_pk}, ""),
-        ("offers:position", {"pk": offer_pk, "household_pk": household_pk}, ""),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs) + query
-        except NoReverseMatch:
-            continue
-    return ""
+def position_url(user, household_pk: int, offer_pk: int) -> str:
+    """The offers app's positioning page, preset on the household (a person positions, never the plan)."""
+    if not predicates.can_position_households(user):
+        return ""
+    try:
+        return reverse("offers:position", kwargs={"pk": offer_pk}) + f"?household={household_pk}"
+    except NoReverseMatch:
+        return ""
 
 
 def _session_key(perimeter: str) -> str:
@@ -171,6 +170,26 @@ def plan(request):
         raise Http404
     perimeter = request.GET.get("perimetre", request.POST.get("perimetre", ""))
     households_qs, perimeter_label = _perimeter_households(request.user, perimeter)
+    size = (
+        households_qs.filter(status__in=selectors.CANDIDATE_STATUSES).count(),
+        available_offers(request.user).count(),
+    )
+    if size[0] * size[1] > MAX_PLAN_CELLS:
+        # The score matrix would not fit in a page's time and memory: ask for a smaller perimeter.
+        return render(
+            request,
+            "matching/plan_too_large.html",
+            {
+                "perimeter": perimeter,
+                "perimeters": _perimeters(request.user),
+                "households_count": size[0],
+                "offers_count": size[1],
+                "breadcrumbs": [
+                    {"label": "Aide à la décision", "url": ""},
+                    {"label": "Plan d'attribution", "url": ""},
+                ],
+            },
+        )
     data = selectors.plan_data(households_qs, available_offers(request.user))
     key = _session_key(perimeter)
     adjustments = request.session.get(key, {"pins": [], "exclusions": []})
@@ -233,7 +252,7 @@ def plan(request):
                 "priority": float(data.priority[h]),
                 "pinned": (h, o) in optimal.pinned,
                 "forbidden": not data.allowed[h, o],
-                "position_url": position_url(household.pk, offer.pk),
+                "position_url": position_url(request.user, household.pk, offer.pk),
             }
         )
     assigned = {h for h, _ in optimal.pairs}

@@ -26,6 +26,12 @@ class BootstrapMixin:
     def _style(self):
         for field in self.fields.values():
             widget = field.widget
+            # Django's "---------" says nothing to a screen-reader user nor to anyone else.
+            if getattr(field, "empty_label", None) == "---------":
+                field.empty_label = "Choisir…"
+            choices = getattr(field, "choices", None)
+            if isinstance(field, forms.TypedChoiceField) and choices and choices[0] == ("", "---------"):
+                field.choices = [("", "Choisir…")] + list(choices[1:])
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
@@ -47,7 +53,9 @@ class OfferForm(BootstrapMixin, forms.ModelForm):
 
 
 class OfferFilterForm(BootstrapMixin, forms.Form):
-    commune = forms.ModelChoiceField(Commune.objects.order_by("name"), required=False, label="Commune")
+    commune = forms.ModelChoiceField(
+        Commune.objects.order_by("name"), required=False, label="Commune", empty_label="Toutes"
+    )
     dwelling_type = forms.ChoiceField(
         choices=[("", "Toutes")] + list(DwellingType.choices), required=False, label="Typologie"
     )
@@ -60,7 +68,7 @@ class OfferFilterForm(BootstrapMixin, forms.Form):
     financing = forms.ChoiceField(
         choices=[("", "Tous")] + list(Financing.choices), required=False, label="Financement"
     )
-    available_by = forms.DateField(required=False, label="Disponible au plus tard le", widget=DateInput())
+    available_by = forms.DateField(required=False, label="Disponible d'ici le", widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +138,7 @@ class NotifyForm(BootstrapMixin, forms.Form):
 
 class ComplianceForm(BootstrapMixin, forms.Form):
     is_compliant = forms.ChoiceField(label="Offre conforme", choices=[("oui", "Oui"), ("non", "Non")])
-    note = forms.CharField(label="Justification", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="Justification", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,8 +158,12 @@ class AcceptForm(BootstrapMixin, forms.Form):
 
 class RefuseForm(BootstrapMixin, forms.Form):
     answer_date = forms.DateField(label="Date de réponse du ménage", widget=DateInput())
+    # Required here so that the message sits on the field; the service checks it too.
     refusal_reason = forms.ModelChoiceField(
-        RefusalReason.objects.filter(active=True), label="Motif de refus", required=False
+        RefusalReason.objects.filter(active=True),
+        label="Motif de refus",
+        empty_label="Choisir un motif…",
+        error_messages={"required": "Un refus doit être motivé : choisissez un motif de refus."},
     )
     comment = forms.CharField(label="Précision (facultative)", required=False, max_length=200)
 
@@ -161,7 +173,7 @@ class RefuseForm(BootstrapMixin, forms.Form):
 
 
 class CommissionForm(BootstrapMixin, forms.Form):
-    decision = forms.ChoiceField(label="Décision de la CALEOL", choices=CommissionDecision.choices)
+    decision = forms.ChoiceField(label="Décision", choices=CommissionDecision.choices)
     commission_date = forms.DateField(label="Date de la CALEOL", widget=DateInput())
     reason = forms.CharField(
         label="Motif (obligatoire pour un refus)", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -208,7 +220,9 @@ class RehousingTermsForm(BootstrapMixin, forms.Form):
         choices=[("", "Inconnu"), ("oui", "Oui"), ("non", "Non")],
         required=False,
     )
-    note = forms.CharField(label="Justification", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Justification de l'indemnité ANRU", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

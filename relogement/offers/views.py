@@ -224,18 +224,29 @@ def _get_proposal(request, pk) -> Proposal:
 
 
 def _available_forms(request, proposal, bound=None):
-    """(action, title, form) for each action the user may apply now; ``bound`` replaces one form."""
+    """(action, title, button, form) for each action the user may apply now; ``bound`` replaces one form."""
     allowed = {r.action for r in proposal_states.allowed_actions(proposal, request.user)}
     result = []
     titles = {
         "notify": "Notifier la proposition",
         "accept": "Acceptation du ménage",
         "refuse": "Refus du ménage",
-        "commission": "Décision de la CALEOL",
+        "commission": "Commission d'attribution (CALEOL)",
         "sign_lease": "Signature du bail",
         "move_in": "Emménagement",
-        "withdraw": "Retirer",
+        "withdraw": "Retirer la proposition",
         "compliance": "Corriger la conformité de l'offre",
+    }
+    # The button says what happens, the heading what the form is about.
+    buttons = {
+        "notify": "Notifier la proposition",
+        "accept": "Enregistrer l'acceptation",
+        "refuse": "Enregistrer le refus",
+        "commission": "Enregistrer la décision de la CALEOL",
+        "sign_lease": "Enregistrer la signature du bail",
+        "move_in": "Enregistrer l'emménagement",
+        "withdraw": "Retirer la proposition",
+        "compliance": "Corriger la conformité",
     }
     wanted = [a for a in ("notify", "accept", "refuse", "sign_lease", "move_in", "withdraw") if a in allowed]
     if allowed & COMMISSION_ACTIONS:
@@ -247,7 +258,7 @@ def _available_forms(request, proposal, bound=None):
             form = bound[1]
         else:
             form = ACTION_FORMS[action](prefix=action, initial=_initial(action, proposal))
-        result.append((action, titles[action], form))
+        result.append((action, titles[action], buttons[action], form))
     return result
 
 

@@ -32,18 +32,21 @@ def _rac(rehousing):
 def rehousing_detail(request, pk):
     rehousing = _get(request, pk)
     household = rehousing.household
+    label = household_label(request.user, household)
     return render(
         request,
         "rehousing/detail.html",
         {
             "rehousing": rehousing,
-            "label": household_label(request.user, household),
+            "label": label,
             "rac": _rac(rehousing),
             "show_money": predicates.can_view_resources(request.user, household)
             or predicates.can_record_commission(request.user),
             "can_edit": predicates.can_record_commission(request.user),
+            # A rehousing belongs to a household: the trail leads back to its file.
             "breadcrumbs": [
-                {"label": "Offres", "url": reverse("offers:list")},
+                {"label": "Ménages", "url": reverse("households:list")},
+                {"label": label, "url": reverse("households:detail", args=[household.pk])},
                 {"label": "Relogement", "url": ""},
             ],
         },
@@ -75,6 +78,11 @@ def rehousing_edit(request, pk):
             "rehousing": rehousing,
             "form": form,
             "breadcrumbs": [
+                {"label": "Ménages", "url": reverse("households:list")},
+                {
+                    "label": household_label(request.user, rehousing.household),
+                    "url": reverse("households:detail", args=[rehousing.household_id]),
+                },
                 {"label": "Relogement", "url": reverse("rehousing:detail", args=[rehousing.pk])},
                 {"label": "Modifier", "url": ""},
             ],

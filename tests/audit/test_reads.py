@@ -48,3 +48,9 @@ def test_file_read_admin_is_read_only(world, client, django_user_model):
         == 403
     )
     assert FileRead.objects.count() == 1
+
+
+def test_menu_entry_for_administrators_only(world):
+    url = reverse("audit:index")
+    assert f'href="{url}"' in world.client_for("admin").get(reverse("home")).content.decode()
+    assert f'href="{url}"' not in world.client_for("social_a").get(reverse("home")).content.decode()

@@ -300,3 +300,11 @@ def test_existing_app_household_matched_on_project_and_reference(world):
     report = exchange_import(sheets=sheets([row]))
     assert report.valid, report.text()
     assert report.households.unchanged == 1
+
+
+def test_proposals_of_a_stored_household_not_in_the_file(world):
+    report = exchange_import(
+        sheets=sheets([menage(ref_menage="IMP-002")], [proposition(ref_menage="CONC-001")])
+    )
+    assert report.valid, report.text()
+    assert Proposal.objects.get().household == world.household_a

@@ -207,3 +207,56 @@ def test_household_admin_pages(world, client, django_user_model):
         client.get(reverse("admin:households_household_history", args=[world.household_a.pk])).status_code
         == 200
     )
+
+
+def test_section_edit_without_javascript_redirects_with_a_message(world):
+    client = world.client_for("mous")
+    url = reverse("households:section", args=[world.household_a.pk, "besoins"])
+    page = client.get(url)
+    assert "<html" in page.content.decode() and "Besoins spécifiques" in page.content.decode()
+    response = client.post(url, {"version": 1, "reduced_mobility": "on", "large_family": "on"}, follow=True)
+    assert "Besoins spécifiques : modifications enregistrées." in response.content.decode()
+    world.household_a.refresh_from_db()
+    assert world.household_a.reduced_mobility and world.household_a.large_family
+
+
+def test_composition_counts_are_read_only_once_members_exist(world):
+    from relogement.households import services
+
+    services.member_add(
+        household=world.household_a,
+        first_name="A",
+        last_name="B",
+        relation="reference",
+        actor=world.users["social_a"],
+    )
+    client = world.client_for("social_a")
+    url = reverse("households:section", args=[world.household_a.pk, "composition"])
+    form = client.get(url).context["form"]
+    assert form.fields["adults_count"].disabled and form.fields["children_count"].disabled
+    client.post(url, {"version": 2, "reference_name": "Famille B", "adults_count": 5, "children_count": 4})
+    world.household_a.refresh_from_db()
+    assert world.household_a.reference_name == "Famille B"
+    assert (world.household_a.adults_count, world.household_a.children_count) == (1, 0)
+
+
+def test_unknown_section_is_404(world):
+    url = reverse("households:section", args=[world.household_a.pk, "secret"])
+    assert world.client_for("social_a").get(url).status_code == 404
+
+
+def test_stale_member_removal_through_the_page_changes_nothing(world):
+    from relogement.households import services
+
+    member = services.member_add(
+        household=world.household_a,
+        first_name="A",
+        last_name="B",
+        relation="conjoint",
+        actor=world.users["social_a"],
+    )
+    client = world.client_for("social_a")
+    url = reverse("households:member_remove", args=[world.household_a.pk, member.pk])
+    response = client.post(url, {"version": 1}, follow=True)
+    assert "modifié par une autre personne" in response.content.decode()
+    assert world.household_a.members.count() == 1

@@ -239,3 +239,24 @@ def test_wishes_update(world, h, actor):
         )
     wishes.refresh_from_db()
     assert wishes.locations.count() == 2 and wishes.max_residual_rent == Decimal("350")
+
+
+def test_single_referent_assignment(world, h, actor):
+    services.referent_assign(household=h, referent=actor, actor=actor, expected_version=1)
+    h.refresh_from_db()
+    assert h.referent == actor and h.version == 2
+    with pytest.raises(DomainError, match="travailleur social du prestataire"):
+        services.referent_assign(
+            household=h, referent=world.users["social_b"], actor=actor, expected_version=2
+        )
+
+
+def test_bulk_referent_requires_a_social_provider(world, h):
+    with pytest.raises(DomainError, match="Seul un prestataire social"):
+        services.referent_assign_bulk(household_ids=[h.pk], referent=None, actor=world.users["mous"])
+    with pytest.raises(DomainError, match="au moins un ménage"):
+        services.referent_assign_bulk(household_ids=[], referent=None, actor=world.users["social_a"])
+    with pytest.raises(DomainError, match="pas suivis par votre organisation"):
+        services.referent_assign_bulk(
+            household_ids=[world.household_b.pk], referent=None, actor=world.users["social_a"]
+        )

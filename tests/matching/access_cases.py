@@ -21,7 +21,11 @@ CASES = [
         allowed=("landlord", "mous", "outsider"),
         denied=("metropolis", "commune", "social_a", "admin"),
     ),
-    UrlCase("matching:plan", allowed=("mous", "metropolis", "outsider"), denied=("commune", "social_a", "landlord", "admin")),
+    UrlCase(
+        "matching:plan",
+        allowed=("mous", "metropolis", "outsider"),
+        denied=("commune", "social_a", "landlord", "admin"),
+    ),
     UrlCase(
         "matching:risk",
         allowed=("mous", "metropolis", "commune", "social_a", "landlord", "outsider"),

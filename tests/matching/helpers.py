@@ -39,7 +39,9 @@ def offer_row(**overrides) -> dict:
 
 
 def offers(*rows: dict) -> OfferTable:
-    return OfferTable.from_rows([offer_row(pk=i + 1, reference=f"OF-{i + 1}", **row) for i, row in enumerate(rows)])
+    return OfferTable.from_rows(
+        [offer_row(pk=i + 1, reference=f"OF-{i + 1}", **row) for i, row in enumerate(rows)]
+    )
 
 
 def rac(*values) -> np.ndarray:

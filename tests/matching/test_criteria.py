@@ -133,7 +133,9 @@ def test_housing_wishes_neutral_without_wishes():
 
 def test_location_scores_by_rank():
     hh = household(wish_communes=(10, 20, 30), wish_commune_names=("Lille", "Roubaix", "Tourcoing"))
-    table = offers({"commune_id": 10}, {"commune_id": 20}, {"commune_id": 30}, {"commune_id": 40, "commune_name": "Lens"})
+    table = offers(
+        {"commune_id": 10}, {"commune_id": 20}, {"commune_id": 30}, {"commune_id": 40, "commune_name": "Lens"}
+    )
     assert assess("location", hh, table).score.tolist() == pytest.approx([1.0, 2 / 3, 1 / 3, 0.0])
     assert "souhait n°2 sur 3" in crit("location").evaluate(hh, table, 1).reason
     assert "Lens ne fait pas partie des communes souhaitées (Lille, Roubaix, Tourcoing)" in (
@@ -184,7 +186,9 @@ def test_accessibility_required_for_reduced_mobility():
     table = offers({"accessible": True}, {"accessible": False})
     assert assess("accessibility", household(reduced_mobility=True), table).excluded.tolist() == [False, True]
     assert assess("accessibility", household(), table).excluded.tolist() == [False, False]
-    assert "non accessible" in crit("accessibility").evaluate(household(reduced_mobility=True), table, 1).reason
+    assert (
+        "non accessible" in crit("accessibility").evaluate(household(reduced_mobility=True), table, 1).reason
+    )
     assert crit("accessibility").prefilter(household()) is None
 
 
@@ -197,7 +201,12 @@ def test_floor_and_lift():
     )
     needs = household(needs_ground_floor_or_lift=True)
     assert assess("floor_lift", needs, table).excluded.tolist() == [False, False, True, False]
-    assert assess("floor_lift", household(needs_lift=True), table).excluded.tolist() == [False, False, True, False]
+    assert assess("floor_lift", household(needs_lift=True), table).excluded.tolist() == [
+        False,
+        False,
+        True,
+        False,
+    ]
     capped = household(max_floor=3)
     assert assess("floor_lift", capped, table).excluded.tolist() == [False, False, False, True]
     assert "rez-de-chaussée ou d'un ascenseur" in crit("floor_lift").evaluate(needs, table, 2).reason
@@ -248,7 +257,9 @@ def test_objectives_new_housing_and_outside_qpv():
 
 
 def test_scores_and_explanations_agree():
-    hh = household(adults=2, children=2, wish_communes=(10,), wish_commune_names=("Lille",), max_residual_rent=400.0)
+    hh = household(
+        adults=2, children=2, wish_communes=(10,), wish_commune_names=("Lille",), max_residual_rent=400.0
+    )
     table = offers(
         {"rooms": 3, "living_area": 70},
         {"rooms": 3, "living_area": 20},  # overcrowded
@@ -282,5 +293,10 @@ def test_residual_rent_is_computed_only_for_offers_passing_other_hard_criteria()
 
 def test_zero_weights_give_full_score():
     table = offers({})
-    scores = score_offers(household(), table, weights=dict.fromkeys(registry.default_weights(), 0.0), rac_provider=constant_rac(1))
+    scores = score_offers(
+        household(),
+        table,
+        weights=dict.fromkeys(registry.default_weights(), 0.0),
+        rac_provider=constant_rac(1),
+    )
     assert scores.total.tolist() == [1.0]

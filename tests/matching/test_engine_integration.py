@@ -47,6 +47,10 @@ def test_household_page_with_the_engine(world, offers):
     household.save()
     from django.urls import reverse
 
-    html = world.client_for("mous").get(reverse("matching:household_offers", kwargs={"pk": household.pk})).content.decode()
+    html = (
+        world.client_for("mous")
+        .get(reverse("matching:household_offers", kwargs={"pk": household.pk}))
+        .content.decode()
+    )
     assert "Reste à charge estimé" in html
     assert "le reste à charge est estimé avec les aides actuelles" not in html

@@ -101,7 +101,9 @@ def test_households_without_any_allowed_offer_stay_unassigned():
 
 def test_priority_favours_the_soonest_demolition():
     today = dt.date(2026, 1, 1)
-    prio = plan.priority([today, today + dt.timedelta(days=365), None, today + dt.timedelta(days=2000)], today)
+    prio = plan.priority(
+        [today, today + dt.timedelta(days=365), None, today + dt.timedelta(days=2000)], today
+    )
     assert prio.tolist() == pytest.approx([2.0, 1.5, 1.0, 1.0])
     # One offer, two equally suited households: the one demolished first gets it.
     result = plan.solve(np.array([[0.5], [0.5]]), np.ones((2, 1), dtype=bool), prio[:2][::-1])

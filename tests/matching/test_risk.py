@@ -28,7 +28,9 @@ def test_projection_formula():
 def _left(household, status, when):
     household.status = status
     household.save()
-    HouseholdStatusChange.objects.create(household=household, from_status=S.SEARCHING, to_status=status, effective_date=when)
+    HouseholdStatusChange.objects.create(
+        household=household, from_status=S.SEARCHING, to_status=status, effective_date=when
+    )
 
 
 @pytest.fixture
@@ -50,17 +52,25 @@ def buildings(world):
     # BAT-LENT: 4 left in the year, 4 remain -> a year to empty, demolition in 2 months: at risk.
     for i in range(8):
         h = factories.HouseholdFactory(
-            building=late, social_provider=world.orgs["social_a"], census_date=TODAY - dt.timedelta(days=800),
-            status=S.SEARCHING, reference=f"L{i}", reference_name=f"Famille Lente{i}",
+            building=late,
+            social_provider=world.orgs["social_a"],
+            census_date=TODAY - dt.timedelta(days=800),
+            status=S.SEARCHING,
+            reference=f"L{i}",
+            reference_name=f"Famille Lente{i}",
         )
         if i < 4:
             _left(h, S.REHOUSED, TODAY - dt.timedelta(days=30 * (i + 1)))
     # A departure before the window does not count in the pace.
-    old = factories.HouseholdFactory(building=late, census_date=TODAY - dt.timedelta(days=800), status=S.SEARCHING)
+    old = factories.HouseholdFactory(
+        building=late, census_date=TODAY - dt.timedelta(days=800), status=S.SEARCHING
+    )
     _left(old, S.EXITED, TODAY - dt.timedelta(days=500))
     # BAT-OK: one remains, one left: vacancy well before the demolition.
     for i in range(2):
-        h = factories.HouseholdFactory(building=fine, census_date=TODAY - dt.timedelta(days=100), status=S.SEARCHING)
+        h = factories.HouseholdFactory(
+            building=fine, census_date=TODAY - dt.timedelta(days=100), status=S.SEARCHING
+        )
         if i == 0:
             _left(h, S.TEMPORARILY_REHOUSED, TODAY - dt.timedelta(days=10))
     return late, fine
@@ -70,7 +80,9 @@ def test_building_risks(world, buildings, django_assert_max_num_queries):
     late, fine = buildings
     user = world.users["mous"]
     with django_assert_max_num_queries(6):
-        risks = {r.building.reference: r for r in building_risks(user, Building.objects.visible_to(user), on=TODAY)}
+        risks = {
+            r.building.reference: r for r in building_risks(user, Building.objects.visible_to(user), on=TODAY)
+        }
     r = risks["BAT-LENT"]
     assert (r.remaining, r.departures) == (4, 4)
     assert r.at_risk and r.projected > r.planned and r.delay_days > 0
@@ -99,3 +111,11 @@ def test_only_at_risk_and_demolished_buildings(world, buildings):
     fine.save()
     refs = [r.building.reference for r in building_risks(world.users["mous"], on=TODAY, only_at_risk=True)]
     assert "BAT-OK" not in refs and "BAT-LENT" in refs
+
+
+def test_blockers_list_is_capped(world, buildings, monkeypatch):
+    from relogement.matching import risk
+
+    monkeypatch.setattr(risk, "MAX_BLOCKERS_SHOWN", 1)
+    r = {x.building.reference: x for x in building_risks(world.users["mous"], on=TODAY)}["BAT-LENT"]
+    assert len(r.blockers) == 1 and r.more_blockers == 3

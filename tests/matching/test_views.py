@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from relogement.households.models import Wishes, WishedLocation
+from relogement.households.models import WishedLocation, Wishes
 from relogement.households.statuses import HouseholdStatus as S
 from relogement.matching import views
 from relogement.matching.residual_rent import estimated_residual_rent
@@ -25,12 +25,18 @@ def scene(world):
     household = world.household_a
     household.status = S.SEARCHING
     household.save()
-    wishes = Wishes.objects.create(household=household, dwelling_types=["T3"], max_residual_rent=Decimal("400"))
+    wishes = Wishes.objects.create(
+        household=household, dwelling_types=["T3"], max_residual_rent=Decimal("400")
+    )
     WishedLocation.objects.create(wishes=wishes, rank=1, commune=world.commune)
     landlord = world.orgs["landlord"]
-    good = factories.HousingOfferFactory(landlord=landlord, commune=world.commune, reference="OF-BON", living_area=70)
+    good = factories.HousingOfferFactory(
+        landlord=landlord, commune=world.commune, reference="OF-BON", living_area=70
+    )
     far = factories.HousingOfferFactory(landlord=landlord, commune=world.other_commune, reference="OF-LOIN")
-    small = factories.HousingOfferFactory(landlord=landlord, commune=world.commune, reference="OF-PETIT", living_area=20)
+    small = factories.HousingOfferFactory(
+        landlord=landlord, commune=world.commune, reference="OF-PETIT", living_area=20
+    )
     dear = factories.HousingOfferFactory(
         landlord=landlord, commune=world.commune, reference="OF-CHER", rent=Decimal("900"), living_area=70
     )
@@ -57,7 +63,9 @@ def test_household_offers_ranked_with_reasons(world, scene, django_assert_max_nu
 
 def test_household_offers_query_count_is_constant(world, scene, django_assert_max_num_queries):
     for i in range(30):
-        factories.HousingOfferFactory(landlord=world.orgs["landlord"], commune=world.commune, reference=f"OF-X{i}")
+        factories.HousingOfferFactory(
+            landlord=world.orgs["landlord"], commune=world.commune, reference=f"OF-X{i}"
+        )
     client = world.client_for("mous")
     client.get("/")
     with django_assert_max_num_queries(12):
@@ -120,20 +128,27 @@ def test_plan_page_compares_with_fcfs(world, plan_scene, django_assert_max_num_q
     assert "Plan optimal" in html and "Premier arrivé, premier servi" in html
     assert "CONC-001 — Famille Martin" in html and "CONC-002 — Famille Durand" in html
     assert "Épingler" in html
+    assert f"/positionner/?household={plan_scene['household'].pk}" in html
 
 
 def test_plan_perimeter_out_of_scope_is_404(world, plan_scene):
     url = reverse("matching:plan")
-    assert world.client_for("outsider").get(url, {"perimetre": f"projet-{world.project.pk}"}).status_code == 404
+    assert (
+        world.client_for("outsider").get(url, {"perimetre": f"projet-{world.project.pk}"}).status_code == 404
+    )
     assert world.client_for("mous").get(url, {"perimetre": "projet-abc"}).status_code == 404
     assert world.client_for("mous").get(url, {"perimetre": f"projet-{world.project.pk}"}).status_code == 200
     assert world.client_for("mous").get(url, {"perimetre": f"commune-{world.commune.pk}"}).status_code == 200
-    assert world.client_for("mous").get(url, {"perimetre": f"commune-{world.other_commune.pk}"}).status_code == 404
+    assert (
+        world.client_for("mous").get(url, {"perimetre": f"commune-{world.other_commune.pk}"}).status_code
+        == 404
+    )
 
 
 def test_metropolis_plan_is_pseudonymised(world, plan_scene):
     html = world.client_for("metropolis").get(reverse("matching:plan")).content.decode()
     assert "Famille Martin" not in html and plan_scene["household"].pseudonym in html
+    assert "Positionner le ménage" not in html  # the metropolis does not position households
 
 
 def test_plan_pin_exclude_and_reset(world, plan_scene):
@@ -175,7 +190,8 @@ def test_plan_never_creates_proposals(world, plan_scene):
 
     world.client_for("mous").get(reverse("matching:plan"))
     world.client_for("mous").post(
-        reverse("matching:plan"), {"action": "pin", "menage": plan_scene["household"].pk, "offre": plan_scene["good"].pk}
+        reverse("matching:plan"),
+        {"action": "pin", "menage": plan_scene["household"].pk, "offre": plan_scene["good"].pk},
     )
     assert not Proposal.objects.exists()
 
@@ -187,8 +203,15 @@ def test_weights_preview_does_not_save(world, scene):
     client = world.client_for("mous")
     url = reverse("matching:weights", kwargs={"pk": world.project.pk})
     assert "Localisation souhaitée" in client.get(url).content.decode()
-    data = {"w_under_occupation": "1", "w_housing_wishes": "2", "w_location": "0", "w_residual_rent": "3",
-            "w_availability": "1", "w_anru_objectives": "5", "action": "preview"}
+    data = {
+        "w_under_occupation": "1",
+        "w_housing_wishes": "2",
+        "w_location": "0",
+        "w_residual_rent": "3",
+        "w_availability": "1",
+        "w_anru_objectives": "5",
+        "action": "preview",
+    }
     html = client.post(url, data).content.decode()
     assert "Effet de la nouvelle pondération" in html and "CONC-001 — Famille Martin" in html
     world.project.refresh_from_db()
@@ -198,8 +221,16 @@ def test_weights_preview_does_not_save(world, scene):
 def test_weights_save(world, scene):
     client = world.client_for("mous")
     url = reverse("matching:weights", kwargs={"pk": world.project.pk})
-    data = {"w_under_occupation": "1", "w_housing_wishes": "2", "w_location": "4.5", "w_residual_rent": "3",
-            "w_availability": "1", "w_anru_objectives": "0", "under_occupation_hard": "on", "action": "save"}
+    data = {
+        "w_under_occupation": "1",
+        "w_housing_wishes": "2",
+        "w_location": "4.5",
+        "w_residual_rent": "3",
+        "w_availability": "1",
+        "w_anru_objectives": "0",
+        "under_occupation_hard": "on",
+        "action": "save",
+    }
     assert client.post(url, data).status_code == 302
     project = Project.objects.get(pk=world.project.pk)
     assert project.matching_weights["location"] == 4.5
@@ -219,8 +250,15 @@ def test_weights_save(world, scene):
 def test_weights_invalid_input(world, field, value, message):
     client = world.client_for("mous")
     url = reverse("matching:weights", kwargs={"pk": world.project.pk})
-    data = {"w_under_occupation": "1", "w_housing_wishes": "2", "w_location": "3", "w_residual_rent": "3",
-            "w_availability": "1", "w_anru_objectives": "1", "action": "save"}
+    data = {
+        "w_under_occupation": "1",
+        "w_housing_wishes": "2",
+        "w_location": "3",
+        "w_residual_rent": "3",
+        "w_availability": "1",
+        "w_anru_objectives": "1",
+        "action": "save",
+    }
     data[field] = value
     response = client.post(url, data)
     assert response.status_code == 200
@@ -233,7 +271,17 @@ def test_weights_invalid_input(world, field, value, message):
 def test_weights_all_zero_is_refused(world):
     client = world.client_for("mous")
     url = reverse("matching:weights", kwargs={"pk": world.project.pk})
-    data = {f"w_{k}": "0" for k in ("under_occupation", "housing_wishes", "location", "residual_rent", "availability", "anru_objectives")}
+    data = {
+        f"w_{k}": "0"
+        for k in (
+            "under_occupation",
+            "housing_wishes",
+            "location",
+            "residual_rent",
+            "availability",
+            "anru_objectives",
+        )
+    }
     data["action"] = "save"
     html = client.post(url, data).content.decode()
     assert "Au moins un critère doit avoir un poids strictement positif." in html
@@ -291,3 +339,18 @@ def test_buildings_at_risk_tag_renders(world, rf):
         Context({"request": request, "project": world.project})
     )
     assert "BAT-A" in html and "Bâtiments à risque" in html
+
+
+def test_plan_too_large_asks_for_a_smaller_perimeter(world, plan_scene, monkeypatch):
+    monkeypatch.setattr(views, "MAX_PLAN_CELLS", 1)
+    response = world.client_for("mous").get(reverse("matching:plan"))
+    assert response.status_code == 200
+    assert "trop pour calculer un plan" in response.content.decode()
+
+
+def test_offer_households_suggested_first_excluded_last(world, plan_scene):
+    html = world.client_for("mous").get(reverse("matching:offer_households", kwargs={"pk": plan_scene["dear"].pk}))
+    html = html.content.decode()
+    # Household B has no maximum residual rent: suggested; household A (max 400 €) is excluded.
+    assert html.index("CONC-002 — Famille Durand") < html.index("CONC-001 — Famille Martin")
+    assert "dont 1 sans critère bloquant" in html

@@ -27,10 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--project", help="Code ou nom du projet (insensible à la casse)")
         parser.add_argument("--commune", help="Code INSEE de la commune d'origine")
         parser.add_argument("--landlord", help="Nom du bailleur d'origine")
-        parser.add_argument("--as-of", dest="as_of", help="Date d'observation AAAA-MM-JJ (par défaut : aujourd'hui)")
+        parser.add_argument(
+            "--as-of", dest="as_of", help="Date d'observation AAAA-MM-JJ (par défaut : aujourd'hui)"
+        )
         parser.add_argument("--format", dest="output_format", default="json", help="Format de sortie : json")
 
-    def handle(self, *args, project=None, commune=None, landlord=None, as_of=None, output_format="json", **options):
+    def handle(
+        self, *args, project=None, commune=None, landlord=None, as_of=None, output_format="json", **options
+    ):
         if output_format != "json":
             raise CommandError(f"Format inconnu : « {output_format} » (seul « json » est disponible).")
         if as_of:

@@ -1,0 +1,83 @@
+"""Cache of computed figures, invalidated by a data version.
+
+The figures of a perimeter at a date only change when the data behind them change. The data version
+is one cheap query (the largest primary key of each table the indicators read, and of the history
+tables that django-simple-history writes on every save and delete), so a dashboard shown again to the
+same organisation is served without recomputing the aggregates. Writes that bypass both the history
+and new rows (``QuerySet.update()``) are caught by the time limit, ``INDICATORS_CACHE_SECONDS``
+(600 s by default; 0 disables the cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from relogement.accounts.models import Organisation
+from relogement.followup.models import FollowUp
+from relogement.households.models import Household, HouseholdStatusChange
+from relogement.offers.models import Proposal, RefusalReason
+from relogement.projects.models import Building
+from relogement.rehousing.models import Rehousing
+from relogement.territory.models import Commune
+
+DEFAULT_SECONDS = 600
+
+
+def _tables() -> list[tuple[str, str]]:
+    models = [
+        Household,
+        HouseholdStatusChange,
+        Rehousing,
+        Proposal,
+        FollowUp,
+        Building,
+        RefusalReason,
+        Commune,
+    ]
+    tables = [(m._meta.db_table, m._meta.pk.column) for m in models]
+    for model in (Household, Rehousing, Proposal, FollowUp, Building):
+        history = model.history.model
+        tables.append((history._meta.db_table, history._meta.pk.column))
+    through = Organisation.projects.through
+    tables.append((through._meta.db_table, through._meta.pk.column))
+    return tables
+
+
+def data_version() -> str:
+    qn = connection.ops.quote_name
+    parts = ", ".join(f"(SELECT MAX({qn(pk)}) FROM {qn(table)})" for table, pk in _tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")
+        row = cursor.fetchone()
+    return "-".join(str(v) for v in row)
+
+
+def seconds() -> int:
+    return int(getattr(settings, "INDICATORS_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def cached(parts: tuple, compute: Callable):
+    """``compute()``, or its cached value for the same ``parts`` and the same data version."""
+    ttl = seconds()
+    if ttl <= 0:
+        return compute()
+    raw = "|".join(str(p) for p in parts) + "|" + data_version()
+    key = "indicators:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
+
+
+def scope_key(user) -> str:
+    """Scopes depend only on the organisation the user acts for (permissions.scopes)."""
+    from relogement.permissions.scopes import organisation_of
+
+    org = organisation_of(user)
+    return f"org-{org.pk}-{org.kind}" if org else "none"

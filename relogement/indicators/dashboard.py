@@ -1,0 +1,405 @@
+"""Everything a dashboard shows for a perimeter and a date: indicators, tables, charts, buildings at risk.
+
+Shared by the dashboard page, the exports and the PDF report, so that the three always agree, and so
+that the secret statistique is applied in one place (``hide``: roles without named data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, F
+from django.urls import reverse
+
+from relogement.core.formatting import format_number
+from relogement.households.statuses import ReportingStatus
+from relogement.indicators import charts, registry
+from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, building_progress
+from relogement.indicators.cache import cached
+from relogement.indicators.secrecy import hidden_for, is_small
+from relogement.indicators.selectors import DISTRIBUTIONS, AsOf, Result, as_of_households, compute
+from relogement.indicators.tables import Cell, Table, text
+from relogement.territory.models import Commune
+
+KPIS = [
+    "avancement.recenses",
+    "avancement.reloges_definitifs",
+    "avancement.restant_a_reloger",
+    "avancement.taux",
+    "impact.pct_hors_qpv",
+    "processus.delai_median_jours",
+]
+BURNDOWN_CHARTS = 12
+
+
+def query_string(perimeter, as_of: dt.date, **extra) -> str:
+    return urlencode({"perimetre": perimeter.token, "date": as_of.isoformat(), **extra})
+
+
+@dataclass
+class Dashboard:
+    perimeter: object
+    as_of: dt.date
+    hide: bool
+    result: Result
+    buildings: list[BuildingProgress]
+    tables: dict[str, Table] = field(default_factory=dict)
+    charts: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, indicator: registry.Indicator, link: bool = True) -> Cell:
+        value = self.result.values[indicator.id]
+        hidden = self.hide and hidden_for(self.result.bases[indicator.id])
+        url = ""
+        if link and not self.hide and indicator.drillable and value:
+            url = (
+                reverse("indicators:drilldown")
+                + "?"
+                + query_string(self.perimeter, self.as_of, indicateur=indicator.id)
+            )
+        return Cell(value, indicator.kind, hidden, url, indicator.unit)
+
+    @property
+    def kpis(self) -> list[tuple[registry.Indicator, Cell]]:
+        return [(registry.BY_ID[i], self.cell(registry.BY_ID[i])) for i in KPIS]
+
+    @property
+    def at_risk(self) -> list[tuple[BuildingProgress, str]]:
+        return [(b, b.risk(self.as_of)) for b in self.buildings if b.risk(self.as_of)]
+
+    @property
+    def risk_rule(self) -> str:
+        return SIMPLE_RISK_RULE
+
+    def burndown_charts(self) -> list[tuple[BuildingProgress, str]]:
+        return [(b, self.charts[f"burndown-{b.pk}"]) for b in self.buildings[:BURNDOWN_CHARTS]]
+
+    def table_list(self, *ids: str) -> list[Table]:
+        return [self.tables[i] for i in ids if i in self.tables]
+
+
+def _indicator_tables(d: Dashboard) -> None:
+    for section, label in registry.SECTION_LABELS.items():
+        rows = [
+            [text(i.label), d.cell(i), text(i.how)] for i in d.result.indicators() if i.section == section
+        ]
+        d.tables[section] = Table(
+            section, f"{label} : indicateurs", ["Indicateur", "Valeur", "Mode de calcul"], rows
+        )
+
+
+def _count_cell(d: Dashboard, value: int) -> Cell:
+    return Cell(value, registry.COUNT, d.hide and is_small(value))
+
+
+def _status_table(d: Dashboard) -> None:
+    rows = []
+    values = []
+    for status in ReportingStatus:
+        indicator = registry.status_indicator(status.value)
+        cell = d.cell(indicator)
+        rows.append([text(status.label), cell])
+        values.append(cell)
+    d.tables["statuts"] = Table(
+        "statuts",
+        "Ménages recensés par statut à la date d'observation",
+        ["Statut", "Ménages"],
+        rows,
+        note=registry.status_indicator(ReportingStatus.RELOGE).how,
+    )
+    d.charts["statuts"] = charts.bar_chart(
+        "chart-statuts",
+        "Ménages recensés par statut",
+        "Diagramme en barres du nombre de ménages recensés par statut ; valeurs dans le tableau qui suit.",
+        [s.label for s in ReportingStatus],
+        [charts.Series("Ménages", [c.value for c in values], [c.hidden for c in values])],
+    )
+
+
+def _distribution_tables(d: Dashboard) -> None:
+    for key, (title, _, _, rows_name, bins) in DISTRIBUTIONS.items():
+        dist = d.result.distributions[key]
+        before = [_count_cell(d, v) for v in dist["before"]]
+        after = [_count_cell(d, v) for v in dist["after"]]
+        rows = [[text(label), b, a] for (_, label, _, _), b, a in zip(bins, before, after, strict=True)]
+        population = {
+            "rac_rows": "ménages recensés relogés dont le reste à charge avant et après est calculable",
+            "effort_rows": "mêmes ménages, avec des ressources supérieures à 0",
+            "area_rows": "ménages recensés relogés dont les surfaces avant et après sont connues",
+        }[rows_name]
+        d.tables[key] = Table(
+            key,
+            f"{title} avant et après relogement (nombre de ménages par tranche)",
+            ["Tranche", "Avant", "Après"],
+            rows,
+            note=f"Population : {population}.",
+        )
+        d.charts[key] = charts.bar_chart(
+            f"chart-{key}",
+            f"{title} avant et après relogement",
+            f"Nombre de ménages par tranche de {title.lower()}, avant (barres pleines) et après (barres "
+            "hachurées) ; valeurs dans le tableau qui suit.",
+            [label for _, label, _, _ in bins],
+            [
+                charts.Series("Avant", [c.value for c in before], [c.hidden for c in before]),
+                charts.Series("Après", [c.value for c in after], [c.hidden for c in after]),
+            ],
+        )
+    before = d.cell(registry.BY_ID["impact.pct_surpeuplement_avant"])
+    after = d.cell(registry.BY_ID["impact.pct_surpeuplement_apres"])
+    d.tables["surpeuplement"] = Table(
+        "surpeuplement",
+        "Part des ménages en surpeuplement avant et après relogement",
+        ["Situation", "Part"],
+        [[text("Avant"), before], [text("Après"), after]],
+        note=registry.BY_ID["impact.pct_surpeuplement_avant"].how,
+    )
+    d.charts["surpeuplement"] = charts.bar_chart(
+        "chart-surpeuplement",
+        "Surpeuplement avant et après",
+        "Part des ménages en surpeuplement avant et après relogement ; valeurs dans le tableau qui suit.",
+        ["Avant", "Après"],
+        [
+            charts.Series(
+                "Part en surpeuplement",
+                [None if c.value is None else float(c.value) * 100 for c in (before, after)],
+                [before.hidden, after.hidden],
+            )
+        ],
+        fmt=lambda v: f"{format_number(v, 1)}\u00a0%",
+    )
+    shares = [
+        "impact.pct_neuf_moins_5_ans",
+        "impact.pct_hors_qpv",
+        "impact.pct_meme_commune",
+        "impact.pct_parc_social",
+        "impact.pct_minoration_loyer",
+        "impact.pct_satisfaits",
+        "impact.pct_impayes_6_mois",
+    ]
+    cells = [d.cell(registry.BY_ID[i]) for i in shares]
+    d.charts["parts"] = charts.bar_chart(
+        "chart-parts",
+        "Parts des ménages relogés",
+        "Parts des relogés définitifs : neuf ou moins de 5 ans, hors QPV, même commune, parc social, "
+        "minoration de loyer, satisfaits, impayés ; valeurs dans le tableau des indicateurs d'impact.",
+        [registry.BY_ID[i].label for i in shares],
+        [
+            charts.Series(
+                "Part",
+                [None if c.value is None else float(c.value) * 100 for c in cells],
+                [c.hidden for c in cells],
+            )
+        ],
+        fmt=lambda v: f"{format_number(v, 1)}\u00a0%",
+    )
+
+
+def _refusal_table(d: Dashboard) -> None:
+    rows, cells, labels = [], [], []
+    for key, label in d.result.motifs.items():
+        indicator = registry.motif_indicator(key, label)
+        cell = d.cell(indicator)
+        rows.append([text(label), cell])
+        cells.append(cell)
+        labels.append(label)
+    d.tables["refus"] = Table(
+        "refus",
+        "Motifs de refus des propositions",
+        ["Motif", "Refus"],
+        rows,
+        note=registry.BY_ID["processus.taux_refus"].how,
+    )
+    d.charts["refus"] = charts.bar_chart(
+        "chart-refus",
+        "Refus par motif",
+        "Nombre de refus par motif ; valeurs dans le tableau qui suit.",
+        labels,
+        [charts.Series("Refus", [c.value for c in cells], [c.hidden for c in cells])],
+    )
+
+
+def _building_table(d: Dashboard) -> None:
+    rows = []
+    for b in d.buildings:
+        end = b.projected_end(d.as_of)
+        rows.append(
+            [
+                text(f"{b.reference} ({b.project})"),
+                _count_cell(d, b.census),
+                _count_cell(d, b.remaining),
+                text(b.planned_demolition.strftime("%d/%m/%Y") if b.planned_demolition else "non renseignée"),
+                Cell(round(b.pace, 2), registry.MEAN, d.hide and is_small(b.left_recently)),
+                text(end.strftime("%m/%Y") if end else "—"),
+                text(b.risk(d.as_of) or "non"),
+            ]
+        )
+        points = [(m, None if d.hide and is_small(v) else v) for m, v in b.series]
+        d.charts[f"burndown-{b.pk}"] = charts.line_chart(
+            f"chart-burndown-{b.pk}",
+            f"Ménages restant à reloger — {b.reference}",
+            "Courbe mensuelle du nombre de ménages recensés restant à reloger"
+            + (
+                f", et date de démolition prévue le {b.planned_demolition:%d/%m/%Y} (trait pointillé)"
+                if b.planned_demolition
+                else ""
+            )
+            + " ; valeurs dans le tableau des bâtiments.",
+            points,
+            b.planned_demolition,
+            "démolition" if b.planned_demolition else "",
+        )
+    d.tables["batiments"] = Table(
+        "batiments",
+        "Bâtiments : ménages restant à reloger et démolition prévue",
+        [
+            "Bâtiment",
+            "Recensés",
+            "Restant à reloger",
+            "Démolition prévue",
+            "Rythme (ménages/mois, 6 derniers mois)",
+            "Fin projetée à ce rythme",
+            "À risque",
+        ],
+        rows,
+        note=SIMPLE_RISK_RULE,
+    )
+
+
+def build(households, perimeter, as_of: dt.date, *, hide: bool, scope: str | None = None) -> Dashboard:
+    """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
+
+    def figures():
+        return compute(households, as_of), building_progress(households, as_of)
+
+    if scope is None:
+        result, buildings = figures()
+    else:
+        result, buildings = cached(("dashboard", scope, perimeter.token, as_of.isoformat()), figures)
+    d = Dashboard(perimeter, as_of, hide, result, buildings)
+    _indicator_tables(d)
+    _status_table(d)
+    _distribution_tables(d)
+    _refusal_table(d)
+    _building_table(d)
+    return d
+
+
+# Map figures -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CommuneFigures:
+    code: str
+    name: str
+    origin: int = 0
+    destination: int = 0
+    rehoused_from: int = 0
+    rehoused_from_in_qpv: int = 0
+
+    @property
+    def qpv_share(self):
+        from relogement.indicators.selectors import _ratio
+
+        return _ratio(self.rehoused_from_in_qpv, self.rehoused_from, 4)
+
+
+def territory_figures(households, as_of: dt.date, *, scope: str | None = None, perimeter=None):
+    if scope is None:
+        return _territory_figures(households, as_of)
+    return cached(
+        ("territory", scope, perimeter.token, as_of.isoformat()),
+        lambda: _territory_figures(households, as_of),
+    )
+
+
+def _territory_figures(households, as_of: dt.date):
+    """Per commune: census households of origin, rehoused households by destination, share rehoused in
+    QPV (of the households rehoused from that commune); flows origin → destination (3 queries)."""
+    pop = AsOf(as_of)
+    origin = (
+        households.filter(pop.census)
+        .order_by()
+        .values(code=F("building__commune__insee_code"))
+        .annotate(n=Count("pk"))
+    )
+    moves = (
+        as_of_households(households, as_of)
+        .filter(pop.definitive)
+        .order_by()
+        .values(
+            origin_code=F("building__commune__insee_code"),
+            destination_code=F("defr__commune__insee_code"),
+            qpv=F("defr__in_qpv"),
+        )
+        .annotate(n=Count("pk"))
+    )
+    figures: dict[str, CommuneFigures] = {}
+
+    def get(code: str) -> CommuneFigures:
+        return figures.setdefault(code, CommuneFigures(code, code))
+
+    for row in origin:
+        get(row["code"]).origin += row["n"]
+    flows: dict[tuple[str, str], int] = {}
+    for row in moves:
+        get(row["destination_code"]).destination += row["n"]
+        source = get(row["origin_code"])
+        source.rehoused_from += row["n"]
+        if row["qpv"]:
+            source.rehoused_from_in_qpv += row["n"]
+        key = (row["origin_code"], row["destination_code"])
+        flows[key] = flows.get(key, 0) + row["n"]
+    for code, name in Commune.objects.filter(insee_code__in=list(figures)).values_list("insee_code", "name"):
+        figures[code].name = name
+    ordered = sorted(figures.values(), key=lambda f: f.name)
+    return ordered, sorted(flows.items(), key=lambda kv: -kv[1])
+
+
+def territory_tables(figures, flows, *, hide: bool) -> dict[str, Table]:
+    names = {f.code: f.name for f in figures}
+    rows = []
+    for f in figures:
+        rows.append(
+            [
+                text(f"{f.name} ({f.code})"),
+                Cell(f.origin, registry.COUNT, hide and is_small(f.origin)),
+                Cell(f.destination, registry.COUNT, hide and is_small(f.destination)),
+                Cell(
+                    f.qpv_share,
+                    registry.SHARE,
+                    hide and hidden_for((f.rehoused_from, f.rehoused_from_in_qpv)),
+                ),
+            ]
+        )
+    communes = Table(
+        "communes",
+        "Ménages par commune : origine, destination et part relogée en QPV",
+        [
+            "Commune",
+            "Ménages recensés originaires",
+            "Ménages relogés arrivés",
+            "Part des relogés (originaires) en QPV",
+        ],
+        rows,
+        note="Origine : commune du bâtiment d'origine (ménages recensés). Destination : commune du logement "
+        "des relogés définitifs. Part en QPV : relogés définitifs originaires de la commune dont le logement "
+        "de destination est en QPV ÷ relogés définitifs originaires de la commune.",
+    )
+    flow_rows = [
+        [
+            text(f"{names.get(o, o)} ({o})"),
+            text(f"{names.get(t, t)} ({t})"),
+            Cell(n, registry.COUNT, hide and is_small(n)),
+        ]
+        for (o, t), n in flows
+    ]
+    flux = Table(
+        "flux",
+        "Flux de relogement : commune d'origine → commune de destination",
+        ["Commune d'origine", "Commune de destination", "Ménages relogés"],
+        flow_rows,
+        note="Relogés définitifs à la date d'observation, par commune d'origine et de destination.",
+    )
+    return {"communes": communes, "flux": flux}

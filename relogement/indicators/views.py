@@ -1,0 +1,262 @@
+"""Indicator pages: dashboard, drill-down, map, exports, project report (PDF).
+
+Every page reads the perimeter (``perimetre``) and the as-of date (``date``) from the query string;
+the perimeter is resolved within the user's scope (404 outside it) and the households are always
+``Household.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from relogement.households.statuses import ReportingStatus
+from relogement.indicators import dashboard as board
+from relogement.indicators import registry
+from relogement.indicators.cache import scope_key
+from relogement.indicators.exports import FORMATS, WRITERS
+from relogement.indicators.geo import map_shapes
+from relogement.indicators.perimeter import PROJECT, Perimeter, perimeter_choices, perimeter_for_user
+from relogement.indicators.secrecy import is_small, must_hide
+from relogement.indicators.selectors import AsOf, as_of_households, scoped_households
+from relogement.permissions.predicates import can_view_names
+from relogement.permissions.shortcuts import get_project_for_user
+
+DASHBOARD_TABLES = [
+    "avancement",
+    "statuts",
+    "batiments",
+    "impact",
+    "rac",
+    "effort",
+    "surface",
+    "surpeuplement",
+    "processus",
+    "refus",
+]
+MAP_TABLES = ["communes", "flux"]
+
+
+def _as_of(request) -> tuple[dt.date, str]:
+    raw = (request.GET.get("date") or "").strip()
+    if not raw:
+        return dt.date.today(), ""
+    try:
+        return dt.date.fromisoformat(raw), ""
+    except ValueError:
+        return (
+            dt.date.today(),
+            f"Date invalide : « {raw} ». Saisissez une date au format JJ/MM/AAAA ; la date du jour est utilisée.",
+        )
+
+
+def _context(request):
+    perimeter = perimeter_for_user(request.user, request.GET.get("perimetre"))
+    as_of, error = _as_of(request)
+    return perimeter, as_of, error
+
+
+def _crumbs(label: str, url: str | None = None):
+    crumbs = [{"label": "Indicateurs", "url": reverse("indicators:dashboard")}]
+    if label:
+        crumbs.append({"label": label, "url": url})
+    return crumbs
+
+
+def dashboard(request):
+    perimeter, as_of, error = _context(request)
+    households = scoped_households(request.user, perimeter)
+    d = board.build(households, perimeter, as_of, hide=must_hide(request.user), scope=scope_key(request.user))
+    qs = board.query_string(perimeter, as_of)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "d": d,
+            "perimeter": perimeter,
+            "as_of": as_of,
+            "date_error": error,
+            "choices": perimeter_choices(request.user),
+            "qs": qs,
+            "mode": "",
+            "progress_tables": d.table_list("statuts", "avancement"),
+            "impact_tables": d.table_list("rac", "effort", "surface", "surpeuplement"),
+            "project_report_url": reverse("indicators:project_report", kwargs={"pk": perimeter.key})
+            + "?"
+            + board.query_string(perimeter, as_of)
+            if perimeter.kind == PROJECT
+            else "",
+            "breadcrumbs": [{"label": "Indicateurs", "url": None}],
+        },
+    )
+
+
+def _detail_url(pk: int) -> str:
+    try:
+        return reverse("households:detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return ""
+
+
+def drilldown(request):
+    """The households behind a count, for roles with access to named data (never the metropolis)."""
+    if must_hide(request.user):
+        raise Http404("Liste nominative non disponible pour votre rôle.")
+    perimeter, as_of, error = _context(request)
+    indicator_id = request.GET.get("indicateur", "")
+    indicator = registry.get(indicator_id)
+    population = AsOf(as_of).drilldown(indicator_id)
+    if indicator is None or population is None:
+        raise Http404("Indicateur inconnu ou non détaillable.")
+    households = (
+        as_of_households(scoped_households(request.user, perimeter), as_of)
+        .filter(population)
+        .select_related("building", "project")
+        .order_by("project__name", "reference", "pk")
+    )
+    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    labels = dict(ReportingStatus.choices)
+    rows = [
+        {
+            "household": h,
+            "name": h.reference_name if can_view_names(request.user, h) else "",
+            "status": labels.get(h.rep, h.rep),
+            "url": _detail_url(h.pk),
+        }
+        for h in page.object_list
+    ]
+    qs = board.query_string(perimeter, as_of, indicateur=indicator_id)
+    return render(
+        request,
+        "indicators/drilldown.html",
+        {
+            "indicator": indicator,
+            "perimeter": perimeter,
+            "as_of": as_of,
+            "date_error": error,
+            "page": page,
+            "rows": rows,
+            "qs": qs,
+            "back": reverse("indicators:dashboard") + "?" + board.query_string(perimeter, as_of),
+            "breadcrumbs": _crumbs(indicator.label),
+        },
+    )
+
+
+def _map_svg(shapes, figures, flows, mode: str, hide: bool):
+    """Commune shading classes and flow lines, ready for the template."""
+    by_code = {f.code: f for f in figures}
+    values = {f.code: (f.origin if mode == "origine" else f.destination) for f in figures}
+    top = max(values.values(), default=0) or 1
+    communes = []
+    for shape in shapes.shapes:
+        value = values.get(shape.insee_code, 0)
+        hidden = hide and is_small(value) and value > 0
+        level = 0 if value == 0 or hidden else min(5, 1 + int(4 * value / top))
+        communes.append({"shape": shape, "value": value, "hidden": hidden, "level": level})
+    points = shapes.by_code()
+    max_flow = max((n for _, n in flows), default=1) or 1
+    lines = []
+    for (origin, destination), n in flows:
+        if origin == destination or origin not in points or destination not in points:
+            continue
+        if hide and is_small(n):
+            continue
+        a, b = points[origin], points[destination]
+        lines.append(
+            {
+                "x1": a.cx,
+                "y1": a.cy,
+                "x2": b.cx,
+                "y2": b.cy,
+                "width": round(1 + 7 * n / max_flow, 1),
+                "n": n,
+                "origin": by_code[origin].name if origin in by_code else origin,
+                "destination": by_code[destination].name if destination in by_code else destination,
+            }
+        )
+    return communes, lines
+
+
+def map_view(request):
+    perimeter, as_of, error = _context(request)
+    mode = "destination" if request.GET.get("mode") == "destination" else "origine"
+    hide = must_hide(request.user)
+    households = scoped_households(request.user, perimeter)
+    figures, flows = board.territory_figures(
+        households, as_of, scope=scope_key(request.user), perimeter=perimeter
+    )
+    tables = board.territory_tables(figures, flows, hide=hide)
+    shapes = map_shapes()
+    communes, lines = _map_svg(shapes, figures, flows, mode, hide)
+    return render(
+        request,
+        "indicators/map.html",
+        {
+            "perimeter": perimeter,
+            "as_of": as_of,
+            "date_error": error,
+            "mode": mode,
+            "choices": perimeter_choices(request.user),
+            "shapes": shapes,
+            "communes": communes,
+            "lines": lines,
+            "tables": [tables["communes"], tables["flux"]],
+            "qs": board.query_string(perimeter, as_of),
+            "origin_qs": board.query_string(perimeter, as_of, mode="origine"),
+            "destination_qs": board.query_string(perimeter, as_of, mode="destination"),
+            "levels": range(6),
+            "breadcrumbs": _crumbs("Carte"),
+        },
+    )
+
+
+def export(request):
+    """One dashboard or map table (``table``), or every dashboard table, as CSV, XLSX or ODS."""
+    output = request.GET.get("format", "csv")
+    table_id = request.GET.get("table", "")
+    if output not in WRITERS:
+        return HttpResponseBadRequest("Format d'export inconnu : choisissez csv, xlsx ou ods.")
+    if table_id and table_id not in DASHBOARD_TABLES + MAP_TABLES:
+        return HttpResponseBadRequest("Tableau inconnu.")
+    perimeter, as_of, _ = _context(request)
+    hide = must_hide(request.user)
+    households = scoped_households(request.user, perimeter)
+    if table_id in MAP_TABLES:
+        figures, flows = board.territory_figures(
+            households, as_of, scope=scope_key(request.user), perimeter=perimeter
+        )
+        tables = [board.territory_tables(figures, flows, hide=hide)[table_id]]
+    else:
+        d = board.build(households, perimeter, as_of, hide=hide, scope=scope_key(request.user))
+        tables = [d.tables[table_id]] if table_id else d.table_list(*DASHBOARD_TABLES)
+    content = WRITERS[output](tables)
+    response = HttpResponse(content, content_type=FORMATS[output])
+    name = f"indicateurs-{perimeter.token}-{as_of.isoformat()}-{table_id or 'tableaux'}.{output}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def project_report(request, pk: int):
+    """The steering-committee report of a project as PDF (WeasyPrint): indicators, charts, risks."""
+    project = get_project_for_user(request.user, pk)
+    perimeter = Perimeter(PROJECT, str(project.pk), project.name, project)
+    as_of, _ = _as_of(request)
+    households = scoped_households(request.user, perimeter)
+    d = board.build(households, perimeter, as_of, hide=must_hide(request.user), scope=scope_key(request.user))
+    html = render_to_string(
+        "indicators/report.html",
+        {"d": d, "project": project, "as_of": as_of, "generated": dt.date.today()},
+        request=request,
+    )
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapport-{project.code}-{as_of.isoformat()}.pdf"'
+    return response
