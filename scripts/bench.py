@@ -126,7 +126,9 @@ def main() -> int:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
         "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Production settings (DEBUG off) with static files served from the finders, as in the tests:
+        # no collectstatic needed before measuring.
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
     }
     ctx = BenchContext(database_url=database_url, households=households, env=env)
     if os.environ.get("BENCH_SKIP_LOAD") != "1":

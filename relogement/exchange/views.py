@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from relogement.audit.models import FileRead
 from relogement.exchange import jobs
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.forms import ExportForm, ImportForm
@@ -104,6 +105,18 @@ def job_progress(request, pk):
     return render(request, "exchange/_job_progress.html", _job_context(job))
 
 
+def _log_named_export(request, households) -> None:
+    """A named export is a read of every file it contains (CNIL: access is individual and logged)."""
+    org = organisation_of(request.user)
+    FileRead.objects.bulk_create(
+        (
+            FileRead(household_id=pk, user=request.user, organisation=org, what="export fichier de suivi")
+            for pk in households.values_list("pk", flat=True).iterator()
+        ),
+        batch_size=1000,
+    )
+
+
 def export_file(request):
     _require_organisation(request)
     projects = Project.objects.visible_to(request.user).order_by("name")
@@ -115,6 +128,8 @@ def export_file(request):
         if project is not None:
             households = households.filter(project=project)
         fmt = form.cleaned_data["format"]
+        if named:
+            _log_named_export(request, households)
         buffer = io.BytesIO()
         write_export(buffer, export_rows(households, named=named), fmt)
         extension = "zip" if fmt == "csv" else fmt

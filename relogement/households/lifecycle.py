@@ -55,6 +55,15 @@ TRANSITIONS: dict[str, Transition] = {
             case="The proposal failed (refusal by the household, CALEOL rejection, offer withdrawn).",
         ),
         Transition(
+            "resume_temporary",
+            "Retour en relogement provisoire",
+            frozenset({S.PROPOSAL_IN_PROGRESS}),
+            S.TEMPORARILY_REHOUSED,
+            needs_reason=True,
+            case="A proposal made to a temporarily rehoused household failed: it stays in its temporary "
+            "dwelling and its file stays open until its definitive rehousing.",
+        ),
+        Transition(
             "rehouse_temporarily",
             "Relogement provisoire",
             frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS}),

@@ -322,6 +322,7 @@ def risk(request):
             "risks": risks,
             "project": project,
             "only": only,
+            "only_at_risk": only,
             "projects": Project.objects.visible_to(request.user).order_by("name"),
             "at_risk_count": sum(1 for r in risks if r.at_risk),
             "breadcrumbs": [

@@ -216,8 +216,14 @@ def _resume_search_if_idle(household_id: int, actor, day: dt.date, reason: str) 
         return
     if household.proposals.filter(status__in=proposal_states.IN_PROGRESS).exists():
         return
+    # A household already in a temporary dwelling goes back there, not to the search list.
+    temporary = household.rehousings.filter(kind=RehousingKind.TEMPORARY).exists()
     household_transition(
-        household=household, action="resume_search", actor=actor, effective_date=day, reason=reason
+        household=household,
+        action="resume_temporary" if temporary else "resume_search",
+        actor=actor,
+        effective_date=day,
+        reason=reason,
     )
 
 

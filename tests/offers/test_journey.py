@@ -9,7 +9,13 @@ import pytest
 from relogement.core.errors import DomainError
 from relogement.households.statuses import HouseholdStatus
 from relogement.offers import services
-from relogement.offers.models import Answer, CommissionDecision, HousingOffer, OfferStatus, ProposalStatus
+from relogement.offers.models import (
+    Answer,
+    CommissionDecision,
+    HousingOffer,
+    OfferStatus,
+    ProposalStatus,
+)
 from relogement.offers.offer_rules import offer_count
 from relogement.rehousing.models import Rehousing, RehousingKind
 from tests import factories
@@ -228,3 +234,27 @@ def test_temporary_then_definitive_rehousing(searching, offer):
     )
     with pytest.raises(DomainError, match="déjà un relogement définitif"):
         services.proposal_move_in(proposal=p3, actor=mous, move_in_date=days_ago(5))
+
+
+def test_refusal_while_temporarily_rehoused_goes_back_to_temporary_dwelling(searching, offer, reason):
+    world, mous = searching, searching.users["mous"]
+    household = world.household_a
+    first = services.proposal_position(offer=offer, household=household, actor=mous)
+    services.proposal_notify(proposal=first, actor=mous, notified_date=days_ago(40))
+    services.proposal_accept(proposal=first, actor=mous, answer_date=days_ago(39))
+    services.proposal_record_commission(
+        proposal=first, actor=mous, decision=CommissionDecision.ALLOCATED, commission_date=days_ago(38)
+    )
+    services.proposal_sign_lease(proposal=first, actor=mous, lease_date=days_ago(37))
+    services.proposal_move_in(
+        proposal=first, actor=mous, move_in_date=days_ago(36), kind=RehousingKind.TEMPORARY
+    )
+    second_offer = factories.HousingOfferFactory(landlord=world.orgs["landlord"], commune=world.commune)
+    second = services.proposal_position(offer=second_offer, household=household, actor=mous)
+    services.proposal_notify(proposal=second, actor=mous, notified_date=days_ago(10))
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.PROPOSAL_IN_PROGRESS
+    services.proposal_refuse(proposal=second, actor=mous, answer_date=days_ago(5), refusal_reason=reason)
+    household.refresh_from_db()
+    # Still in its temporary dwelling: the file stays open, not back to the search list.
+    assert household.status == HouseholdStatus.TEMPORARILY_REHOUSED
