@@ -8,8 +8,9 @@
    `unit`, `target`, `notes`);
 4. writes the table, the machine description and the date to docs/benchmarks.md.
 
-`BENCH_DATABASE_URL` uses another (existing, emptied by the migrations' caller) database instead;
-`BENCH_SKIP_LOAD=1` reuses an already loaded database.
+Everything runs with `config.settings_test` (production settings, DEBUG off, static files from the
+finders). `BENCH_DATABASE_URL` uses another, empty database instead of creating `relogement_bench`;
+`BENCH_SKIP_LOAD=1` (with `BENCH_DATABASE_URL`) measures an already loaded database.
 """
 
 from __future__ import annotations

@@ -71,7 +71,8 @@ class HouseholdProfile:
     ``monthly_taxable_income`` is the total monthly taxable income over the rolling past year. The
     optional split says how much of it is pensions, unemployment benefits or alimony received (the
     rest is salaries); each has its own allowance in the rules. ``monthly_resources`` is the
-    denominator of the effort rate (all resources); it defaults to the taxable income.
+    denominator of the effort rate (all resources); it defaults to the taxable income. Minimum income
+    (RSA) and AAH are not resources for the benefit but are passed to openfisca as received amounts.
     """
 
     adults: int
@@ -83,6 +84,9 @@ class HouseholdProfile:
     monthly_alimony: Decimal = ZERO
     children_ages: tuple[int, ...] | None = None
     monthly_resources: Decimal | None = None
+    # Received but not counted as resources; RSA neutralises activity income, AAH changes allowances.
+    monthly_minimum_income: Decimal = ZERO
+    monthly_aah: Decimal = ZERO
 
     @property
     def monthly_salary(self) -> Decimal:
@@ -178,6 +182,8 @@ def check_profile(profile: HouseholdProfile) -> None:
         (profile.monthly_pension, "Pensions de retraite"),
         (profile.monthly_unemployment, "Allocations chômage"),
         (profile.monthly_alimony, "Pensions alimentaires"),
+        (profile.monthly_minimum_income, "RSA"),
+        (profile.monthly_aah, "AAH"),
     ):
         _money(amount, label)
     if profile.monthly_salary < 0:
@@ -248,47 +254,57 @@ def _birth(month: date, age_years: int) -> str:
     return _shift_months(month, -(12 * age_years + 6)).isoformat()
 
 
-def _situation(
-    profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, rents: Sequence[float]
-) -> dict:
-    """One openfisca household per rent (each with its famille, foyer fiscal and ménage)."""
+def _situation(profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date) -> dict:
+    """One openfisca household (famille, foyer fiscal, ménage) for the profile; the rent is set later."""
     period = f"{month:%Y-%m}"
-    # Incomes are taxable amounts of the rolling past year (months M-13 to M-2 for month M) and
-    # are assumed stable: they are entered for every month from M-24 to M, which also covers the
-    # previous calendar year (alimony) and the recent months (RSA/neutralisation checks).
-    income_months = [f"{_shift_months(month, -delta):%Y-%m}" for delta in range(0, 25)]
+    # Incomes are taxable amounts of the rolling past year (months M-13 to M-2 for month M), assumed
+    # stable: they are entered for every month from January of year N-2 to M, which also covers the
+    # fiscal reference year N-2 and the previous calendar year that some checks read. Every person
+    # gets explicit amounts (zero for children) so that openfisca does not rebuild salaries from
+    # gross wages, and RSA/AAH/ASS are taken as declared rather than re-simulated (openfisca would
+    # otherwise compute RSA, which is slow and not what the household receives).
+    income_months = [f"{_shift_months(month, -delta):%Y-%m}" for delta in range(0, 24 + month.month)]
     incomes = {
         "salaire_imposable": float(profile.monthly_salary),
         "retraite_imposable": float(profile.monthly_pension),
         "chomage_imposable": float(profile.monthly_unemployment),
         "pensions_alimentaires_percues": float(profile.monthly_alimony),
+        "aah": float(profile.monthly_aah),
+        "ass": 0.0,
     }
     housing_status = "locataire_hlm" if profile.social_housing else "locataire_vide"
-    individus, familles, foyers, menages = {}, {}, {}, {}
-    for index, rent in enumerate(rents):
-        adults = [f"h{index}_adulte{n}" for n in range(profile.adults)]
-        children = [f"h{index}_enfant{n}" for n in range(profile.children)]
-        for name in adults:
-            individus[name] = {"date_naissance": {"ETERNITY": _birth(month, ADULT_AGE)}}
-        for name, age in zip(children, profile.ages, strict=True):
-            individus[name] = {"date_naissance": {"ETERNITY": _birth(month, age)}}
-        # The whole income is declared by the first adult (the applicant).
+    adults = [f"adulte{n}" for n in range(profile.adults)]
+    children = [f"enfant{n}" for n in range(profile.children)]
+    individus = {name: {"date_naissance": {"ETERNITY": _birth(month, ADULT_AGE)}} for name in adults}
+    for name, age in zip(children, profile.ages, strict=True):
+        individus[name] = {"date_naissance": {"ETERNITY": _birth(month, age)}}
+    # The whole income is declared by the first adult (the applicant); the others have none.
+    for position, name in enumerate(adults + children):
         for variable, amount in incomes.items():
-            individus[adults[0]][variable] = {m: amount for m in income_months}
-        familles[f"f{index}"] = {"parents": adults, "enfants": children}
-        foyers[f"ff{index}"] = {"declarants": adults, "personnes_a_charge": children}
-        menage = {
-            "personne_de_reference": adults[:1],
-            "conjoint": adults[1:],
-            "enfants": children,
-            "loyer": {period: float(rent)},
-            "depcom": {period: insee_code},
-            "statut_occupation_logement": {period: housing_status},
-        }
-        if zone is not None:
-            menage["zone_apl"] = {period: f"zone_{zone}"}
-        menages[f"m{index}"] = menage
-    return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}
+            individus[name][variable] = {m: amount if position == 0 else 0.0 for m in income_months}
+        individus[name]["boursier"] = {period: False}
+    menage = {
+        "personne_de_reference": adults[:1],
+        "conjoint": adults[1:],
+        "enfants": children,
+        "loyer": {period: 0.0},
+        "depcom": {period: insee_code},
+        "statut_occupation_logement": {period: housing_status},
+    }
+    if zone is not None:
+        menage["zone_apl"] = {period: f"zone_{zone}"}
+    return {
+        "individus": individus,
+        "familles": {
+            "famille": {
+                "parents": adults,
+                "enfants": children,
+                "rsa": {m: float(profile.monthly_minimum_income) for m in income_months},
+            }
+        },
+        "foyers_fiscaux": {"foyer": {"declarants": adults, "personnes_a_charge": children}},
+        "menages": {"menage": menage},
+    }
 
 
 OUTPUTS = (
@@ -300,19 +316,32 @@ OUTPUTS = (
 )
 
 
-def _run(situation: dict, month: date) -> dict[str, np.ndarray]:
+def simulate_rents(
+    profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, rents: Sequence[float]
+) -> dict[str, np.ndarray]:
+    """Run openfisca once for the profile at each rent.
+
+    The household is replicated by an openfisca axis (one copy per rent, computed together as
+    vectors), then each copy's rent is set: the inputs are parsed once, which is what makes a
+    thousand rents cost about as much as one.
+    """
     from openfisca_core.simulation_builder import SimulationBuilder
 
-    simulation = SimulationBuilder().build_from_entities(tax_benefit_system(), situation)
     period = f"{month:%Y-%m}"
+    situation = _situation(profile, insee_code=insee_code, zone=zone, month=month)
+    situation["axes"] = [[{"count": len(rents), "name": "loyer", "min": 0, "max": 1, "period": period}]]
+    simulation = SimulationBuilder().build_from_entities(tax_benefit_system(), situation)
+    # Replace the axis placeholder rents (0 to 1) by the wanted ones.
+    simulation.delete_arrays("loyer", period)
+    simulation.set_input("loyer", period, np.asarray(rents, dtype=np.float32))
     return {name: np.asarray(simulation.calculate(name, period), dtype=np.float64) for name in OUTPUTS}
 
 
 def simulate_exact(
     profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, rents: Sequence[float]
 ) -> list[tuple[float, float]]:
-    """(apl, rls) for each rent, one openfisca household per rent: the reference path."""
-    values = _run(_situation(profile, insee_code=insee_code, zone=zone, month=month, rents=rents), month)
+    """(apl, rls) for each rent, simulated (no interpolation)."""
+    values = simulate_rents(profile, insee_code=insee_code, zone=zone, month=month, rents=rents)
     return list(
         zip(
             values["aide_logement_montant"].tolist(),
@@ -338,11 +367,13 @@ class RentCurve:
             month,
             upper,
         )
-        situation = _situation(profile, insee_code=insee_code, zone=zone, month=month, rents=[0.0])
-        situation["axes"] = [
-            [{"count": upper + 1, "name": "loyer", "min": 0, "max": upper, "period": f"{month:%Y-%m}"}]
-        ]
-        values = _run(situation, month)
+        values = simulate_rents(
+            profile,
+            insee_code=insee_code,
+            zone=zone,
+            month=month,
+            rents=np.arange(upper + 1, dtype=np.float64),
+        )
         self.apl = values["aide_logement_montant"]
         # The amount net of CRDS before openfisca floors it to the euro: piecewise linear in the rent.
         self.before_floor = values["aide_logement_montant_brut_crds"] + values["crds_logement"]
@@ -433,6 +464,8 @@ def curve_key(profile: HouseholdProfile, *, insee_code: str, zone: int | None, m
         str(profile.monthly_pension),
         str(profile.monthly_unemployment),
         str(profile.monthly_alimony),
+        str(profile.monthly_minimum_income),
+        str(profile.monthly_aah),
         bool(profile.social_housing),
         where,
         f"{month:%Y-%m}",
@@ -487,6 +520,8 @@ def _base_inputs(profile: HouseholdProfile, *, insee_code: str, zone: int | None
         "monthly_pension": str(profile.monthly_pension.quantize(CENT)),
         "monthly_unemployment": str(profile.monthly_unemployment.quantize(CENT)),
         "monthly_alimony": str(profile.monthly_alimony.quantize(CENT)),
+        "monthly_minimum_income": str(profile.monthly_minimum_income.quantize(CENT)),
+        "monthly_aah": str(profile.monthly_aah.quantize(CENT)),
         "monthly_resources": str(profile.effort_resources.quantize(CENT)),
         "social_housing": bool(profile.social_housing),
         "housing_status": "locataire_hlm" if profile.social_housing else "locataire_vide",
@@ -554,11 +589,14 @@ RESOURCE_MAPPING = {
     "retraite": "retraite_imposable",
     "chomage": "chomage_imposable",
     "pension_alimentaire": "pensions_alimentaires_percues",
-    "aah": None,  # AAH is not taxable and not counted
-    "rsa": None,  # minimum income is not counted
-    "prestations_familiales": None,  # family allowances are not counted
+    # Not resources for the benefit, but received: passed as such (RSA neutralises activity income).
+    "rsa": "rsa",
+    "aah": "aah",
+    # Not counted at all.
+    "prestations_familiales": None,
     "autre": None,  # unknown nature: not counted rather than guessed
 }
+COUNTED_KINDS = ("salaire", "retraite", "chomage", "pension_alimentaire")
 
 
 def profile_for_household(
@@ -583,7 +621,7 @@ def profile_for_household(
         totals["salaire"] = household.monthly_resources or ZERO
         resources = household.monthly_resources
     pension, unemployment, alimony = totals["retraite"], totals["chomage"], totals["pension_alimentaire"]
-    taxable = totals["salaire"] + pension + unemployment + alimony
+    taxable = sum((totals[kind] for kind in COUNTED_KINDS), ZERO)
     children = min(household.children_count or 0, MAX_CHILDREN)
     ages = [
         _age(member.birth_date, month)
@@ -602,6 +640,8 @@ def profile_for_household(
         monthly_alimony=alimony,
         children_ages=tuple(ages),
         monthly_resources=resources,
+        monthly_minimum_income=totals["rsa"],
+        monthly_aah=totals["aah"],
     )
 
 

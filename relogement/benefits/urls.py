@@ -1,2 +1,8 @@
+from django.urls import path
+
+from relogement.benefits import views
+
 app_name = "benefits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.simulator, name="simulator"),
+]

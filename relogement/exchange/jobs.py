@@ -60,10 +60,7 @@ def store_upload(upload, extra=None) -> str:
 
 
 def _save_progress(job_id: int, phase: str, done: int, total: int) -> None:
-    fields = {"phase": phase}
-    if total:
-        fields.update(done=done, total=total)
-    ImportJob.objects.filter(pk=job_id).update(**fields)
+    ImportJob.objects.filter(pk=job_id).update(phase=phase, done=done, total=total)
 
 
 def run_job(job_id: int) -> None:

@@ -39,7 +39,7 @@ _progress = threading.local()
 def _report_progress(number: int, expected: int) -> None:
     callback = getattr(_progress, "callback", None)
     if callback is not None and number % 1000 == 0:
-        callback("Lecture du fichier", number, max(expected, number))
+        callback("Lecture du fichier", number, expected if expected >= number else 0)
 
 
 def _sheet_from_rows(name: str, rows: Iterator[list], expected: int = 0) -> RawSheet | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from relogement.core.formatting import format_number
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -53,20 +55,15 @@ class ImportReport:
     def summary(self) -> str:
         if self.errors:
             return (
-                f"Fichier refusé : {len(self.errors)} erreur(s). Rien n'a été enregistré ; "
+                f"Fichier refusé : {format_number(len(self.errors))} erreur(s). Rien n'a été enregistré ; "
                 "corrigez les lignes signalées puis importez à nouveau le fichier."
             )
-        h, p = self.households, self.proposals
-        verb = "seraient" if self.dry_run else "ont été"
+        h, p, n = self.households, self.proposals, format_number
         head = "Simulation (rien n'a été enregistré)" if self.dry_run else "Import terminé"
         return (
-            (
-                f"{head} : ménages — {h.created} créé(s), {h.updated} mis à jour, {h.unchanged} inchangé(s) ; "
-                f"propositions — {p.created} créée(s), {p.updated} mise(s) à jour, {p.unchanged} inchangée(s)"
-                f" ({verb} traités)."
-            )
-            .replace(" (ont été traités)", "")
-            .replace(" (seraient traités)", "")
+            f"{head} : ménages — {n(h.created)} créé(s), {n(h.updated)} mis à jour, "
+            f"{n(h.unchanged)} inchangé(s) ; propositions — {n(p.created)} créée(s), "
+            f"{n(p.updated)} mise(s) à jour, {n(p.unchanged)} inchangée(s)."
         )
 
     def text(self) -> str:

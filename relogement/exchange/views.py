@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from relogement.audit.models import FileRead
 from relogement.exchange import jobs
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.forms import ExportForm, ImportForm
-from relogement.exchange.models import ImportJob
+from relogement.exchange.models import ImportJob, ImportJobStatus
 from relogement.exchange.report import ImportReport
 from relogement.households.models import Household
 from relogement.permissions import predicates
@@ -23,6 +24,8 @@ from relogement.permissions.scopes import organisation_of
 from relogement.projects.models import Project
 
 REPORT_ROWS_SHOWN = 500
+# An import still "running" after this long lost its worker thread (process restarted).
+STALE_AFTER = dt.timedelta(hours=2)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -80,7 +83,14 @@ def import_file(request):
 
 def _job_for(request, pk) -> ImportJob:
     _require_importer(request)
-    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    if not job.finished and job.created_at < timezone.now() - STALE_AFTER:
+        # The web process that ran it was restarted: its transaction never committed, nothing was written.
+        ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportJobStatus.FAILED, phase="", finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
 
 
 def _job_context(job: ImportJob) -> dict:

@@ -119,6 +119,8 @@ class Household(models.Model):
     )
     # Sensitive: visible only to the assigned social provider (permissions.predicates).
     health_note = models.TextField("contraintes de santé (note sensible)", blank=True)
+    # Retention (docs/personal-data.md): set when the file's personal data were erased (households.retention).
+    anonymised_on = models.DateField("anonymisé le", null=True, blank=True, editable=False)
     # Optimistic locking: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -235,6 +235,7 @@ def _building_table(d: Dashboard) -> None:
                 text(b.risk(d.as_of) or "non"),
             ]
         )
+    for b in d.buildings[:BURNDOWN_CHARTS]:
         points = [(m, None if d.hide and is_small(v) else v) for m, v in b.series]
         d.charts[f"burndown-{b.pk}"] = charts.line_chart(
             f"chart-burndown-{b.pk}",

@@ -87,6 +87,33 @@ class _MiddleValue(Aggregate):
         super().__init__(expression, direction=direction, **extra)
 
 
+HIST_BITS = 32
+
+
+class _Histogram(Aggregate):
+    """PostgreSQL: counts per bin packed in one numeric sum, so that a distribution costs one aggregate.
+
+    ``width_bucket(x, thresholds)`` is the bin index (0 below the first threshold); each row adds
+    2^(32·index), and the counts are read back from the sum's 32-bit digits (fewer than 2^32 rows).
+    """
+
+    function = "SUM"
+    template = "SUM((%(weights)s)[width_bucket(CAST(%(expressions)s AS float8), %(thresholds)s) + 1])"
+
+    def __init__(self, expression, *, thresholds, **extra):
+        weights = (
+            "ARRAY[" + ", ".join(f"{2 ** (HIST_BITS * i)}::numeric" for i in range(len(thresholds) + 1)) + "]"
+        )
+        bounds = "ARRAY[" + ", ".join(f"{float(t)!r}::float8" for t in thresholds) + "]"
+        super().__init__(expression, weights=weights, thresholds=bounds, output_field=DecimalField(), **extra)
+
+
+def _unpack(total, size: int) -> list[int]:
+    value = int(total or 0)
+    mask = (1 << HIST_BITS) - 1
+    return [(value >> (HIST_BITS * i)) & mask for i in range(size)]
+
+
 def _date_key(expr):
     """A date as the integer YYYYMMDD, so that "+ 5 years" is "+ 50000" on any database."""
     return ExtractYear(expr) * 10000 + ExtractMonth(expr) * 100 + ExtractDay(expr)
@@ -411,6 +438,12 @@ def _aggregates(pop: AsOf, postgres: bool) -> tuple[dict, dict]:
     }
     for key, (_, before, after, rows, bins) in DISTRIBUTIONS.items():
         population = {"rac_rows": rac, "effort_rows": effort, "area_rows": area}[rows]
+        if postgres:
+            # One packed histogram per side instead of one filtered count per bin (see _Histogram).
+            thresholds = [low for _, _, low, _ in bins[1:]]
+            aggregates[f"hist_{key}_b"] = _Histogram(before, thresholds=thresholds, filter=population)
+            aggregates[f"hist_{key}_a"] = _Histogram(after, thresholds=thresholds, filter=population)
+            continue
         for bin_key, _, low, high in bins:
             aggregates[f"dist_{key}_{bin_key}_b"] = Count("pk", filter=population & _bin_q(before, low, high))
             aggregates[f"dist_{key}_{bin_key}_a"] = Count("pk", filter=population & _bin_q(after, low, high))
@@ -530,11 +563,13 @@ def compute(households, as_of: dt.date) -> Result:
     for key in motifs:
         count(f"{registry.MOTIF_PREFIX}{key}", refusal_counts.get(key, 0))
 
+    def histogram(key: str, side: str, bins) -> list[int]:
+        if postgres:
+            return _unpack(rehoused.get(f"hist_{key}_{side}"), len(bins))
+        return [n(f"dist_{key}_{b[0]}_{side}") for b in bins]
+
     distributions = {
-        key: {
-            "before": [n(f"dist_{key}_{b[0]}_b") for b in bins],
-            "after": [n(f"dist_{key}_{b[0]}_a") for b in bins],
-        }
+        key: {"before": histogram(key, "b", bins), "after": histogram(key, "a", bins)}
         for key, (_, _, _, _, bins) in DISTRIBUTIONS.items()
     }
     ordered = {i.id: values[i.id] for i in registry.expand(motifs)}

@@ -205,3 +205,9 @@ def can_record_followup(user: User, household: Household) -> bool:
     """Post-rehousing follow-ups (satisfaction survey, situation) are recorded by the social workers of
     the provider the household is assigned to; other roles with named data may only read them."""
     return is_assigned_provider(user, household)
+
+
+def can_use_benefits_simulator(user: User) -> bool:
+    """The APL/RLS simulator (no household data: the user types the inputs) is open to every
+    operational role; the administrator organisation manages configuration and does not get it."""
+    return _kind(user) in NAMED_DATA_KINDS | {OrganisationKind.METROPOLIS}

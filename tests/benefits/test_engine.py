@@ -35,24 +35,34 @@ def _months_back(month: date, count: int) -> list[str]:
 def reference(cases: list[dict]) -> list[tuple[float, float]]:
     """(aide_logement_montant, reduction_loyer_solidarite) for each case, openfisca run directly.
 
-    Case: adults, children, income (monthly taxable salary, stable over the past two years), rent,
-    commune, social (HLM tenant or not). Adults are 35, children 8 (born six months after the
-    birthday month so the age is the same all year round).
+    Case: adults, children, income (monthly taxable salary of the first adult, stable since January
+    of year N-2), rent, commune, social (HLM tenant or not). Adults are 35, children 8 (born six
+    months after the birthday month so the age is the same all year round). The household receives
+    no RSA, AAH or ASS (declared as zero, as the engine does).
     """
     from openfisca_core.simulation_builder import SimulationBuilder
 
     period = f"{MONTH:%Y-%m}"
-    income_months = _months_back(MONTH, 25)
+    months = _months_back(MONTH, 24 + MONTH.month)
+    zero = dict.fromkeys(months, 0.0)
     situation = {"individus": {}, "familles": {}, "foyers_fiscaux": {}, "menages": {}}
     for n, case in enumerate(cases):
         adults = [f"c{n}p{i}" for i in range(case["adults"])]
         children = [f"c{n}e{i}" for i in range(case["children"])]
-        for person in adults:
-            situation["individus"][person] = {"date_naissance": {"ETERNITY": "1991-05-01"}}
-        for person in children:
-            situation["individus"][person] = {"date_naissance": {"ETERNITY": "2018-05-01"}}
-        situation["individus"][adults[0]]["salaire_imposable"] = {m: case["income"] for m in income_months}
-        situation["familles"][f"f{n}"] = {"parents": adults, "enfants": children}
+        for person in adults + children:
+            situation["individus"][person] = {
+                "date_naissance": {"ETERNITY": "1991-05-01" if person in adults else "2018-05-01"},
+                "salaire_imposable": dict.fromkeys(months, float(case["income"]))
+                if person == adults[0]
+                else zero,
+                "retraite_imposable": zero,
+                "chomage_imposable": zero,
+                "pensions_alimentaires_percues": zero,
+                "aah": zero,
+                "ass": zero,
+                "boursier": {period: False},
+            }
+        situation["familles"][f"f{n}"] = {"parents": adults, "enfants": children, "rsa": zero}
         situation["foyers_fiscaux"][f"ff{n}"] = {"declarants": adults, "personnes_a_charge": children}
         situation["menages"][f"m{n}"] = {
             "personne_de_reference": adults[:1],
@@ -62,8 +72,7 @@ def reference(cases: list[dict]) -> list[tuple[float, float]]:
             "depcom": {period: case["commune"]},
             "statut_occupation_logement": {period: "locataire_hlm" if case["social"] else "locataire_vide"},
         }
-    tbs = _reference_system()
-    simulation = SimulationBuilder().build_from_entities(tbs, situation)
+    simulation = SimulationBuilder().build_from_entities(_reference_system(), situation)
     apl = simulation.calculate("aide_logement_montant", period)
     rls = simulation.calculate("reduction_loyer_solidarite", period)
     return [(float(a), round(float(r), 2)) for a, r in zip(apl, rls, strict=True)]

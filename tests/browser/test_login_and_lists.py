@@ -13,7 +13,8 @@ from django.urls import NoReverseMatch, reverse
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Overridable only to check the skip/fail behaviour on a machine that has Chromium.
+CHROMIUM = Path(os.environ.get("RELOGEMENT_CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",

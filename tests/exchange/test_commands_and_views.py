@@ -203,3 +203,16 @@ def test_named_exports_are_logged(world):
     }
     _export(world.client_for("metropolis"), format="csv")
     assert FileRead.objects.count() == 2
+
+
+def test_job_left_running_by_a_restart_is_shown_as_failed(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(created_by=world.users["mous"], filename="x.xlsx", status="running")
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=3))
+    html = world.client_for("mous").get(reverse("exchange:job", args=[job.pk])).content.decode()
+    assert "raison technique" in html and "hx-trigger" not in html
+    job.refresh_from_db()
+    assert job.status == "failed"

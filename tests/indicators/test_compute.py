@@ -152,3 +152,13 @@ def test_scoping_provider_never_counts_another_providers_households(s):
     assert result["processus.propositions_par_reloge"] == Decimal("1.50")
     nobody = factories.UserFactory(organisations=[])
     assert values(METROPOLIS_PERIMETER, user=nobody)["avancement.recenses"] == 0
+
+
+def test_distributions_before_after(s):
+    result = compute_for(ALL, project_p(s), AS_OF)
+    # RAC: h1 250 → 320, h8 220 → 260 (bins <0, 0-100, 100-200, 200-300, 300-400, 400-500, ≥500).
+    assert result.distributions["rac"] == {"before": [0, 0, 0, 2, 0, 0, 0], "after": [0, 0, 0, 1, 1, 0, 0]}
+    # Effort: h1 only, 25 % → 32 % (bins <10, 10-20, 20-30, 30-40, ≥40 %).
+    assert result.distributions["effort"] == {"before": [0, 0, 1, 0, 0], "after": [0, 0, 0, 1, 0]}
+    # Area per person: h1 20.67 → 23.33 m², h8 8 → 16 m² (bins <9, 9-14, 14-20, 20-30, ≥30).
+    assert result.distributions["surface"] == {"before": [1, 0, 0, 1, 0], "after": [0, 0, 1, 1, 0]}

@@ -31,6 +31,7 @@ def test_registry_lists_every_criterion_once_with_french_labels():
         "floor_lift",
         "overcrowding",
         "under_occupation",
+        "rooms_fit",
         "housing_wishes",
         "location",
         "residual_rent",
@@ -300,3 +301,19 @@ def test_zero_weights_give_full_score():
         rac_provider=constant_rac(1),
     )
     assert scores.total.tolist() == [1.0]
+
+
+# --- Rooms ------------------------------------------------------------------------------------------
+
+
+def test_rooms_fit_penalises_missing_rooms():
+    from relogement.matching.criteria.rooms import needed_rooms
+
+    assert [needed_rooms(p) for p in (1, 2, 3, 5, 9)] == [1, 1, 2, 4, 5]
+    hh = household(adults=2, children=3)  # 5 persons: 4 rooms expected
+    table = offers({"rooms": 2}, {"rooms": 3}, {"rooms": 4}, {"rooms": 6})
+    result = assess("rooms_fit", hh, table)
+    assert not result.excluded.any()
+    assert result.score.tolist() == [0.0, 0.5, 1.0, 1.0]
+    assert "2 de moins que les 4 attendues" in crit("rooms_fit").evaluate(hh, table, 0).reason
+    assert "suffisant (au moins 4)" in crit("rooms_fit").evaluate(hh, table, 2).reason

@@ -205,6 +205,7 @@ def test_weights_preview_does_not_save(world, scene):
     assert "Localisation souhaitée" in client.get(url).content.decode()
     data = {
         "w_under_occupation": "1",
+        "w_rooms_fit": "2",
         "w_housing_wishes": "2",
         "w_location": "0",
         "w_residual_rent": "3",
@@ -223,6 +224,7 @@ def test_weights_save(world, scene):
     url = reverse("matching:weights", kwargs={"pk": world.project.pk})
     data = {
         "w_under_occupation": "1",
+        "w_rooms_fit": "2",
         "w_housing_wishes": "2",
         "w_location": "4.5",
         "w_residual_rent": "3",
@@ -252,6 +254,7 @@ def test_weights_invalid_input(world, field, value, message):
     url = reverse("matching:weights", kwargs={"pk": world.project.pk})
     data = {
         "w_under_occupation": "1",
+        "w_rooms_fit": "2",
         "w_housing_wishes": "2",
         "w_location": "3",
         "w_residual_rent": "3",
@@ -275,6 +278,7 @@ def test_weights_all_zero_is_refused(world):
         f"w_{k}": "0"
         for k in (
             "under_occupation",
+            "rooms_fit",
             "housing_wishes",
             "location",
             "residual_rent",

@@ -1,0 +1,48 @@
+"""The APL/RLS simulator: a social worker types a situation and sees the benefit and the residual rent."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from relogement.benefits import engine
+from relogement.benefits.forms import SimulatorForm
+from relogement.core.errors import DomainError
+from relogement.permissions import predicates
+
+
+def simulator(request):
+    """GET only: the simulation changes nothing, and its URL can be bookmarked or shared."""
+    if not predicates.can_use_benefits_simulator(request.user):
+        raise Http404
+    submitted = "rent" in request.GET
+    form = SimulatorForm(request.GET if submitted else None)
+    result = error = commune_name = rent_and_charges = None
+    if submitted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = engine.compute_benefits(
+                profile=form.profile(),
+                insee_code=data["commune"],
+                rent=data["rent"],
+                charges=data["charges"],
+                month=data["month"],
+            )
+        except DomainError as exception:
+            error = exception.message
+        else:
+            commune_name = dict(form.fields["commune"].choices).get(data["commune"], data["commune"])
+            rent_and_charges = data["rent"] + data["charges"]
+    context = {
+        "form": form,
+        "submitted": submitted,
+        "result": result,
+        "error": error,
+        "commune_name": commune_name,
+        "rent_and_charges": rent_and_charges,
+        "breadcrumbs": [
+            {"label": "Accueil", "url": reverse("home")},
+            {"label": "Simulateur APL / RLS", "url": ""},
+        ],
+    }
+    template = "benefits/_result.html" if request.htmx else "benefits/simulator.html"
+    return render(request, template, context)

@@ -1,0 +1,11 @@
+from tests.access import UrlCase
+
+# The simulator holds no household data: every operational role uses it, including an organisation
+# outside the projects (``outsider``); the administrator organisation does not (configuration only).
+CASES = [
+    UrlCase(
+        "benefits:simulator",
+        allowed=("metropolis", "commune", "mous", "social_a", "social_b", "landlord", "outsider"),
+        denied=("admin",),
+    ),
+]
