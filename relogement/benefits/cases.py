@@ -92,17 +92,15 @@ def parse_case(values: Mapping[str, object]) -> RentCase:
 
 
 def compute_cases(cases: Sequence[RentCase]) -> list[engine.BenefitResult]:
-    """Results in the order of the cases; cases sharing a household, commune and month share one curve."""
+    """Results in the order of the cases; cases of the same household and month share their curves."""
     groups: dict[tuple, list[int]] = {}
     for index, case in enumerate(cases):
-        groups.setdefault((case.profile, case.insee_code, case.month), []).append(index)
+        groups.setdefault((case.profile, case.month), []).append(index)
     results: list = [None] * len(cases)
-    for (profile, insee_code, month), indexes in groups.items():
-        computed = engine.compute_for_rents(
+    for (profile, month), indexes in groups.items():
+        computed = engine.compute_for_offers(
             profile=profile,
-            insee_code=insee_code,
-            rents=[cases[i].rent for i in indexes],
-            charges=[cases[i].charges for i in indexes],
+            offers=[(cases[i].insee_code, cases[i].rent, cases[i].charges) for i in indexes],
             month=month,
         )
         for index, result in zip(indexes, computed, strict=True):

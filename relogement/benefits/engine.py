@@ -221,24 +221,30 @@ def _zones_from_shared_csv() -> dict[str, int | None]:
         }
 
 
-def commune_zone(insee_code: str) -> int | None:
-    """APL zone of a commune of the referential (None: let openfisca derive it from the code).
+def commune_zones(insee_codes) -> dict[str, int | None]:
+    """APL zone of each commune of the referential (None: openfisca derives it from the code).
 
     The referential is ``territory.Commune``; while that table is empty (referential not loaded),
-    the zones shipped in ``SHARED_DATA_DIR/mel_zonages_logement.csv`` are used.
+    the zones shipped in ``SHARED_DATA_DIR/mel_zonages_logement.csv`` are used. One query whatever
+    the number of communes; an unknown commune is refused.
     """
     from relogement.territory.models import Commune
 
+    codes = {str(code or "").strip().upper() for code in insee_codes}
+    zones = dict(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", "zone_apl"))
+    unknown = sorted(codes - zones.keys())
+    if unknown and not Commune.objects.exists():
+        shared = _zones_from_shared_csv()
+        zones.update({code: shared[code] for code in unknown if code in shared})
+        unknown = sorted(codes - zones.keys())
+    if unknown:
+        raise DomainError(f"Commune inconnue : « {unknown[0]} ».")
+    return zones
+
+
+def commune_zone(insee_code: str) -> int | None:
     code = str(insee_code or "").strip().upper()
-    row = Commune.objects.filter(insee_code=code).values("zone_apl").first()
-    if row is not None:
-        return row["zone_apl"]
-    if Commune.objects.exists():
-        raise DomainError(f"Commune inconnue : « {code} ».")
-    zones = _zones_from_shared_csv()
-    if code not in zones:
-        raise DomainError(f"Commune inconnue : « {code} ».")
-    return zones[code]
+    return commune_zones([code])[code]
 
 
 # --- Situations -----------------------------------------------------------------------------
@@ -529,6 +535,60 @@ def _base_inputs(profile: HouseholdProfile, *, insee_code: str, zone: int | None
     }
 
 
+def compute_for_offers(
+    *,
+    profile: HouseholdProfile,
+    offers: Sequence[tuple[str, Decimal, Decimal]],
+    month: date | None = None,
+) -> list[BenefitResult]:
+    """Benefits for one household against many offers ``(insee_code, rent, charges)``, in order.
+
+    Offers are grouped by APL zone: one cached curve per zone, and at most one exact openfisca run
+    per zone for the rents the curve cannot decide. Prefer it to ``compute_for_rents`` per commune
+    when the offers are in several communes.
+    """
+    check_profile(profile)
+    month = normalise_month(month)
+    items = [
+        (str(code or "").strip().upper(), _money(rent, "Loyer"), _money(charge, "Charges"))
+        for code, rent, charge in offers
+    ]
+    if not items:
+        return []
+    zones = commune_zones({code for code, _, _ in items})
+    groups: dict[tuple, list[int]] = {}
+    for index, (code, _, _) in enumerate(items):
+        key = curve_key(profile, insee_code=code, zone=zones[code], month=month)
+        groups.setdefault(key, []).append(index)
+    results: list = [None] * len(items)
+    for indexes in groups.values():
+        first_code = items[indexes[0]][0]
+        curve = _curve_for(
+            profile,
+            insee_code=first_code,
+            zone=zones[first_code],
+            month=month,
+            max_rent=max(items[i][1] for i in indexes),
+        )
+        pairs = curve.values_for([int(items[i][1] * 100) for i in indexes])
+        bases: dict[str, dict] = {}
+        for index, (apl_value, rls_value) in zip(indexes, pairs, strict=True):
+            code, rent, charge = items[index]
+            if code not in bases:
+                bases[code] = _base_inputs(profile, insee_code=code, zone=zones[code], month=month)
+            apl = Decimal(int(round(apl_value))).quantize(CENT)
+            rls = Decimal(str(round(rls_value, 2))).quantize(CENT)
+            rac = rent + charge - apl - rls
+            results[index] = BenefitResult(
+                apl=apl,
+                rls=rls,
+                rac=rac,
+                effort_rate=effort_rate(rac, profile.effort_resources),
+                inputs={**bases[code], "rent": str(rent), "charges": str(charge)},
+            )
+    return results
+
+
 def compute_for_rents(
     *,
     profile: HouseholdProfile,
@@ -544,33 +604,11 @@ def compute_for_rents(
     """
     if len(rents) != len(charges):
         raise ValueError("rents and charges must have the same length")
-    check_profile(profile)
-    month = normalise_month(month)
-    insee_code = str(insee_code or "").strip().upper()
-    zone = commune_zone(insee_code)
-    rent_values = [_money(rent, "Loyer") for rent in rents]
-    charge_values = [_money(charge, "Charges") for charge in charges]
-    if not rent_values:
-        return []
-    curve = _curve_for(profile, insee_code=insee_code, zone=zone, month=month, max_rent=max(rent_values))
-    pairs = curve.values_for([int(rent * 100) for rent in rent_values])
-    base = _base_inputs(profile, insee_code=insee_code, zone=zone, month=month)
-    results = []
-    for rent, charge, (apl_value, rls_value) in zip(rent_values, charge_values, pairs, strict=True):
-        apl = Decimal(int(round(apl_value))).quantize(CENT)
-        rls = Decimal(str(round(rls_value, 2))).quantize(CENT)
-        rac = rent + charge - apl - rls
-        inputs = {**base, "rent": str(rent), "charges": str(charge)}
-        results.append(
-            BenefitResult(
-                apl=apl,
-                rls=rls,
-                rac=rac,
-                effort_rate=effort_rate(rac, profile.effort_resources),
-                inputs=inputs,
-            )
-        )
-    return results
+    return compute_for_offers(
+        profile=profile,
+        offers=[(insee_code, rent, charge) for rent, charge in zip(rents, charges, strict=True)],
+        month=month,
+    )
 
 
 def compute_benefits(

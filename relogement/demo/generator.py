@@ -318,6 +318,8 @@ class Generator:
             self.result.logins.append((username, f"{role} — {organisation.name}"))
         # A few more social workers per provider, as referents and authors.
         self.workers = {}
+        # Own generator: whether these accounts already exist must not shift the households' draws.
+        names = random.Random(self.seed + 1)
         for provider, persona in ((self.provider_a, "social-a"), (self.provider_b, "social-b")):
             team = [self.persona_users[persona]]
             for i in range(1, 6):
@@ -325,8 +327,8 @@ class Generator:
                 user, created = User.objects.get_or_create(
                     username=username,
                     defaults={
-                        "first_name": self.rng.choice(self.female_names + self.male_names),
-                        "last_name": self.rng.choice(self.last_names),
+                        "first_name": names.choice(self.female_names + self.male_names),
+                        "last_name": names.choice(self.last_names),
                     },
                 )
                 if created:

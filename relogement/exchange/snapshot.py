@@ -126,7 +126,9 @@ def household_values(household: Household, *, named: bool = True) -> dict:
 def proposal_queryset(household_ids: Iterable[int]) -> QuerySet:
     return (
         Proposal.objects.filter(household_id__in=household_ids, notified_date__isnull=False)
-        .select_related("household__project", "commune", "offer__commune", "offer__landlord")
+        .select_related(
+            "household__project", "commune", "offer__commune", "offer__landlord", "refusal_reason"
+        )
         .order_by("household__project__code", "household__reference", "notified_date", "pk")
     )
 
@@ -166,7 +168,8 @@ def proposal_values(proposal: Proposal) -> dict:
         "qpv": pick("in_qpv"),
         "reponse": proposal.answer,
         "date_reponse": proposal.answer_date,
-        "motif_refus": proposal.refusal_reason_text or None,
+        "motif_refus": proposal.refusal_reason_text
+        or (proposal.refusal_reason.label if proposal.refusal_reason_id else None),
     }
 
 

@@ -18,12 +18,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateField, F, OuterRef, Subquery, When
+from django.db.models import Count, DateField, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 
 from relogement.households.models import HouseholdStatusChange
 from relogement.households.statuses import ReportingStatus as R
-from relogement.indicators.selectors import AsOf, as_of_households
+from relogement.households.statuses import statuses_reported_as
+from relogement.indicators.selectors import AsOf, as_of_households, heavy_query
 from relogement.projects.models import Building
 
 RISK_MONTHS = 12
@@ -82,59 +83,84 @@ class BuildingProgress:
         return ""
 
 
+def _by_building_month(rows) -> dict[int, dict[dt.date, int]]:
+    out: dict[int, dict[dt.date, int]] = {}
+    for building_id, month, n in rows:
+        if month is None:
+            continue
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        cells = out.setdefault(building_id, {})
+        cells[month] = cells.get(month, 0) + n
+    return out
+
+
 def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
-    """Per building of the perimeter: census, remaining, pace and the monthly burn-down (2 queries)."""
+    """Per building of the perimeter: census, remaining, pace and the monthly burn-down (4 queries).
+
+    remaining(month) = census households censused by the end of the month − those that left by then;
+    censused, rehoused and exited households are counted per building and month by three grouped
+    queries (the status subquery only runs where a cheaper condition has not already excluded the row).
+    """
     pop = AsOf(as_of)
-    status_date = Subquery(
-        HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__lte=as_of)
-        .order_by("-effective_date", "-pk")
-        .values("effective_date")[:1]
-    )
-    leaving = Case(
-        When(pop.definitive, then=F("defr__move_in_date")),
-        When(pop.status(R.SORTI_SANS_RELOGEMENT), then=status_date),
-        output_field=DateField(),
-    )
-    rows = (
-        as_of_households(households, as_of)
-        .filter(pop.census)
-        .annotate(
-            census_month=TruncMonth("census_date"), left_month=TruncMonth(leaving, output_field=DateField())
-        )
+    census = (
+        households.filter(pop.census)
         .order_by()
-        .values("building_id", "census_month", "left_month")
+        .values_list("building_id", TruncMonth("census_date"))
         .annotate(n=Count("pk"))
     )
-    grouped: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {}
-    for row in rows:
-        grouped.setdefault(row["building_id"], []).append((row["census_month"], row["left_month"], row["n"]))
-    buildings = Building.objects.filter(pk__in=list(grouped)).values_list(
+    annotated = as_of_households(households, as_of)
+    # The status is grouped on, not filtered on: in a WHERE clause PostgreSQL cannot estimate the
+    # subquery's selectivity and picks nested loops; in the select list it runs once per kept row.
+    rehoused = (
+        annotated.filter(pop.census & pop.moved_in)
+        .order_by()
+        .values_list("building_id", TruncMonth("d_move_in"), "rep")
+        .annotate(n=Count("pk"))
+    )
+    exit_date = Subquery(
+        HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__lte=as_of)
+        .order_by("-effective_date", "-pk")
+        .values("effective_date")[:1],
+        output_field=DateField(),
+    )
+    exited_ever = HouseholdStatusChange.objects.filter(
+        to_status__in=statuses_reported_as(R.SORTI_SANS_RELOGEMENT), effective_date__lte=as_of
+    ).values("household_id")
+    exited = (
+        annotated.filter(pop.census & Q(pk__in=exited_ever))
+        .annotate(exit_month=TruncMonth(exit_date, output_field=DateField()))
+        .order_by()
+        .values_list("building_id", "exit_month", "rep")
+        .annotate(n=Count("pk"))
+    )
+    with heavy_query():
+        censused = _by_building_month(census)
+        left = _by_building_month(
+            [(b, m, n) for b, m, rep, n in rehoused if rep == R.RELOGE]
+            + [(b, m, n) for b, m, rep, n in exited if rep == R.SORTI_SANS_RELOGEMENT]
+        )
+    buildings = Building.objects.filter(pk__in=list(censused)).values_list(
         "pk", "reference", "project__name", "planned_demolition_date"
     )
-    recent = add_months(month_start(as_of), -PACE_MONTHS + 1)
+    last = month_start(as_of)
+    recent = add_months(last, -PACE_MONTHS + 1)
     out = []
     for pk, reference, project, planned in buildings:
         progress = BuildingProgress(pk, reference, project, planned)
-        cells = grouped[pk]
-        first = min(c for c, _, _ in cells)
-        last = month_start(as_of)
-        first = max(first, add_months(last, -MAX_MONTHS + 1))
-        for _census_month, left_month, n in cells:
-            progress.census += n
-            if left_month is None:
-                progress.remaining += n
-            elif left_month >= recent:
-                progress.left_recently += n
+        arrivals, departures = censused[pk], left.get(pk, {})
+        progress.census = sum(arrivals.values())
+        progress.remaining = progress.census - sum(departures.values())
+        progress.left_recently = sum(n for month, n in departures.items() if month >= recent)
+        first = max(min(arrivals), add_months(last, -MAX_MONTHS + 1))
+        remaining = sum(n for m, n in arrivals.items() if m < first) - sum(
+            n for m, n in departures.items() if m < first
+        )
         month = first
         while month <= last:
-            end_of_month = add_months(month, 1)
-            remaining = sum(
-                n
-                for census_month, left_month, n in cells
-                if census_month < end_of_month and (left_month is None or left_month >= end_of_month)
-            )
+            remaining += arrivals.get(month, 0) - departures.get(month, 0)
             progress.series.append((month, remaining))
-            month = end_of_month
+            month = add_months(month, 1)
         out.append(progress)
     out.sort(key=lambda b: (not b.risk(as_of), b.project, b.reference))
     return out

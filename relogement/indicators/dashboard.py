@@ -19,7 +19,15 @@ from relogement.indicators import charts, registry
 from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, building_progress
 from relogement.indicators.cache import cached
 from relogement.indicators.secrecy import hidden_for, is_small
-from relogement.indicators.selectors import DISTRIBUTIONS, AsOf, Result, as_of_households, compute
+from relogement.indicators.selectors import (
+    DISTRIBUTIONS,
+    AsOf,
+    Result,
+    _ratio,
+    as_of_households,
+    compute,
+    heavy_query,
+)
 from relogement.indicators.tables import Cell, Table, text
 from relogement.territory.models import Commune
 
@@ -301,8 +309,6 @@ class CommuneFigures:
 
     @property
     def qpv_share(self):
-        from relogement.indicators.selectors import _ratio
-
         return _ratio(self.rehoused_from_in_qpv, self.rehoused_from, 4)
 
 
@@ -325,11 +331,13 @@ def _territory_figures(households, as_of: dt.date):
         .values(code=F("building__commune__insee_code"))
         .annotate(n=Count("pk"))
     )
+    # Grouped on the status rather than filtered on it (see burndown.building_progress).
     moves = (
         as_of_households(households, as_of)
-        .filter(pop.definitive)
+        .filter(pop.moved_in)
         .order_by()
         .values(
+            "rep",
             origin_code=F("building__commune__insee_code"),
             destination_code=F("defr__commune__insee_code"),
             qpv=F("defr__in_qpv"),
@@ -341,6 +349,9 @@ def _territory_figures(households, as_of: dt.date):
     def get(code: str) -> CommuneFigures:
         return figures.setdefault(code, CommuneFigures(code, code))
 
+    with heavy_query():
+        origin = list(origin)
+        moves = [row for row in moves if row["rep"] == ReportingStatus.RELOGE]
     for row in origin:
         get(row["code"]).origin += row["n"]
     flows: dict[tuple[str, str], int] = {}

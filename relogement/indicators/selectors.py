@@ -16,6 +16,7 @@ from the main aggregate. Nothing loads the households into Python.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -114,6 +115,19 @@ def _unpack(total, size: int) -> list[int]:
     return [(value >> (HIST_BITS * i)) & mask for i in range(size)]
 
 
+@contextmanager
+def heavy_query():
+    """PostgreSQL settings for the few wide aggregates of this module, scoped to one transaction:
+    no JIT (compiling these plans costs seconds and saves nothing at this size), more sort memory."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
 def _date_key(expr):
     """A date as the integer YYYYMMDD, so that "+ 5 years" is "+ 50000" on any database."""
     return ExtractYear(expr) * 10000 + ExtractMonth(expr) * 100 + ExtractDay(expr)
@@ -151,7 +165,8 @@ class AsOf:
 
     @property
     def moved_in(self) -> Q:  # D is "status reloge" and this
-        return Q(defr__move_in_date__lte=self.date)
+        # Through the alias, so that a .filter() reuses the LEFT JOIN instead of adding one.
+        return Q(d_move_in__lte=self.date)
 
     @property
     def rac_ok(self) -> Q:
@@ -257,6 +272,7 @@ def with_row_expressions(households, as_of: dt.date):
             fu6=FilteredRelation("followups", condition=Q(followups__months_after=6)),
         )
         .alias(
+            d_move_in=F("defr__move_in_date"),
             move_in_key=_date_key("defr__move_in_date"),
             commissioning_key=_date_key("defr__commissioning_date"),
             persons=ExpressionWrapper(persons, output_field=IntegerField()),
@@ -465,12 +481,8 @@ def _grouped(households, as_of: dt.date, aggregates: dict) -> dict[str, dict]:
         .values("rep")
         .annotate(**aggregates)
     )
-    if connection.vendor == "postgresql":
-        # JIT compilation of this wide aggregate costs seconds and saves nothing at this size.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            return {row["rep"]: row for row in rows}
+    with heavy_query():
+        return {row["rep"]: row for row in rows}
     return {row["rep"]: row for row in rows}
 
 

@@ -33,10 +33,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def chromium_path():
     if not CHROMIUM.exists():
-        message = f"Chromium absent ({CHROMIUM}) : test navigateur sauté (apt-get install chromium)."
         if os.environ.get("CI") == "true":
-            pytest.fail(message + " Il est obligatoire sous CI=true.")
-        pytest.skip(message)
+            pytest.fail(f"Chromium absent ({CHROMIUM}) : le test navigateur est obligatoire sous CI=true.")
+        pytest.skip(f"Chromium absent ({CHROMIUM}) : test navigateur sauté (apt-get install chromium).")
     return str(CHROMIUM)
 
 

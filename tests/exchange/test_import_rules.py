@@ -308,3 +308,18 @@ def test_proposals_of_a_stored_household_not_in_the_file(world):
     )
     assert report.valid, report.text()
     assert Proposal.objects.get().household == world.household_a
+
+
+def test_circular_splits_are_refused(world):
+    report = exchange_import(
+        sheets=sheets(
+            [
+                menage(ref_menage="A", decohabitation_de="B"),
+                menage(ref_menage="B", decohabitation_de="A"),
+            ]
+        )
+    )
+    assert {(i.row, i.column, i.message) for i in report.errors} == {
+        (2, "decohabitation_de", "décohabitations circulaires"),
+        (3, "decohabitation_de", "décohabitations circulaires"),
+    }

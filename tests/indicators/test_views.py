@@ -289,8 +289,8 @@ def test_figures_are_cached_until_the_data_change(s, mous, settings):
     household(s.b1, census=dt.date(2024, 5, 1), history=[(dt.date(2024, 5, 1), S.SEARCHING)])
     html = mous.get(url, params).content.decode()
     assert "Ménages recensés" in html
-    from relogement.indicators.selectors import ALL, compute_for
     from relogement.indicators.perimeter import Perimeter
+    from relogement.indicators.selectors import ALL, compute_for
 
     assert (
         compute_for(ALL, Perimeter("projet", str(s.project.pk)), dt.date(2025, 12, 31)).values[
