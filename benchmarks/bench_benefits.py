@@ -100,9 +100,7 @@ def run(ctx=None) -> list[dict]:
         assert done == count
         rows += [
             {
-                "name": f"Prestations : 1 ménage × {count:,} loyers d'offres, cache vide".replace(
-                    ",", "\u202f"
-                ),
+                "name": f"Prestations : 1 ménage × {label} loyers d'offres, cache vide",
                 "value": round(cold, 2),
                 "unit": "s",
                 "target": target_cold,

@@ -556,10 +556,10 @@ def compute_for_offers(
     if not items:
         return []
     zones = commune_zones({code for code, _, _ in items})
+    keys = {code: curve_key(profile, insee_code=code, zone=zone, month=month) for code, zone in zones.items()}
     groups: dict[tuple, list[int]] = {}
     for index, (code, _, _) in enumerate(items):
-        key = curve_key(profile, insee_code=code, zone=zones[code], month=month)
-        groups.setdefault(key, []).append(index)
+        groups.setdefault(keys[code], []).append(index)
     results: list = [None] * len(items)
     for indexes in groups.values():
         first_code = items[indexes[0]][0]

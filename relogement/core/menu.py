@@ -31,7 +31,7 @@ MENU: list[MenuItem] = [
     MenuItem("Ménages", "households:list"),
     MenuItem("Offres", "offers:list"),
     MenuItem("Indicateurs", "indicators:dashboard"),
-    MenuItem("Simulateur", "benefits:simulator"),
+    MenuItem("Simulateur", "benefits:simulator", lambda user: _can_use_benefits_simulator(user)),
     MenuItem("Échanges", "exchange:home"),
     MenuItem(
         "Suivi post-relogement",
@@ -45,6 +45,12 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
 ]
+
+
+def _can_use_benefits_simulator(user) -> bool:
+    from relogement.permissions.predicates import can_use_benefits_simulator
+
+    return can_use_benefits_simulator(user)
 
 
 def _can_view_access_log(user) -> bool:

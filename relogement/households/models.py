@@ -168,7 +168,16 @@ class HouseholdStatusChange(models.Model):
     class Meta:
         verbose_name = "changement de statut"
         ordering = ["household", "effective_date", "pk"]
-        indexes = [models.Index(fields=["household", "effective_date"])]
+        indexes = [
+            models.Index(fields=["household", "effective_date"]),
+            # "Status as of a date" (indicators): latest change on or before the date, read from the
+            # index alone on PostgreSQL (the INCLUDE is ignored elsewhere).
+            models.Index(
+                fields=["household", "-effective_date", "-id"],
+                include=["to_status"],
+                name="status_as_of_idx",
+            ),
+        ]
 
 
 class Relation(models.TextChoices):

@@ -18,8 +18,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from relogement.households.models import HouseholdStatusChange
 from relogement.households.statuses import ReportingStatus as R
@@ -83,13 +83,19 @@ class BuildingProgress:
         return ""
 
 
+def _month_number(expression):
+    """Months since year 0 as an integer (cheaper to group on and to read back than a timestamp)."""
+    return ExpressionWrapper(
+        ExtractYear(expression) * 12 + ExtractMonth(expression) - 1, output_field=IntegerField()
+    )
+
+
 def _by_building_month(rows) -> dict[int, dict[dt.date, int]]:
     out: dict[int, dict[dt.date, int]] = {}
-    for building_id, month, n in rows:
-        if month is None:
+    for building_id, number, n in rows:
+        if number is None:
             continue
-        if isinstance(month, dt.datetime):
-            month = month.date()
+        month = dt.date(int(number) // 12, int(number) % 12 + 1, 1)
         cells = out.setdefault(building_id, {})
         cells[month] = cells.get(month, 0) + n
     return out
@@ -106,7 +112,7 @@ def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
     census = (
         households.filter(pop.census)
         .order_by()
-        .values_list("building_id", TruncMonth("census_date"))
+        .values_list("building_id", _month_number("census_date"))
         .annotate(n=Count("pk"))
     )
     annotated = as_of_households(households, as_of)
@@ -115,7 +121,7 @@ def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
     rehoused = (
         annotated.filter(pop.census & pop.moved_in)
         .order_by()
-        .values_list("building_id", TruncMonth("d_move_in"), "rep")
+        .values_list("building_id", _month_number("d_move_in"), "rep")
         .annotate(n=Count("pk"))
     )
     exit_date = Subquery(
@@ -129,7 +135,7 @@ def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
     ).values("household_id")
     exited = (
         annotated.filter(pop.census & Q(pk__in=exited_ever))
-        .annotate(exit_month=TruncMonth(exit_date, output_field=DateField()))
+        .annotate(exit_month=_month_number(exit_date))
         .order_by()
         .values_list("building_id", "exit_month", "rep")
         .annotate(n=Count("pk"))

@@ -1,16 +1,17 @@
 """Computation of the indicators of INDICATORS.md, as database aggregations.
 
-Query strategy (docs/indicators.md): one annotated household queryset carries, per household, its
-status as of the date (a correlated subquery on the status history, served by the
-``(household, effective_date)`` index), its definitive rehousing and its 6-month follow-up (LEFT JOINs
-through ``FilteredRelation``, at most one row each by the unique constraints), the before/after residual
-rents and the other per-row expressions. ``aggregate()`` over it wraps it as a derived table (Django
-does this when an aggregate refers to an annotation holding a subquery), so that the status subquery
-runs once per household and every count, sum and median is one ``FILTER``-ed aggregate of a single
-query. Medians: PostgreSQL ``percentile_disc(0.5)`` ascending and descending in that same query (exact
-values of the column type, mean of the two middle values); elsewhere (SQLite) one query per median that
-fetches only the one or two middle values (``ORDER BY … LIMIT 2 OFFSET k``), the size being known
-from the main aggregate. Nothing loads the households into Python.
+Query strategy (docs/indicators.md): one query over a derived table. The inner query takes the
+households of the perimeter (scoped), LEFT JOINs their definitive rehousing and their 6-month follow-up
+(``FilteredRelation``; at most one row each by the unique constraints) and computes per household its
+reporting status as of the date (a correlated subquery served by the ``status_as_of_idx`` index, mapped
+to the reporting status inside the subquery) and the flags and values the populations need (the impact
+ones only for rehoused rows). The outer query is one ``FILTER``-ed aggregate per figure. A slice keeps
+the inner query a derived table (flattened, PostgreSQL would copy the status subquery into every
+FILTER). Medians: PostgreSQL ``percentile_disc(0.5)`` ascending and descending in that same query
+(exact values of the column type, mean of the two middle values); SQLite: one query per median that
+fetches only the one or two middle values (``ORDER BY … LIMIT 2 OFFSET k``), the size being known from
+the main aggregate. Histograms: PostgreSQL packs a whole distribution in one aggregate. Nothing loads
+the households into Python.
 """
 
 from __future__ import annotations
@@ -414,89 +415,151 @@ def _median_by_offset(annotated, population: Q, column: str, size: int):
     return sum(Decimal(str(v)) for v in values) / len(values)
 
 
-def _aggregates(pop: AsOf, postgres: bool) -> tuple[dict, dict]:
-    """The aggregates computed per reporting status, and the populations the medians need."""
+def _median_populations(pop: AsOf) -> dict[str, Q]:
+    """Populations of the medians within the "reloge" status (SQLite path, see _median_by_offset)."""
+    dc = pop.moved_in & pop.census
+    return {"dc": dc, "rac": dc & pop.rac_ok, "area": dc & pop.area_ok}
+
+
+NO_LIMIT = 2**62
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _aggregate(households, as_of: dt.date, pop: AsOf, postgres: bool) -> dict[str, dict]:
+    """The one query of every count, sum, histogram and (PostgreSQL) median.
+
+    A derived table: the inner query computes, once per household, the reporting status as of the
+    date (one index probe) and the flags and values the populations need; the outer aggregates only
+    compare those columns. Returned per status, the impact figures under "reloge"."""
     moved, census = pop.moved_in, pop.census
-    dc = moved & census
-    rac = dc & pop.rac_ok
-    effort = dc & pop.effort_ok
-    area = dc & pop.area_ok
-    sat = moved & pop.satisfaction_answered
-    arrears = moved & pop.arrears_answered
-    populations = {"dc": dc, "rac": rac, "area": area}
-    aggregates = {
-        "c": Count("pk", filter=census),
-        "d": Count("pk", filter=moved),
-        "dc": Count("pk", filter=dc),
-        "split": Count("pk", filter=moved & Q(split_from__isnull=False)),
-        "new": Count("pk", filter=moved & Q(is_new=True)),
-        "out_qpv": Count("pk", filter=moved & Q(defr__in_qpv=False)),
-        "same": Count("pk", filter=moved & Q(same_commune=True)),
-        "social": Count("pk", filter=moved & Q(defr__housing_stock=HousingStock.SOCIAL)),
-        "reduction": Count("pk", filter=moved & Q(defr__rent_reduction_payment=True)),
-        "rac": Count("pk", filter=rac),
-        "sum_rac_before": Sum("rac_before", filter=rac),
-        "sum_rac_after": Sum("rac_after", filter=rac),
-        "rac_up": Count("pk", filter=rac & Q(rac_delta__gt=0)),
-        "effort": Count("pk", filter=effort),
-        "sum_effort_before": Sum("effort_before", filter=effort),
-        "sum_effort_after": Sum("effort_after", filter=effort),
-        "area": Count("pk", filter=area),
-        "crowded_before": Count("pk", filter=area & Q(crowded_before=True)),
-        "crowded_after": Count("pk", filter=area & Q(crowded_after=True)),
-        "sat": Count("pk", filter=sat),
-        "satisfied": Count(
-            "pk", filter=sat & Q(fu_satisfaction__in=[Satisfaction.VERY, Satisfaction.SATISFIED])
+
+    def only_moved(expression, output_field):
+        # Impact columns only matter for rehoused rows: CASE is lazy, the rest of the rows skip the
+        # (numeric, date) arithmetic.
+        return Case(When(moved, then=expression), output_field=output_field)
+
+    boolean, number, real = BooleanField(), MONEY, FloatField()
+    inner = with_row_expressions(households, as_of).annotate(
+        rep=reporting_status_as_of(as_of),
+        f_c=_flag(census),
+        f_m=_flag(moved),
+        f_split=_flag(Q(split_from__isnull=False)),
+        f_rac=only_moved(_flag(pop.rac_ok), boolean),
+        f_eff=only_moved(_flag(pop.effort_ok), boolean),
+        f_area=only_moved(_flag(pop.area_ok), boolean),
+        f_sat=only_moved(_flag(pop.satisfaction_answered), boolean),
+        f_satisfied=only_moved(
+            _flag(Q(fu_satisfaction__in=[Satisfaction.VERY, Satisfaction.SATISFIED])), boolean
         ),
-        "arrears_answers": Count("pk", filter=arrears),
-        "arrears": Count("pk", filter=arrears & Q(fu6__rent_arrears=True)),
-        "proposals_dc": Sum("n_proposals", filter=dc),
+        f_arr=only_moved(_flag(pop.arrears_answered), boolean),
+        f_arrears=F("fu6__rent_arrears"),
+        f_new=only_moved(F("is_new"), boolean),
+        f_out_qpv=_flag(Q(defr__in_qpv=False)),
+        f_social=_flag(Q(defr__housing_stock=HousingStock.SOCIAL)),
+        f_reduction=F("defr__rent_reduction_payment"),
+        f_same=only_moved(F("same_commune"), boolean),
+        f_crowded_b=only_moved(F("crowded_before"), boolean),
+        f_crowded_a=only_moved(F("crowded_after"), boolean),
+        v_rac_b=only_moved(F("rac_before"), number),
+        v_rac_a=only_moved(F("rac_after"), number),
+        v_delta=only_moved(F("rac_delta"), number),
+        v_eff_b=only_moved(F("effort_before"), real),
+        v_eff_a=only_moved(F("effort_after"), real),
+        v_area_b=only_moved(F("area_pp_before"), real),
+        v_area_a=only_moved(F("area_pp_after"), real),
+        v_delay=only_moved(F("delay_days"), IntegerField()),
+        # The proposal count only runs for Dc rows.
+        v_props=Case(When(moved & census, then=F("n_proposals")), output_field=IntegerField()),
+    )
+    d = Q(rep=R.RELOGE, f_m=True)
+    dc = d & Q(f_c=True)
+    rac = dc & Q(f_rac=True)
+    effort = dc & Q(f_eff=True)
+    area = dc & Q(f_area=True)
+    sat = d & Q(f_sat=True)
+    arrears = d & Q(f_arr=True)
+    populations = {"dc": dc, "rac": rac, "area": area}
+    aggregates = {f"c__{status}": Count("rep", filter=Q(rep=status, f_c=True)) for status in R.values}
+    aggregates.update(
+        {
+            "d": Count("rep", filter=d),
+            "dc": Count("rep", filter=dc),
+            "split": Count("rep", filter=d & Q(f_split=True)),
+            "new": Count("rep", filter=d & Q(f_new=True)),
+            "out_qpv": Count("rep", filter=d & Q(f_out_qpv=True)),
+            "same": Count("rep", filter=d & Q(f_same=True)),
+            "social": Count("rep", filter=d & Q(f_social=True)),
+            "reduction": Count("rep", filter=d & Q(f_reduction=True)),
+            "rac": Count("rep", filter=rac),
+            "sum_rac_before": Sum("v_rac_b", filter=rac),
+            "sum_rac_after": Sum("v_rac_a", filter=rac),
+            "rac_up": Count("rep", filter=rac & Q(v_delta__gt=0)),
+            "effort": Count("rep", filter=effort),
+            "sum_effort_before": Sum("v_eff_b", filter=effort),
+            "sum_effort_after": Sum("v_eff_a", filter=effort),
+            "area": Count("rep", filter=area),
+            "crowded_before": Count("rep", filter=area & Q(f_crowded_b=True)),
+            "crowded_after": Count("rep", filter=area & Q(f_crowded_a=True)),
+            "sat": Count("rep", filter=sat),
+            "satisfied": Count("rep", filter=sat & Q(f_satisfied=True)),
+            "arrears_answers": Count("rep", filter=arrears),
+            "arrears": Count("rep", filter=arrears & Q(f_arrears=True)),
+            "proposals_dc": Sum("v_props", filter=dc),
+        }
+    )
+    columns = {
+        "rac": ("v_rac_b", "v_rac_a"),
+        "effort": ("v_eff_b", "v_eff_a"),
+        "surface": ("v_area_b", "v_area_a"),
     }
-    for key, (_, before, after, rows, bins) in DISTRIBUTIONS.items():
+    for key, (_, _, _, rows, bins) in DISTRIBUTIONS.items():
         population = {"rac_rows": rac, "effort_rows": effort, "area_rows": area}[rows]
+        before, after = columns[key]
         if postgres:
-            # One packed histogram per side instead of one filtered count per bin (see _Histogram).
             thresholds = [low for _, _, low, _ in bins[1:]]
             aggregates[f"hist_{key}_b"] = _Histogram(before, thresholds=thresholds, filter=population)
             aggregates[f"hist_{key}_a"] = _Histogram(after, thresholds=thresholds, filter=population)
             continue
         for bin_key, _, low, high in bins:
-            aggregates[f"dist_{key}_{bin_key}_b"] = Count("pk", filter=population & _bin_q(before, low, high))
-            aggregates[f"dist_{key}_{bin_key}_a"] = Count("pk", filter=population & _bin_q(after, low, high))
+            aggregates[f"dist_{key}_{bin_key}_b"] = Count(
+                "rep", filter=population & _bin_q(before, low, high)
+            )
+            aggregates[f"dist_{key}_{bin_key}_a"] = Count("rep", filter=population & _bin_q(after, low, high))
     if postgres:
-        for indicator_id, (column, rows) in MEDIANS.items():
+        median_columns = {
+            "impact.rac_evolution_mediane": "v_delta",
+            "impact.surface_par_personne_avant_mediane": "v_area_b",
+            "impact.surface_par_personne_apres_mediane": "v_area_a",
+            "processus.delai_median_jours": "v_delay",
+        }
+        for indicator_id, (_, rows) in MEDIANS.items():
+            column = median_columns[indicator_id]
             aggregates[f"{indicator_id}:lo"] = _MiddleValue(column, filter=populations[rows], direction="ASC")
             aggregates[f"{indicator_id}:hi"] = _MiddleValue(
                 column, filter=populations[rows], direction="DESC"
             )
-    return aggregates, populations
-
-
-def _grouped(households, as_of: dt.date, aggregates: dict) -> dict[str, dict]:
-    """One query: the aggregates per reporting status as of the date (at most six rows)."""
-    rows = (
-        with_row_expressions(households, as_of)
-        .annotate(rep=reporting_status_as_of(as_of))
-        .order_by()
-        .values("rep")
-        .annotate(**aggregates)
-    )
+    # The slice keeps the inner query a derived table that PostgreSQL does not flatten (flattened, the
+    # status subquery would be copied into every FILTER clause).
     with heavy_query():
-        return {row["rep"]: row for row in rows}
-    return {row["rep"]: row for row in rows}
+        a = inner.order_by()[:NO_LIMIT].aggregate(**aggregates)
+    groups: dict[str, dict] = {status: {"c": a.pop(f"c__{status}")} for status in R.values}
+    groups[R.RELOGE].update(a)
+    return groups
 
 
 def compute(households, as_of: dt.date) -> Result:
     """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter)."""
     pop = AsOf(as_of)
     postgres = connection.vendor == "postgresql"
-    aggregates, populations = _aggregates(pop, postgres)
-    groups = _grouped(households, as_of, aggregates)
-    empty = dict.fromkeys(aggregates, None)
-    rehoused = groups.get(R.RELOGE, empty)
+    populations = _median_populations(pop)
+    groups = _aggregate(households, as_of, pop, postgres)
+    rehoused = groups[R.RELOGE]
 
     def n(key, status=R.RELOGE) -> int:
-        return (groups.get(status) or empty)[key] or 0
+        return groups[status].get(key) or 0
 
     n_c = sum(n("c", status) for status in R.values)
     n_dc, n_d, n_exit = n("dc"), n("d"), n("c", R.SORTI_SANS_RELOGEMENT)

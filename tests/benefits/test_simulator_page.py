@@ -110,3 +110,9 @@ def test_commune_choices_fall_back_on_the_shared_file(db):
     choices = commune_choices()
     assert len(choices) == 96  # the 95 communes of the MEL and the empty choice
     assert ("59350", "Lille (59350)") in choices
+
+
+def test_menu_entry_follows_the_predicate(world):
+    assert f'href="{URL}"' in world.client_for("social_a").get(URL).content.decode()
+    admin_home = world.client_for("admin").get(reverse("home")).content.decode()
+    assert f'href="{URL}"' not in admin_home

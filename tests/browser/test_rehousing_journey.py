@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -31,7 +32,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Overridable only to check the skip/fail behaviour on a machine that has Chromium (as test_login_and_lists).
+CHROMIUM = Path(os.environ.get("RELOGEMENT_CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -92,6 +94,10 @@ def chromium():
             yield browser
         finally:
             browser.close()
+            # Django's connections are context-local (asgiref): the ORM calls made while Playwright's
+            # loop runs opened their own connection, which would stay open and, on PostgreSQL, stop the
+            # test database from being dropped ("being accessed by other users").
+            connections.close_all()
 
 
 class Journey:
@@ -158,6 +164,13 @@ class Journey:
         (self.problems if path.startswith(OWN_PAGES) else self.others_problems).extend(found)
 
 
+def submit(locator):
+    """Clicks and waits for the next page to load (POST, redirect, GET): a message already on the
+    current page (« Enregistré. ») must not be taken for the answer to this click."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def action_form(page, title):
     """The proposal page's form for one action, named by its heading (aria-labelledby)."""
     return page.get_by_role("form", name=title, exact=True)
@@ -180,7 +193,7 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     # 1. The landlord agent publishes an offer (first with a wrong rent: refused, announced, nothing saved).
     landlord = journey.login_form("landlord")
     journey.go(landlord, reverse("offers:list"))
-    landlord.get_by_role("link", name="Publier une offre").click()
+    submit(landlord.get_by_role("link", name="Publier une offre"))
     assert landlord.get_by_role("heading", level=1).inner_text() == "Publier une offre"
     landlord.get_by_label("Référence").fill("LOG-42")
     landlord.get_by_label("Adresse").fill("12 rue Nationale")
@@ -195,12 +208,12 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     landlord.get_by_label("Date de mise en service ou de conventionnement").fill("2024-01-15")
     landlord.get_by_label("Réservataire").fill("Action Logement")
     landlord.get_by_label("Disponible à partir du").fill(days_ago(40))
-    landlord.get_by_role("button", name="Enregistrer").click()
+    submit(landlord.get_by_role("button", name="Enregistrer"))
     assert landlord.get_by_role("alert").count() >= 1
     journey.shot(landlord, "offre-erreur")
     assert not HousingOffer.objects.exists()
     landlord.get_by_label("Loyer (€)").fill("410")
-    landlord.get_by_role("button", name="Enregistrer").click()
+    submit(landlord.get_by_role("button", name="Enregistrer"))
     landlord.get_by_text("Offre publiée.").wait_for()
     offer = HousingOffer.objects.get()
     assert offer.status == OfferStatus.AVAILABLE and offer.landlord == world.orgs["landlord"]
@@ -211,14 +224,14 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     social = journey.login_cookie("social_a")
     journey.go(social, reverse("offers:list"))
     journey.shot(social, "liste-offres")
-    social.get_by_role("link", name="LOG-42 — 12 rue Nationale").click()
-    social.get_by_role("link", name="Positionner un ménage").click()
+    submit(social.get_by_role("link", name="LOG-42 — 12 rue Nationale"))
+    submit(social.get_by_role("link", name="Positionner un ménage"))
     social.get_by_label("Ménage à positionner").select_option(label="CONC-001 — Famille Martin")
-    social.get_by_role("button", name="Voir le reste à charge").click()
+    submit(social.get_by_role("button", name="Voir le reste à charge"))
     social.get_by_role("heading", name="CONC-001 — Famille Martin et ce logement").wait_for()
     assert social.get_by_role("table", name="Reste à charge avant et après (mensuel)").count() == 1
     journey.shot(social, "positionnement-apercu")
-    social.get_by_role("button", name="Positionner ce ménage").click()
+    submit(social.get_by_role("button", name="Positionner ce ménage"))
     social.get_by_text("Ménage positionné sur l'offre.").wait_for()
     proposal_a = Proposal.objects.get(household=world.household_a)
     journey.shot(social, "proposition-positionnee")
@@ -229,8 +242,8 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     options = mous.get_by_label("Ménage à positionner").locator("option").all_inner_texts()
     assert not any("CONC-001" in option for option in options)
     mous.get_by_label("Ménage à positionner").select_option(label="CONC-002 — Famille Durand")
-    mous.get_by_role("button", name="Voir le reste à charge").click()
-    mous.get_by_role("button", name="Positionner ce ménage").click()
+    submit(mous.get_by_role("button", name="Voir le reste à charge"))
+    submit(mous.get_by_role("button", name="Positionner ce ménage"))
     mous.get_by_text("Ménage positionné sur l'offre.").wait_for()
     proposal_b = Proposal.objects.get(household=world.household_b)
     journey.go(mous, reverse("offers:detail", args=[offer.pk]))
@@ -243,19 +256,19 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form.get_by_label("Date de notification").fill(days_ago(20))
     form.get_by_label("Date de visite").fill(days_ago(18))
     form.get_by_label("Date limite de réponse").fill(days_ago(10))
-    form.get_by_role("button", name="Notifier la proposition").click()
+    submit(form.get_by_role("button", name="Notifier la proposition"))
     social.get_by_text("Enregistré.").wait_for()
     journey.shot(social, "proposition-a-notifiee")
     journey.go(mous, reverse("offers:proposal", args=[proposal_b.pk]))
     form = action_form(mous, "Notifier la proposition")
     form.get_by_label("Date de notification").fill(days_ago(19))
-    form.get_by_role("button", name="Notifier la proposition").click()
+    submit(form.get_by_role("button", name="Notifier la proposition"))
     mous.get_by_text("Enregistré.").wait_for()
 
     # 4. Household A refuses: without a reason the refusal is refused and announced; then with one.
     form = action_form(social, "Refus du ménage")
     form.get_by_label("Date de réponse du ménage").fill(days_ago(15))
-    form.get_by_role("button", name="Enregistrer le refus").click()
+    submit(form.get_by_role("button", name="Enregistrer le refus"))
     form = action_form(social, "Refus du ménage")
     form.get_by_role("alert").first.wait_for()
     assert "motivé" in " ".join(form.get_by_role("alert").all_inner_texts())
@@ -270,7 +283,7 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form = action_form(social, "Refus du ménage")
     form.get_by_label("Date de réponse du ménage").fill(days_ago(15))
     form.get_by_label("Motif de refus").select_option(label="Localisation ne convenant pas")
-    form.get_by_role("button", name="Enregistrer le refus").click()
+    submit(form.get_by_role("button", name="Enregistrer le refus"))
     social.get_by_text("Enregistré.").wait_for()
     proposal_a.refresh_from_db()
     assert proposal_a.status == ProposalStatus.REFUSED
@@ -287,7 +300,7 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     # 5. Household B accepts.
     form = action_form(mous, "Acceptation du ménage")
     form.get_by_label("Date de réponse du ménage").fill(days_ago(14))
-    form.get_by_role("button", name="Enregistrer l'acceptation").click()
+    submit(form.get_by_role("button", name="Enregistrer l'acceptation"))
     mous.get_by_text("Enregistré.").wait_for()
     journey.shot(mous, "proposition-b-acceptee")
 
@@ -297,19 +310,19 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form.get_by_role("combobox", name="Décision").select_option(label="Attribution")
     form.get_by_label("Date de la CALEOL").fill(days_ago(10))
     journey.shot(landlord, "caleol")
-    form.get_by_role("button", name="Enregistrer la décision de la CALEOL").click()
+    submit(form.get_by_role("button", name="Enregistrer la décision de la CALEOL"))
     landlord.get_by_text("Enregistré.").wait_for()
     offer.refresh_from_db()
     assert offer.status == OfferStatus.RESERVED
     form = action_form(landlord, "Signature du bail")
     form.get_by_label("Date de signature du bail").fill(days_ago(5))
-    form.get_by_role("button", name="Enregistrer la signature du bail").click()
+    submit(form.get_by_role("button", name="Enregistrer la signature du bail"))
     landlord.get_by_text("Enregistré.").wait_for()
     form = action_form(landlord, "Emménagement")
     form.get_by_label("Date d'emménagement").fill(days_ago(3))
     form.get_by_label("Nature du relogement").select_option(label="Définitif")
     journey.shot(landlord, "emmenagement")
-    form.get_by_role("button", name="Enregistrer l'emménagement").click()
+    submit(form.get_by_role("button", name="Enregistrer l'emménagement"))
     landlord.get_by_text("Emménagement enregistré : le relogement est créé.").wait_for()
     rehousing = Rehousing.objects.get()
     assert landlord.url == journey.base + reverse("rehousing:detail", args=[rehousing.pk])
@@ -333,10 +346,10 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
 
     # 8. The landlord corrects the APL from the CAF's notification; the metropolis analyst sees the
     # proposal under the household's pseudonym, without any action; the legal deadlines page opens.
-    landlord.get_by_role("link", name="Corriger l'APL, la RLS ou l'indemnité ANRU").click()
+    submit(landlord.get_by_role("link", name="Corriger l'APL, la RLS ou l'indemnité ANRU"))
     landlord.get_by_label("APL mensuelle (€)").fill("170")
     journey.shot(landlord, "relogement-correction")
-    landlord.get_by_role("button", name="Enregistrer").click()
+    submit(landlord.get_by_role("button", name="Enregistrer"))
     landlord.get_by_text("Relogement mis à jour.").wait_for()
     rehousing.refresh_from_db()
     assert str(rehousing.apl) == "170.00"
@@ -367,11 +380,11 @@ def test_landlord_edits_then_withdraws_an_offer(journey, world):
     )
     landlord = journey.login_cookie("landlord")
     journey.go(landlord, reverse("offers:detail", args=[offer.pk]))
-    landlord.get_by_role("link", name="Modifier").click()
+    submit(landlord.get_by_role("link", name="Modifier"))
     assert landlord.get_by_label("Loyer (€)").input_value() == "430.00"
     landlord.get_by_label("Loyer (€)").fill("445")
     journey.shot(landlord, "offre-modification")
-    landlord.get_by_role("button", name="Enregistrer").click()
+    submit(landlord.get_by_role("button", name="Enregistrer"))
     landlord.get_by_text("Offre modifiée.").wait_for()
     offer.refresh_from_db()
     assert str(offer.rent) == "445.00"
@@ -381,7 +394,7 @@ def test_landlord_edits_then_withdraws_an_offer(journey, world):
     landlord.on("dialog", lambda dialog: dialogs.append(dialog.message))
     form = landlord.get_by_role("form", name="Retirer l'offre")
     form.get_by_label("Motif").fill("Logement vendu")
-    form.get_by_role("button", name="Retirer l'offre").click()
+    submit(form.get_by_role("button", name="Retirer l'offre"))
     landlord.get_by_text("Offre retirée.").wait_for()
     assert dialogs and "Retirer cette offre" in dialogs[0]
     offer.refresh_from_db()
@@ -393,7 +406,7 @@ def test_landlord_edits_then_withdraws_an_offer(journey, world):
     # The list filters withdrawn offers out on demand.
     journey.go(landlord, reverse("offers:list"))
     landlord.get_by_label("Statut").select_option(label="Disponible")
-    landlord.get_by_role("button", name="Filtrer").click()
+    submit(landlord.get_by_role("button", name="Filtrer"))
     landlord.get_by_text("Aucune offre ne correspond.").wait_for()
     journey.shot(landlord, "liste-filtree")
     assert journey.problems == []

@@ -299,3 +299,20 @@ def test_figures_are_cached_until_the_data_change(s, mous, settings):
         == 7
     )
     assert ">7<" in html.replace("</a>", "<").replace('">', ">")
+
+
+def test_map_applies_the_secret_for_the_metropolis(s, metropolis):
+    s.lille.outline = {
+        "type": "Polygon",
+        "coordinates": [[[3.0, 50.6], [3.1, 50.6], [3.1, 50.7], [3.0, 50.6]]],
+    }
+    s.lille.save()
+    s.roubaix.outline = {
+        "type": "Polygon",
+        "coordinates": [[[3.2, 50.6], [3.3, 50.6], [3.3, 50.7], [3.2, 50.6]]],
+    }
+    s.roubaix.save()
+    html = metropolis.get(reverse("indicators:map"), {"date": AS_OF}).content.decode()
+    assert "url(#secret-hatch)" in html  # Roubaix: 2 households of origin
+    assert 'class="flow"' not in html  # every flow is below 5
+    assert "&lt; 5" in html
