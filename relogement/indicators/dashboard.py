@@ -55,6 +55,8 @@ class Dashboard:
     buildings: list[BuildingProgress]
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)
+    # Perimeter tokens of the buildings the user may open (their counts link to the households).
+    building_tokens: frozenset[str] = frozenset()
 
     def cell(self, indicator: registry.Indicator, link: bool = True) -> Cell:
         value = self.result.values[indicator.id]
@@ -228,6 +230,18 @@ def _refusal_table(d: Dashboard) -> None:
     )
 
 
+def _building_count(d: Dashboard, b: BuildingProgress, indicator_id: str, value: int) -> Cell:
+    cell = _count_cell(d, value)
+    token = f"batiment-{b.pk}"
+    if not d.hide and value and token in d.building_tokens:
+        cell.link = (
+            reverse("indicators:drilldown")
+            + "?"
+            + urlencode({"perimetre": token, "date": d.as_of.isoformat(), "indicateur": indicator_id})
+        )
+    return cell
+
+
 def _building_table(d: Dashboard) -> None:
     rows = []
     for b in d.buildings:
@@ -235,8 +249,8 @@ def _building_table(d: Dashboard) -> None:
         rows.append(
             [
                 text(f"{b.reference} ({b.project})"),
-                _count_cell(d, b.census),
-                _count_cell(d, b.remaining),
+                _building_count(d, b, "avancement.recenses", b.census),
+                _building_count(d, b, "avancement.restant_a_reloger", b.remaining),
                 text(b.planned_demolition.strftime("%d/%m/%Y") if b.planned_demolition else "non renseignée"),
                 Cell(round(b.pace, 2), registry.MEAN, d.hide and is_small(b.left_recently)),
                 text(end.strftime("%m/%Y") if end else "—"),
@@ -276,7 +290,15 @@ def _building_table(d: Dashboard) -> None:
     )
 
 
-def build(households, perimeter, as_of: dt.date, *, hide: bool, scope: str | None = None) -> Dashboard:
+def build(
+    households,
+    perimeter,
+    as_of: dt.date,
+    *,
+    hide: bool,
+    scope: str | None = None,
+    building_tokens: frozenset[str] = frozenset(),
+) -> Dashboard:
     """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
 
     def figures():
@@ -286,7 +308,7 @@ def build(households, perimeter, as_of: dt.date, *, hide: bool, scope: str | Non
         result, buildings = figures()
     else:
         result, buildings = cached(("dashboard", scope, perimeter.token, as_of.isoformat()), figures)
-    d = Dashboard(perimeter, as_of, hide, result, buildings)
+    d = Dashboard(perimeter, as_of, hide, result, buildings, building_tokens=building_tokens)
     _indicator_tables(d)
     _status_table(d)
     _distribution_tables(d)

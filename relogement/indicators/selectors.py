@@ -581,6 +581,8 @@ def compute(households, as_of: dt.date) -> Result:
     count("avancement.sortis_sans_relogement", n_exit)
     count("avancement.restant_a_reloger", n_c - n_dc - n_exit)
     share("avancement.taux", n_dc + n_exit, n_c)
+    # Computed from both counts of its numerator: hidden when either is below 5 (secret statistique).
+    bases["avancement.taux"] = (n_dc, n_exit, n_c)
     count("avancement.decohabitations", n("split"))
     for status in R.values:
         count(f"{registry.STATUS_PREFIX}{status}", n("c", status))

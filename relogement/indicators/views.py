@@ -71,7 +71,16 @@ def _crumbs(label: str, url: str | None = None):
 def dashboard(request):
     perimeter, as_of, error = _context(request)
     households = scoped_households(request.user, perimeter)
-    d = board.build(households, perimeter, as_of, hide=must_hide(request.user), scope=scope_key(request.user))
+    choices = perimeter_choices(request.user)
+    buildings = frozenset(value for group, options in choices if group == "Bâtiments" for value, _ in options)
+    d = board.build(
+        households,
+        perimeter,
+        as_of,
+        hide=must_hide(request.user),
+        scope=scope_key(request.user),
+        building_tokens=buildings,
+    )
     qs = board.query_string(perimeter, as_of)
     return render(
         request,
@@ -81,7 +90,7 @@ def dashboard(request):
             "perimeter": perimeter,
             "as_of": as_of,
             "date_error": error,
-            "choices": perimeter_choices(request.user),
+            "choices": choices,
             "qs": qs,
             "mode": "",
             "progress_tables": d.table_list("statuts", "avancement"),

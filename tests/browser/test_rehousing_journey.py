@@ -232,6 +232,7 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     assert social.get_by_role("table", name="Reste à charge avant et après (mensuel)").count() == 1
     journey.shot(social, "positionnement-apercu")
     submit(social.get_by_role("button", name="Positionner ce ménage"))
+    social.screenshot(path="/tmp/dbg-position.png", full_page=True)
     social.get_by_text("Ménage positionné sur l'offre.").wait_for()
     proposal_a = Proposal.objects.get(household=world.household_a)
     journey.shot(social, "proposition-positionnee")

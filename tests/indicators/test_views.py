@@ -316,3 +316,17 @@ def test_map_applies_the_secret_for_the_metropolis(s, metropolis):
     assert "url(#secret-hatch)" in html  # Roubaix: 2 households of origin
     assert 'class="flow"' not in html  # every flow is below 5
     assert "&lt; 5" in html
+
+
+def test_progress_rate_is_hidden_when_a_count_it_uses_is_small(s, metropolis):
+    # Metropolis: 7 census households, 4 rehoused and 1 exited → the rate (5 / 7) uses counts below 5.
+    html = dashboard(metropolis).content.decode()
+    assert "71,4\u00a0%" not in html
+
+
+def test_building_counts_link_to_their_households(s, mous):
+    html = dashboard(mous, f"projet-{s.project.pk}").content.decode()
+    assert (
+        f"perimetre=batiment-{s.b1.pk}&amp;date=2025-12-31&amp;indicateur=avancement.restant_a_reloger"
+        in html
+    )
