@@ -1,6 +1,9 @@
 """Forms of the offers journey: they parse input; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MinValueValidator
 
 from relogement.offers.models import CommissionDecision, Financing, HousingOffer, OfferStatus, RefusalReason
 from relogement.offers.services import OFFER_FIELDS
@@ -46,9 +49,18 @@ class OfferForm(BootstrapMixin, forms.ModelForm):
         fields = OFFER_FIELDS
         widgets = {"commissioning_date": DateInput(), "available_from": DateInput()}
 
+    # Checked here too (the service stays the rule) so that the message sits on the wrong field.
+    FIELD_MINIMUMS = {
+        "rent": (0, "Le loyer ne peut pas être négatif."),
+        "charges": (0, "Les charges ne peuvent pas être négatives."),
+        "living_area": (Decimal("0.01"), "La surface habitable doit être positive."),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.order_by("name")
+        for name, (minimum, message) in self.FIELD_MINIMUMS.items():
+            self.fields[name].validators.append(MinValueValidator(minimum, message=message))
         self._style()
 
 

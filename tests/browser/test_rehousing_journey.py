@@ -210,6 +210,9 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     landlord.get_by_label("Disponible à partir du").fill(days_ago(40))
     submit(landlord.get_by_role("button", name="Enregistrer"))
     assert landlord.get_by_role("alert").count() >= 1
+    rent = landlord.get_by_label("Loyer (€)")
+    assert rent.get_attribute("aria-invalid") == "true"
+    assert "négatif" in landlord.locator("#" + rent.get_attribute("aria-describedby")).inner_text()
     journey.shot(landlord, "offre-erreur")
     assert not HousingOffer.objects.exists()
     landlord.get_by_label("Loyer (€)").fill("410")
@@ -232,7 +235,6 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     assert social.get_by_role("table", name="Reste à charge avant et après (mensuel)").count() == 1
     journey.shot(social, "positionnement-apercu")
     submit(social.get_by_role("button", name="Positionner ce ménage"))
-    social.screenshot(path="/tmp/dbg-position.png", full_page=True)
     social.get_by_text("Ménage positionné sur l'offre.").wait_for()
     proposal_a = Proposal.objects.get(household=world.household_a)
     journey.shot(social, "proposition-positionnee")
@@ -410,4 +412,26 @@ def test_landlord_edits_then_withdraws_an_offer(journey, world):
     submit(landlord.get_by_role("button", name="Filtrer"))
     landlord.get_by_text("Aucune offre ne correspond.").wait_for()
     journey.shot(landlord, "liste-filtree")
+    assert journey.problems == []
+
+
+def test_positioning_a_household_whose_id_has_four_digits(journey, world):
+    # French number formatting (USE_THOUSAND_SEPARATOR) once turned id 12345 into "12 345" in the
+    # positioning form's hidden field: the household was then refused as « not one of the choices ».
+    journey.series = "journey-identifiant"
+    household = factories.HouseholdFactory(
+        pk=12345, building=world.building, social_provider=world.orgs["social_a"], reference="CONC-999"
+    )
+    make_searching(household)
+    offer = factories.HousingOfferFactory(landlord=world.orgs["landlord"], commune=world.commune)
+    social = journey.login_cookie("social_a")
+    journey.go(social, reverse("offers:position", args=[offer.pk]))
+    social.get_by_label("Ménage à positionner").select_option(value="12345")
+    submit(social.get_by_role("button", name="Voir le reste à charge"))
+    submit(social.get_by_role("button", name="Positionner ce ménage"))
+    social.get_by_text("Ménage positionné sur l'offre.").wait_for()
+    assert Proposal.objects.get(offer=offer).household_id == 12345
+    journey.go(social, reverse("offers:detail", args=[offer.pk]))
+    assert social.get_by_role("region", name="CONC-999").count() == 1  # aria-labelledby="pos-<id>" resolves
+    journey.shot(social, "offre")
     assert journey.problems == []
