@@ -52,7 +52,7 @@ SECTIONS: dict[str, tuple[str, list[str], str]] = {
     ),
     "dossier": ("Dossier", ["sne_number", "information_notice_date"], "edit_household"),
     "logement": (
-        "Logement actuel",
+        "Logement d'origine",
         [
             "origin_dwelling_type",
             "origin_living_area",

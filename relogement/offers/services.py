@@ -86,10 +86,14 @@ def _not_before(day: dt.date, ref: dt.date | None, label: str, ref_label: str) -
 
 
 def _check_offer_values(data: dict) -> None:
-    for name, label in (("rent", "Le loyer"), ("charges", "Les charges"), ("living_area", "La surface")):
+    for name, message in (
+        ("rent", "Le loyer ne peut pas être négatif."),
+        ("charges", "Les charges ne peuvent pas être négatives."),
+        ("living_area", "La surface ne peut pas être négative."),
+    ):
         value = data.get(name)
         if value is not None and Decimal(value) < 0:
-            raise DomainError(f"{label} ne peut pas être négatif.")
+            raise DomainError(message)
     if data.get("living_area") is not None and Decimal(data["living_area"]) == 0:
         raise DomainError("La surface habitable doit être positive.")
     commissioning = data.get("commissioning_date")

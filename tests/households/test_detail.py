@@ -86,7 +86,7 @@ def test_in_place_edit_with_htmx(world):
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert "Logement actuel : modifications enregistrées." in html and "71,5 m²" in html
+    assert "Logement d&#x27;origine : modifications enregistrées." in html and "71,5 m²" in html
     world.household_a.refresh_from_db()
     assert world.household_a.origin_dwelling_type == "T4" and world.household_a.tenancy_start == dt.date(
         2010, 5, 1
