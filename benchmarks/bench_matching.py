@@ -109,6 +109,7 @@ def bench_ranking(communes) -> list[dict]:
     from relogement.matching.criteria.base import OfferTable
     from relogement.matching.residual_rent import EngineResidualRent
     from relogement.matching.selectors import rank_table
+    from relogement.matching.warmup import warm_up_engine
 
     table = OfferTable.from_rows(offer_rows(OFFERS, communes, seed=1))
     hh = household_contexts(1, communes, seed=2)[0]
@@ -119,7 +120,9 @@ def bench_ranking(communes) -> list[dict]:
     hh.adults, hh.children = 2, 2
     weights = registry.default_weights()
     provider = EngineResidualRent()
-    engine.tax_benefit_system()  # built once per process, not per household
+    # What a server does at start-up (MATCHING_WARM_UP_ENGINE): the tax-benefit system and its first
+    # simulation are paid once per process, not per household.
+    warm_up_engine()
     engine.clear_cache()
     started = time.perf_counter()
     scores, order = rank_table(hh, table, weights=weights, rac_provider=provider)
@@ -145,8 +148,10 @@ def bench_ranking(communes) -> list[dict]:
             "name": "Aide à la décision : même classement, premier calcul du ménage (courbes openfisca à construire)",
             "value": round(cold, 3),
             "unit": "s",
-            "target": "",
-            "notes": "une simulation openfisca avec axes par zone APL, puis mise en cache par profil et zone",
+            "target": "< 3 s",
+            "notes": "processus préchauffé (système socio-fiscal chargé) ; une simulation openfisca avec axes "
+            "par zone APL, plus une simulation exacte par zone pour les loyers à centimes que la courbe ne "
+            "tranche pas ; puis mise en cache par profil et zone. Reste à charge exact (à 0,01 € près)",
         },
     ]
 
@@ -197,9 +202,37 @@ def bench_plan(communes) -> list[dict]:
     ]
 
 
+def bench_offer_households(communes) -> list[dict]:
+    """One offer against 3,000 households (the offer → households page, scoring part only)."""
+    from relogement.matching import registry
+    from relogement.matching.criteria.base import OfferTable
+    from relogement.matching.residual_rent import estimated_residual_rent
+    from relogement.matching.scoring import score_offers
+
+    table = OfferTable.from_rows(offer_rows(1, communes, seed=5))
+    contexts = household_contexts(PLAN_HOUSEHOLDS, communes, seed=6)
+    weights, criteria = registry.default_weights(), registry.all_criteria()
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for hh in contexts:
+            score_offers(hh, table, weights=weights, rac_provider=estimated_residual_rent, criteria=criteria)
+        timings.append(time.perf_counter() - started)
+    return [
+        {
+            "name": "Aide à la décision : une offre face à 3 000 ménages (page offre → ménages, calcul des scores)",
+            "value": round(min(timings), 3),
+            "unit": "s",
+            "target": "< 1 s",
+            "notes": "hors lecture en base (ménages lus en valeurs, critères bloquants filtrés par la base avant) ; "
+            "meilleur de trois",
+        }
+    ]
+
+
 def run(ctx=None) -> list[dict]:
     communes = _communes()
-    return bench_ranking(communes) + bench_plan(communes)
+    return bench_ranking(communes) + bench_offer_households(communes) + bench_plan(communes)
 
 
 if __name__ == "__main__":

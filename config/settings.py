@@ -152,6 +152,10 @@ if not DEBUG:
 # Background jobs (large imports) run in a thread by default; the broker is optional.
 REDIS_URL = env_str("REDIS_URL", "")
 
+# Build the benefits engine (openfisca, 3–11 s) in a background thread when a server process starts,
+# so that the first household ranking does not pay for it (docs/matching.md). Off in tests.
+MATCHING_WARM_UP_ENGINE = env_bool("MATCHING_WARM_UP_ENGINE", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

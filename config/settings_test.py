@@ -16,3 +16,5 @@ WHITENOISE_USE_FINDERS = True
 # Indicator figures are cached by data version in production; tests reuse primary keys after each
 # rollback, so the cache is off here (tests/indicators enable it explicitly).
 INDICATORS_CACHE_SECONDS = 0
+# No openfisca warm-up thread in test processes (tests build the engine when they need it).
+MATCHING_WARM_UP_ENGINE = False

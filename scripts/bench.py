@@ -117,6 +117,19 @@ def _format(value) -> str:
     return str(value)
 
 
+def _write(header: list[str], rows: list[dict], failures: list[str]) -> None:
+    lines = [*header, "| Mesure | Valeur | Unité | Cible | Notes |", "|---|---:|---|---|---|"]
+    for row in rows:
+        lines.append(
+            f"| {row['name']} | {_format(row['value'])} | {row.get('unit', '')} | {row.get('target', '')} | "
+            f"{row.get('notes', '')} |"
+        )
+    if failures:
+        lines += ["", "## Modules en échec", ""] + [f"- `{f.splitlines()[0]}`" for f in failures]
+    OUTPUT.parent.mkdir(exist_ok=True)
+    OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     households = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
     database_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_postgres_database()
@@ -144,14 +157,7 @@ def main() -> int:
     django.setup()
     rows: list[dict] = []
     failures: list[str] = []
-    for module in _modules():
-        print(f"== {module.__name__}")
-        try:
-            rows.extend(module.run(ctx))
-        except Exception:  # one failing module must not hide the others' figures
-            failures.append(f"{module.__name__} : {traceback.format_exc(limit=3)}")
-            print(failures[-1], file=sys.stderr)
-    lines = [
+    header = [
         "# Mesures de performance",
         "",
         "Écrit par `make bench` (`scripts/bench.py`) : ne pas modifier à la main.",
@@ -160,19 +166,19 @@ def main() -> int:
         f"- Base : {_database_version()}, jeu de démonstration de {_format(households)} ménages",
         *_machine(),
         "",
-        "| Mesure | Valeur | Unité | Cible | Notes |",
-        "|---|---:|---|---|---|",
     ]
-    for row in rows:
-        lines.append(
-            f"| {row['name']} | {_format(row['value'])} | {row.get('unit', '')} | {row.get('target', '')} | "
-            f"{row.get('notes', '')} |"
-        )
-    if failures:
-        lines += ["", "## Modules en échec", ""] + [f"- `{f.splitlines()[0]}`" for f in failures]
-    OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    for module in _modules():
+        print(f"== {module.__name__}", flush=True)
+        started = time.perf_counter()
+        try:
+            rows.extend(module.run(ctx))
+        except Exception:  # one failing module must not hide the others' figures
+            failures.append(f"{module.__name__} : {traceback.format_exc(limit=3)}")
+            print(failures[-1], file=sys.stderr)
+        print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+        # Written after every module, so that a long or interrupted run still leaves its figures.
+        _write(header, rows, failures)
+    print(OUTPUT.read_text(encoding="utf-8"))
     return 1 if failures else 0
 
 

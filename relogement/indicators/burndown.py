@@ -18,13 +18,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, DateField, OuterRef, Q, Subquery
 
 from relogement.households.models import HouseholdStatusChange
 from relogement.households.statuses import ReportingStatus as R
 from relogement.households.statuses import statuses_reported_as
 from relogement.indicators.selectors import AsOf, as_of_households, heavy_query
+from relogement.indicators.selectors import month_number as _month_number
 from relogement.projects.models import Building
 
 RISK_MONTHS = 12
@@ -83,31 +83,33 @@ class BuildingProgress:
         return ""
 
 
-def _month_number(expression):
-    """Months since year 0 as an integer (cheaper to group on and to read back than a timestamp)."""
-    return ExpressionWrapper(
-        ExtractYear(expression) * 12 + ExtractMonth(expression) - 1, output_field=IntegerField()
-    )
-
-
-def _by_building_month(rows) -> dict[int, dict[dt.date, int]]:
-    out: dict[int, dict[dt.date, int]] = {}
+def _by_building_month(rows) -> dict[int, dict[int, int]]:
+    """{building: {month number: households}} (month number = year × 12 + month − 1)."""
+    out: dict[int, dict[int, int]] = {}
     for building_id, number, n in rows:
         if number is None:
             continue
-        month = dt.date(int(number) // 12, int(number) % 12 + 1, 1)
         cells = out.setdefault(building_id, {})
-        cells[month] = cells.get(month, 0) + n
+        number = int(number)
+        cells[number] = cells.get(number, 0) + n
     return out
 
 
-def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
-    """Per building of the perimeter: census, remaining, pace and the monthly burn-down (4 queries).
+def _number(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def building_progress(households, as_of: dt.date, counts=None) -> list[BuildingProgress]:
+    """Per building of the perimeter: census, remaining, pace and the monthly burn-down (4 queries, or
+    1 when ``counts`` comes from ``selectors.compute(..., with_burndown=True)``: ``Result.burndown``).
 
     remaining(month) = census households censused by the end of the month − those that left by then;
     censused, rehoused and exited households are counted per building and month by three grouped
     queries (the status subquery only runs where a cheaper condition has not already excluded the row).
     """
+    if counts is not None:
+        census_rows, left_rows = counts
+        return _progress(_by_building_month(census_rows), _by_building_month(left_rows), as_of)
     pop = AsOf(as_of)
     census = (
         households.filter(pop.census)
@@ -146,11 +148,17 @@ def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
             [(b, m, n) for b, m, rep, n in rehoused if rep == R.RELOGE]
             + [(b, m, n) for b, m, rep, n in exited if rep == R.SORTI_SANS_RELOGEMENT]
         )
+    return _progress(censused, left, as_of)
+
+
+def _progress(censused, left, as_of: dt.date) -> list[BuildingProgress]:
     buildings = Building.objects.filter(pk__in=list(censused)).values_list(
         "pk", "reference", "project__name", "planned_demolition_date"
     )
-    last = month_start(as_of)
-    recent = add_months(last, -PACE_MONTHS + 1)
+    last = _number(as_of)
+    recent = last - PACE_MONTHS + 1
+    # Integer months in the loops: a dashboard of the metropolis has thousands of buildings.
+    dates = {number: dt.date(number // 12, number % 12 + 1, 1) for number in range(last - MAX_MONTHS, last + 1)}
     out = []
     for pk, reference, project, planned in buildings:
         progress = BuildingProgress(pk, reference, project, planned)
@@ -158,15 +166,14 @@ def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
         progress.census = sum(arrivals.values())
         progress.remaining = progress.census - sum(departures.values())
         progress.left_recently = sum(n for month, n in departures.items() if month >= recent)
-        first = max(min(arrivals), add_months(last, -MAX_MONTHS + 1))
+        first = max(min(arrivals), last - MAX_MONTHS + 1)
         remaining = sum(n for m, n in arrivals.items() if m < first) - sum(
             n for m, n in departures.items() if m < first
         )
-        month = first
-        while month <= last:
+        series = progress.series
+        for month in range(first, last + 1):
             remaining += arrivals.get(month, 0) - departures.get(month, 0)
-            progress.series.append((month, remaining))
-            month = add_months(month, 1)
+            series.append((dates[month], remaining))
         out.append(progress)
     out.sort(key=lambda b: (not b.risk(as_of), b.project, b.reference))
     return out

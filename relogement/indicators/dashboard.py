@@ -302,7 +302,12 @@ def build(
     """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
 
     def figures():
-        return compute(households, as_of), building_progress(households, as_of)
+        # PostgreSQL: the burn-down counts come from the indicators' statement (one pass over the
+        # households and their status as of the date); elsewhere building_progress queries them.
+        result = compute(households, as_of, with_burndown=True)
+        buildings = building_progress(households, as_of, counts=result.burndown)
+        result.burndown = None  # not kept in the cache
+        return result, buildings
 
     if scope is None:
         result, buildings = figures()

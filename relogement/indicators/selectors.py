@@ -17,6 +17,8 @@ the households into Python.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -127,6 +129,39 @@ def heavy_query():
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
         yield
+
+
+def month_number(expression):
+    """Months since year 0 as an integer (cheaper to group on and to read back than a timestamp)."""
+    return ExpressionWrapper(
+        ExtractYear(expression) * 12 + ExtractMonth(expression) - 1, output_field=IntegerField()
+    )
+
+
+class _Captured(Exception):
+    pass
+
+
+def _captured_sql(run) -> tuple[str, tuple]:
+    """The SQL and parameters that ``run()`` sends first, without executing it."""
+
+    def intercept(execute, sql, params, many, context):
+        raise _Captured(sql, tuple(params or ()))
+
+    try:
+        with connection.execute_wrapper(intercept):
+            run()
+    except _Captured as captured:
+        return captured.args
+    raise RuntimeError("no query was sent")
+
+
+def _placeholders(sql: str) -> int:
+    return sum(1 for token in re.findall(r"%%|%s", sql) if token == "%s")
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _date_key(expr):
@@ -390,6 +425,8 @@ class Result:
     bases: dict[str, tuple[int, ...]]
     motifs: dict[str, str]
     distributions: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # (census rows, leaving rows) of the burn-down when computed in the same statement (PostgreSQL).
+    burndown: tuple[list, list] | None = None
 
     def indicators(self) -> list[registry.Indicator]:
         return registry.expand(self.motifs)
@@ -428,12 +465,18 @@ def _flag(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _aggregate(households, as_of: dt.date, pop: AsOf, postgres: bool) -> dict[str, dict]:
+def _aggregate(
+    households, as_of: dt.date, pop: AsOf, postgres: bool, burndown: bool = False
+) -> dict[str, dict]:
     """The one query of every count, sum, histogram and (PostgreSQL) median.
 
     A derived table: the inner query computes, once per household, the reporting status as of the
     date (one index probe) and the flags and values the populations need; the outer aggregates only
-    compare those columns. Returned per status, the impact figures under "reloge"."""
+    compare those columns. Returned per status, the impact figures under "reloge".
+
+    ``burndown`` (PostgreSQL): the same statement also returns the burn-down counts (census and
+    leaving households per building and month, see :func:`_with_burndown`), so that the status as of
+    the date is computed once per household for the whole dashboard."""
     moved, census = pop.moved_in, pop.census
 
     def only_moved(expression, output_field):
@@ -541,22 +584,125 @@ def _aggregate(households, as_of: dt.date, pop: AsOf, postgres: bool) -> dict[st
             aggregates[f"{indicator_id}:hi"] = _MiddleValue(
                 column, filter=populations[rows], direction="DESC"
             )
+    burndown = burndown and postgres
+    if burndown:
+        inner = _burndown_columns(inner, as_of, pop)
+        # Counted by joining the proposals to the per-household rows instead (see _with_burndown).
+        del aggregates["proposals_dc"]
+        # Referenced so that the aggregation keeps them in the derived table.
+        aggregates.update({f"_{c}": Count(c) for c in BURNDOWN_COLUMNS})
     # The slice keeps the inner query a derived table that PostgreSQL does not flatten (flattened, the
     # status subquery would be copied into every FILTER clause).
+    derived = inner.order_by()[:NO_LIMIT]
     with heavy_query():
-        a = inner.order_by()[:NO_LIMIT].aggregate(**aggregates)
+        if burndown:
+            a = _with_burndown(derived, aggregates, as_of)
+        else:
+            a = derived.aggregate(**aggregates)
     groups: dict[str, dict] = {status: {"c": a.pop(f"c__{status}")} for status in R.values}
     groups[R.RELOGE].update(a)
     return groups
 
 
-def compute(households, as_of: dt.date) -> Result:
-    """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter)."""
+BURNDOWN_COLUMNS = ("bd_household", "bd_building", "bd_census_month", "bd_move_month", "bd_exit_month")
+
+
+def _burndown_columns(inner, as_of: dt.date, pop: AsOf):
+    """Per household: building, census month (census households), move-in month (moved in), month of
+    the latest status change (households that ever exited; CASE is lazy, so only they pay the probe)."""
+    exit_date = Subquery(
+        HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__lte=as_of)
+        .order_by("-effective_date", "-pk")
+        .values("effective_date")[:1],
+        output_field=DateField(),
+    )
+    exited_ever = HouseholdStatusChange.objects.filter(
+        to_status__in=statuses_reported_as(R.SORTI_SANS_RELOGEMENT), effective_date__lte=as_of
+    ).values("household_id")
+    integer = IntegerField()
+    return inner.annotate(
+        bd_household=F("pk"),
+        bd_building=F("building_id"),
+        bd_census_month=Case(When(pop.census, then=month_number("census_date")), output_field=integer),
+        bd_move_month=Case(When(pop.moved_in, then=month_number("d_move_in")), output_field=integer),
+        bd_exit_month=Case(When(pk__in=exited_ever, then=month_number(exit_date)), output_field=integer),
+    )
+
+
+def _with_burndown(derived, aggregates, as_of: dt.date) -> dict:
+    """The aggregate of ``derived`` plus, from the same per-household rows (a materialised CTE):
+
+    - the burn-down counts: census households per (building, census month) and census households that
+      left per (building, leaving month): rehoused (status "reloge" and moved in) by move-in month,
+      exited (status "sorti") by the month of their latest change;
+    - the proposal figures (accepted, refused, proposals of Dc households, refusals per reason), the
+      proposals joined to those rows rather than to a second evaluation of the perimeter and scope.
+    """
+    sql, params = _captured_sql(lambda: derived.aggregate(**aggregates))
+    start = sql.index(" FROM (SELECT ")
+    suffix = ") subquery"
+    if not sql.endswith(suffix):
+        raise RuntimeError("unexpected aggregate SQL")
+    outer, inner = sql[:start], sql[start + len(" FROM (") : -len(suffix)]
+    n_outer = _placeholders(outer)
+    outer_params, inner_params = params[:n_outer], params[n_outer:]
+    qn = connection.ops.quote_name
+    proposal, reason = qn(Proposal._meta.db_table), qn(RefusalReason._meta.db_table)
+    census = (
+        "(SELECT json_agg(json_build_array(b, m, n)) FROM (SELECT bd_building AS b, bd_census_month AS m, "
+        "COUNT(*) AS n FROM h WHERE bd_census_month IS NOT NULL GROUP BY 1, 2) x)"
+    )
+    left = (
+        "(SELECT json_agg(json_build_array(b, m, n)) FROM (SELECT b, m, COUNT(*) AS n FROM (SELECT "
+        "bd_building AS b, CASE WHEN rep = %s AND f_m THEN bd_move_month WHEN rep = %s THEN bd_exit_month "
+        "END AS m FROM h WHERE f_c) y WHERE m IS NOT NULL GROUP BY 1, 2) x)"
+    )
+    answered = "(p.answer_date IS NULL OR p.answer_date <= %s)"
+    totals = (
+        f"(SELECT json_build_array(COUNT(*) FILTER (WHERE {answered} AND p.answer = %s), "
+        f"COUNT(*) FILTER (WHERE {answered} AND p.answer = %s), "
+        "COUNT(*) FILTER (WHERE h.rep = %s AND h.f_m AND h.f_c)) "
+        f"FROM {proposal} p JOIN h ON h.bd_household = p.household_id WHERE p.notified_date <= %s)"
+    )
+    refusals = (
+        "(SELECT json_agg(json_build_array(code, text, n)) FROM (SELECT r.code, p.refusal_reason_text AS "
+        f"text, COUNT(*) AS n FROM {proposal} p JOIN h ON h.bd_household = p.household_id LEFT JOIN "
+        f"{reason} r ON r.id = p.refusal_reason_id WHERE p.notified_date <= %s AND p.answer = %s AND "
+        f"{answered} GROUP BY 1, 2) x)"
+    )
+    statement = f"WITH h AS MATERIALIZED ({inner}) {outer}, {census}, {left}, {totals}, {refusals} FROM h"
+    extra = (
+        (R.RELOGE, R.SORTI_SANS_RELOGEMENT)
+        + (as_of, Answer.ACCEPTED, as_of, Answer.REFUSED, R.RELOGE, as_of)
+        + (as_of, Answer.REFUSED, as_of)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*inner_params, *outer_params, *extra))
+        row = cursor.fetchone()
+    names = list(aggregates)
+    values = dict(zip(names, row[: len(names)], strict=True))
+    for column in BURNDOWN_COLUMNS:
+        values.pop(f"_{column}")
+    census_rows, left_rows, proposal_totals, refusal_rows = (_json(v) for v in row[len(names) :])
+    values["burndown"] = (census_rows or [], left_rows or [])
+    accepted, refused, values["proposals_dc"] = proposal_totals
+    values["proposals"] = (refusal_rows or [], accepted, refused)
+    return values
+
+
+def compute(households, as_of: dt.date, *, with_burndown: bool = False) -> Result:
+    """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter).
+
+    ``with_burndown``: on PostgreSQL the same statement also computes the burn-down counts
+    (``Result.burndown``, for :func:`burndown.building_progress`); elsewhere ``Result.burndown`` is None.
+    """
     pop = AsOf(as_of)
     postgres = connection.vendor == "postgresql"
     populations = _median_populations(pop)
-    groups = _aggregate(households, as_of, pop, postgres)
+    groups = _aggregate(households, as_of, pop, postgres, burndown=with_burndown)
     rehoused = groups[R.RELOGE]
+    burndown_counts = rehoused.pop("burndown", None)
+    proposal_rows = rehoused.pop("proposals", None)
 
     def n(key, status=R.RELOGE) -> int:
         return groups[status].get(key) or 0
@@ -635,7 +781,9 @@ def compute(households, as_of: dt.date) -> Result:
 
     values["processus.propositions_par_reloge"] = _ratio(n("proposals_dc"), n_dc, 2)
     bases["processus.propositions_par_reloge"] = (n_dc,)
-    motifs, refusal_counts, accepted, refused = _proposal_figures(households, as_of)
+    if proposal_rows is None:
+        proposal_rows = _proposal_rows(households, as_of)
+    motifs, refusal_counts, accepted, refused = _proposal_figures(*proposal_rows)
     share("processus.taux_refus", refused, accepted + refused)
     for key in motifs:
         count(f"{registry.MOTIF_PREFIX}{key}", refusal_counts.get(key, 0))
@@ -650,7 +798,14 @@ def compute(households, as_of: dt.date) -> Result:
         for key, (_, _, _, _, bins) in DISTRIBUTIONS.items()
     }
     ordered = {i.id: values[i.id] for i in registry.expand(motifs)}
-    return Result(as_of=as_of, values=ordered, bases=bases, motifs=motifs, distributions=distributions)
+    return Result(
+        as_of=as_of,
+        values=ordered,
+        bases=bases,
+        motifs=motifs,
+        distributions=distributions,
+        burndown=burndown_counts,
+    )
 
 
 UNSPECIFIED = "non_renseigne"
@@ -660,34 +815,39 @@ def motif_key(text: str) -> str:
     return slugify(text).replace("-", "_")[:60] or UNSPECIFIED
 
 
-def _proposal_figures(households, as_of: dt.date):
-    """Refusal rate and reasons over the proposals notified by the date (3 queries)."""
+def _proposal_rows(households, as_of: dt.date):
+    """Refusals per (configured reason code, free text), accepted and refused proposals, over the
+    proposals notified by the date (2 queries; PostgreSQL gets them from the main statement)."""
     answered = Q(answer_date__isnull=True) | Q(answer_date__lte=as_of)
     proposals = Proposal.objects.filter(household__in=households.values("pk"), notified_date__lte=as_of)
     totals = proposals.aggregate(
         accepted=Count("pk", filter=answered & Q(answer=Answer.ACCEPTED)),
         refused=Count("pk", filter=answered & Q(answer=Answer.REFUSED)),
     )
+    rows = (
+        proposals.filter(answered, answer=Answer.REFUSED)
+        .order_by()
+        .values_list("refusal_reason__code", "refusal_reason_text")
+        .annotate(n=Count("pk"))
+    )
+    return list(rows), totals["accepted"], totals["refused"]
+
+
+def _proposal_figures(rows, accepted: int, refused: int):
+    """Refusal reasons (keys and labels, see docs/indicators.md) and counts (1 query)."""
     configured = list(RefusalReason.objects.order_by("label").values_list("code", "label", "active"))
     by_label = {label.casefold(): code for code, label, _ in configured}
     by_code = {code: label for code, label, _ in configured}
     motifs: dict[str, str] = {code: label for code, label, active in configured if active}
     counts: dict[str, int] = {}
-    rows = (
-        proposals.filter(answered, answer=Answer.REFUSED)
-        .order_by()
-        .values("refusal_reason__code", "refusal_reason_text")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        code = row["refusal_reason__code"]
-        text = (row["refusal_reason_text"] or "").strip()
+    for code, text, n in sorted(rows, key=lambda row: (row[0] or "", row[1] or "")):
+        text = (text or "").strip()
         if not code:
             code = by_label.get(text.casefold()) or (text if text in by_code else motif_key(text))
         label = by_code.get(code) or text or "Motif non renseigné"
         motifs.setdefault(code, label)
-        counts[code] = counts.get(code, 0) + row["n"]
-    return motifs, counts, totals["accepted"], totals["refused"]
+        counts[code] = counts.get(code, 0) + n
+    return motifs, counts, accepted, refused
 
 
 def compute_for(user, perimeter, as_of: dt.date) -> Result:

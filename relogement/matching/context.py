@@ -48,49 +48,124 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def household_context(household, *, on: dt.date | None = None) -> HouseholdContext:
-    try:
-        wishes = household.wishes
-    except ObjectDoesNotExist:  # no wishes recorded yet
-        wishes = None
-    before = [household.rent_before, household.charges_before]
-    aid = [household.apl_before, household.rls_before]
+HOUSEHOLD_FIELDS = (
+    "pk",
+    "adults_count",
+    "children_count",
+    "monthly_resources",
+    "rent_before",
+    "charges_before",
+    "apl_before",
+    "rls_before",
+    "reduced_mobility",
+    "needs_ground_floor_or_lift",
+    "census_date",
+    "project_id",
+)
+WISHES_FIELDS = ("needs_lift", "max_floor", "max_residual_rent", "dwelling_types", "housing_kind", "age")
+
+
+def _build_context(
+    values: dict, wishes: dict | None, locations, demolition_date, options, on, household=None
+):
+    """One ``HouseholdContext`` from plain values: shared by the model path and the bulk path."""
+    before = [values["rent_before"], values["charges_before"]]
+    aid = [values["apl_before"], values["rls_before"]]
     rac_before = None
     aid_before = None
     if all(v is not None for v in aid):
         aid_before = float(aid[0] + aid[1])
     if all(v is not None for v in before):
         rac_before = float(before[0] + before[1]) - (aid_before or 0.0)
-    locations = sorted(wishes.locations.all(), key=lambda loc: loc.rank) if wishes else []
+    locations = sorted(locations, key=lambda loc: loc[0])  # (rank, commune id, commune name)
     rooms = set()
-    for value in (wishes.dwelling_types if wishes else None) or []:
+    for value in (wishes["dwelling_types"] if wishes else None) or []:
         if isinstance(value, str) and len(value) == 2 and value[0] == "T" and value[1].isdigit():
             rooms.add(int(value[1]))
-    options = registry.options_for(household.project)
     return HouseholdContext(
-        pk=household.pk,
-        adults=household.adults_count,
-        children=household.children_count,
+        pk=values["pk"],
+        adults=values["adults_count"],
+        children=values["children_count"],
         today=on or today(),
-        monthly_resources=_float(household.monthly_resources),
+        monthly_resources=_float(values["monthly_resources"]),
         rac_before=rac_before,
         aid_before=aid_before,
-        reduced_mobility=household.reduced_mobility,
-        needs_ground_floor_or_lift=household.needs_ground_floor_or_lift,
-        needs_lift=bool(wishes and wishes.needs_lift),
-        max_floor=wishes.max_floor if wishes else None,
-        max_residual_rent=_float(wishes.max_residual_rent) if wishes else None,
-        demolition_date=household.building.planned_demolition_date,
-        census_date=household.census_date,
-        wish_communes=tuple(loc.commune_id for loc in locations),
-        wish_commune_names=tuple(loc.commune.name for loc in locations),
+        reduced_mobility=values["reduced_mobility"],
+        needs_ground_floor_or_lift=values["needs_ground_floor_or_lift"],
+        needs_lift=bool(wishes and wishes["needs_lift"]),
+        max_floor=wishes["max_floor"] if wishes else None,
+        max_residual_rent=_float(wishes["max_residual_rent"]) if wishes else None,
+        demolition_date=demolition_date,
+        census_date=values["census_date"],
+        wish_communes=tuple(loc[1] for loc in locations),
+        wish_commune_names=tuple(loc[2] for loc in locations),
         wish_rooms=frozenset(rooms),
-        housing_kind=(wishes.housing_kind if wishes else "") or "",
-        age=(wishes.age if wishes else "") or "",
+        housing_kind=(wishes["housing_kind"] if wishes else "") or "",
+        age=(wishes["age"] if wishes else "") or "",
         under_occupation_hard=options["under_occupation_hard"],
-        project_id=household.project_id,
+        project_id=values["project_id"],
         household=household,
     )
+
+
+def household_context(household, *, on: dt.date | None = None) -> HouseholdContext:
+    try:
+        wishes = household.wishes
+    except ObjectDoesNotExist:  # no wishes recorded yet
+        wishes = None
+    locations = (
+        [(loc.rank, loc.commune_id, loc.commune.name) for loc in wishes.locations.all()] if wishes else []
+    )
+    return _build_context(
+        {name: getattr(household, name) for name in HOUSEHOLD_FIELDS},
+        {name: getattr(wishes, name) for name in WISHES_FIELDS} if wishes else None,
+        locations,
+        household.building.planned_demolition_date,
+        registry.options_for(household.project),
+        on,
+        household=household,
+    )
+
+
+def household_contexts(queryset, *, on: dt.date | None = None, projects=None) -> list[HouseholdContext]:
+    """The contexts of many households without model instances, in three queries whatever their number.
+
+    For pages that score one offer against thousands of households (no benefits engine there, so no
+    ``household`` attached). Same values as ``household_context`` (tested). ``projects`` (pk → Project
+    with ``matching_weights``) saves the query of the projects when the caller has them.
+    """
+    from relogement.households.models import WishedLocation
+    from relogement.projects.models import Project
+
+    wish_fields = [f"wishes__{name}" for name in WISHES_FIELDS]
+    names = [*HOUSEHOLD_FIELDS, "wishes__pk", "building__planned_demolition_date", *wish_fields]
+    rows = [dict(zip(names, row, strict=True)) for row in queryset.order_by("pk").values_list(*names)]
+    if not rows:
+        return []
+    locations: dict[int, list] = {}
+    for household_id, *location in (
+        WishedLocation.objects.filter(wishes__household__in=queryset.values("pk"))
+        .order_by()
+        .values_list("wishes__household_id", "rank", "commune_id", "commune__name")
+    ):
+        locations.setdefault(household_id, []).append(tuple(location))
+    if projects is None:
+        projects = {
+            project.pk: project
+            for project in Project.objects.filter(pk__in={row["project_id"] for row in rows})
+        }
+    options = {pk: registry.options_for(project) for pk, project in projects.items()}
+    return [
+        _build_context(
+            row,
+            {name: row[f"wishes__{name}"] for name in WISHES_FIELDS} if row["wishes__pk"] else None,
+            locations.get(row["pk"], []),
+            row["building__planned_demolition_date"],
+            options[row["project_id"]],
+            on,
+        )
+        for row in rows
+    ]
 
 
 def available_offers(user):

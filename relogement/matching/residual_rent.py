@@ -4,8 +4,9 @@ A provider is a callable ``(household_context, offers, indices) -> np.ndarray`` 
 rents (``nan`` when unknown) for ``offers`` rows ``indices``. Criteria never call the benefits engine
 themselves, so their tests inject a plain function.
 
-- ``EngineResidualRent``: the benefits engine (``relogement.benefits.engine.compute_for_rents``), one
-  cached openfisca curve per household profile and zone: exact, used for a household's ranking.
+- ``EngineResidualRent``: the benefits engine (``relogement.benefits.engine.compute_for_offers``), one
+  cached openfisca curve per household profile and zone: exact (within 0.01 €), used for a household's
+  ranking and for "why not this offer?".
 - ``EstimatedResidualRent``: rent + charges − (APL + RLS received before), the household's current aid
   carried over. Used where hundreds of households are scored at once (allocation plan, weights
   preview), where one openfisca simulation per household would take minutes.
@@ -25,22 +26,14 @@ ResidualRentProvider = Callable[[HouseholdContext, OfferTable, np.ndarray], np.n
 
 
 class EngineResidualRent:
-    """Residual rents from the benefits engine.
+    """Exact residual rents from the benefits engine (``compute_for_offers``, within 0.01 €).
 
-    The engine's curve depends on the commune only through its APL zone, so offers are grouped by
-    zone (by commune when the zone is unknown) and each group is one ``compute_for_rents`` call with
-    a representative commune code: a few calls per household, whatever the number of offers.
-    A commune the engine refuses (unknown code) leaves its offers' residual rent unknown.
-
-    ``whole_euros`` (default): the benefit is read at the rent rounded to the euro, then the exact rent
-    and charges are used in the residual rent. The curve holds every whole-euro rent, so no extra
-    openfisca simulation is needed, whereas a rent with cents near a kink or a floor of the formula
-    triggers an exact simulation (20,000 offers took two minutes). The benefit differs from the exact
-    one by at most about 1 €, which does not change a ranking; the proposal itself uses the exact engine.
+    One call for all the offers: the engine groups them by APL zone, builds (or reuses) one cached
+    curve per household profile and zone (the MEL has zones 2 and 3, so at most two curves), and
+    simulates exactly, in one more run per zone, the few rents with cents the curve cannot decide.
+    If the engine refuses the batch (a commune it does not know), offers are retried commune by
+    commune so that only the refused commune's offers stay unknown (``nan``).
     """
-
-    def __init__(self, *, whole_euros: bool = True):
-        self.whole_euros = whole_euros
 
     def __call__(self, hh: HouseholdContext, offers: OfferTable, indices: np.ndarray) -> np.ndarray:
         from relogement.benefits import engine
@@ -55,29 +48,34 @@ class EngineResidualRent:
                 hh.profile = engine.profile_for_household(hh.household)
             except DomainError:
                 return out
-        codes = offers.insee_code[indices]
-        zones = offers.zone[indices]
-        groups: dict = {}
-        for position, (zone, code) in enumerate(zip(zones.tolist(), codes.tolist(), strict=True)):
-            if code:
-                groups.setdefault(("zone", zone) if zone else ("commune", code), []).append(position)
+        codes = offers.insee_code[indices].tolist()
         rents = offers.rent[indices]
         charges = offers.charges[indices]
-        for members in groups.values():
-            where = np.array(members, dtype=np.int64)
-            exact = rents[where]
-            asked = np.round(exact) if self.whole_euros else exact
-            try:
-                results = engine.compute_for_rents(
-                    profile=hh.profile,
-                    insee_code=str(codes[where[0]]),
-                    rents=[Decimal(f"{value:.2f}") for value in asked],
-                    charges=[Decimal(f"{value:.2f}") for value in charges[where]],
-                )
-            except DomainError:
-                continue
-            out[where] = np.array([float(result.rac) for result in results]) + (exact - asked)
+        # Table amounts are floats read from Decimal columns: formatting to cents gives them back exactly.
+        rows = {
+            position: (code, Decimal(f"{rents[position]:.2f}"), Decimal(f"{charges[position]:.2f}"))
+            for position, code in enumerate(codes)
+            if code
+        }
+        try:
+            self._fill(engine, hh.profile, rows, out)
+        except DomainError:
+            by_commune: dict[str, dict] = {}
+            for position, row in rows.items():
+                by_commune.setdefault(row[0], {})[position] = row
+            for group in by_commune.values():
+                try:
+                    self._fill(engine, hh.profile, group, out)
+                except DomainError:
+                    continue
         return out
+
+    @staticmethod
+    def _fill(engine, profile, rows: dict, out: np.ndarray) -> None:
+        if not rows:
+            return
+        results = engine.compute_for_offers(profile=profile, offers=list(rows.values()))
+        out[np.fromiter(rows.keys(), dtype=np.int64, count=len(rows))] = [float(r.rac) for r in results]
 
 
 def estimated_residual_rent(hh: HouseholdContext, offers: OfferTable, indices: np.ndarray) -> np.ndarray:
@@ -98,7 +96,7 @@ def engine_available() -> bool:
         from relogement.benefits import engine
     except ImportError:
         return False
-    return hasattr(engine, "compute_for_rents") and hasattr(engine, "profile_for_household")
+    return hasattr(engine, "compute_for_offers") and hasattr(engine, "profile_for_household")
 
 
 def default_provider() -> tuple[ResidualRentProvider, bool]:

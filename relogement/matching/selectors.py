@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 
 from relogement.households.models import Household
 from relogement.households.statuses import HouseholdStatus
@@ -14,6 +15,7 @@ from relogement.matching import registry
 from relogement.matching.context import (
     available_offers,
     household_context,
+    household_contexts,
     household_queryset,
     offer_table,
     today,
@@ -27,6 +29,7 @@ from relogement.matching.residual_rent import (
 from relogement.matching.scoring import Scores, explain_offer, score_offers
 from relogement.offers.models import HousingOffer
 from relogement.permissions import predicates
+from relogement.projects.models import Project
 
 # Households that still need an offer: searching, or temporarily rehoused awaiting a definitive one.
 CANDIDATE_STATUSES = (HouseholdStatus.SEARCHING, HouseholdStatus.TEMPORARILY_REHOUSED)
@@ -158,52 +161,97 @@ def explain_one_offer(
     return shown_verdicts(user, household, verdicts)
 
 
+# The offer → households page lists at most this many households (best first), paginated.
+MAX_MATCHES = 200
+
+
 @dataclass
 class HouseholdMatch:
-    household: Household
     context: HouseholdContext
-    label: str
     total: float
     excluded: bool
+    household: Household | None = None  # attached, with the label and verdicts, for the page shown
+    label: str = ""
     verdicts: list[Verdict] = field(default_factory=list)
 
 
-def households_for_offer(
-    user, offer: HousingOffer, *, rac_provider: ResidualRentProvider = estimated_residual_rent, on=None
-) -> tuple[OfferTable, list[HouseholdMatch]]:
-    """Households visible to the user that still need an offer, best suited first (excluded last).
+@dataclass
+class OfferMatches:
+    table: OfferTable  # the offer, one row
+    matches: list[HouseholdMatch]  # best first, the excluded ones last, at most ``limit``
+    candidates: int  # households needing an offer in the user's scope
+    filtered_out: int  # excluded in the database by a hard criterion (never scored)
+    suggested: int  # scored and excluded by no hard criterion
+    weights: dict  # project pk -> weights
 
-    Only scores here; ``explain_matches`` adds the verdicts to the households actually shown."""
+
+def household_prefilter(table: OfferTable, i: int = 0) -> Q:
+    """The hard criteria that can be checked in the database, for offer ``i`` (``Q`` on Household)."""
+    condition = Q()
+    for criterion in registry.all_criteria():
+        q = criterion.household_prefilter(table, i)
+        if q is not None:
+            condition &= q
+    return condition
+
+
+def households_for_offer(
+    user,
+    offer: HousingOffer,
+    *,
+    rac_provider: ResidualRentProvider = estimated_residual_rent,
+    on=None,
+    limit: int | None = None,
+) -> OfferMatches:
+    """Households visible to the user that still need an offer, best suited first.
+
+    The hard criteria that can be written as a queryset condition are applied in the database; the
+    remaining households are read as plain values (no model instances) and scored; the best ``limit``
+    are kept, those excluded by the other hard criteria (residual rent, blocking under-occupation)
+    last. Constant number of queries; ``explain_matches`` adds the verdicts to the page shown.
+    """
     table = offer_table(HousingOffer.objects.filter(pk=offer.pk))
-    households = household_queryset(Household.objects.visible_to(user).filter(status__in=CANDIDATE_STATUSES))
+    candidates = Household.objects.visible_to(user).filter(status__in=CANDIDATE_STATUSES)
+    kept = candidates.filter(household_prefilter(table))
+    projects = {project.pk: project for project in Project.objects.filter(pk__in=kept.values("project_id"))}
+    weights = {pk: registry.weights_for(project) for pk, project in projects.items()}
+    contexts = household_contexts(kept, on=on, projects=projects)
+    criteria = registry.all_criteria()
     matches = []
-    for household in households:
-        hh = household_context(household, on=on)
+    for hh in contexts:
         scores = score_offers(
-            hh, table, weights=registry.weights_for(household.project), rac_provider=rac_provider
+            hh, table, weights=weights[hh.project_id], rac_provider=rac_provider, criteria=criteria
         )
         matches.append(
-            HouseholdMatch(
-                household=household,
-                context=hh,
-                label=household_label(user, household),
-                total=float(scores.total[0]),
-                excluded=bool(scores.excluded[0]),
-            )
+            HouseholdMatch(context=hh, total=float(scores.total[0]), excluded=bool(scores.excluded[0]))
         )
-    matches.sort(key=lambda m: (m.excluded, -m.total, m.household.pk))
-    return table, matches
+    matches.sort(key=lambda m: (m.excluded, -m.total, m.context.pk))
+    total = candidates.count()
+    return OfferMatches(
+        table=table,
+        matches=matches[: limit or MAX_MATCHES],
+        candidates=total,
+        filtered_out=total - len(contexts),
+        suggested=sum(1 for m in matches if not m.excluded),
+        weights=weights,
+    )
 
 
 def explain_matches(
-    user, table: OfferTable, matches: list[HouseholdMatch], *, rac_provider=estimated_residual_rent
+    user, result: OfferMatches, matches: list[HouseholdMatch], *, rac_provider=estimated_residual_rent
 ) -> list[HouseholdMatch]:
+    """Attach the household, its label and the verdicts to the matches shown (one query)."""
+    households = Household.objects.select_related("project", "building").in_bulk(
+        [m.context.pk for m in matches]
+    )
     for match in matches:
+        match.household = households[match.context.pk]
+        match.label = household_label(user, match.household)
         verdicts = explain_offer(
             match.context,
-            table,
+            result.table,
             0,
-            weights=registry.weights_for(match.household.project),
+            weights=result.weights[match.context.project_id],
             rac_provider=rac_provider,
         )
         match.verdicts = shown_verdicts(user, match.household, verdicts)

@@ -98,16 +98,17 @@ def offer_households(request, pk):
     if not predicates.can_view_offer_matches(request.user):
         raise Http404
     offer = get_for_user(HousingOffer.objects.select_related("commune", "landlord"), request.user, pk=pk)
-    table, matches = selectors.households_for_offer(request.user, offer)
-    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.explain_matches(request.user, table, list(page.object_list))
+    result = selectors.households_for_offer(request.user, offer)
+    page = Paginator(result.matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.explain_matches(request.user, result, list(page.object_list))
     return render(
         request,
         "matching/offer_households.html",
         {
             "offer": offer,
             "page": page,
-            "suggested": sum(1 for m in matches if not m.excluded),
+            "result": result,
+            "limited": len(result.matches) < result.candidates - result.filtered_out,
             "breadcrumbs": [
                 {"label": "Offres", "url": ""},
                 {"label": offer.reference or str(offer), "url": ""},

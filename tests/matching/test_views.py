@@ -382,3 +382,66 @@ def test_link_tags(world, rf, scene):
         Context({"request": request, "household": scene["household"], "offer": scene["good"]})
     )
     assert "Offres adaptées" not in html and "Ménages adaptés" in html
+
+
+def _searching_households(world, count, **fields):
+    households = [factories.HouseholdFactory(building=world.building, **fields) for _ in range(count)]
+    for household in households:
+        household.status = S.SEARCHING
+        household.save()
+    return households
+
+
+def test_offer_households_queries_do_not_grow(world, scene, django_assert_max_num_queries):
+    url = reverse("matching:offer_households", kwargs={"pk": scene["good"].pk})
+    client = world.client_for("mous")
+    client.get("/")
+    _searching_households(world, 3)
+    with django_assert_max_num_queries(14) as few:
+        assert client.get(url).status_code == 200
+    _searching_households(world, 40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "Page 1 sur 3" in html
+
+
+def test_offer_households_filters_in_the_database_and_keeps_the_best(world, scene, monkeypatch):
+    from relogement.matching import selectors
+
+    # A 20 m² dwelling: overcrowded for households of three or more persons, filtered in the database.
+    _searching_households(world, 4, adults_count=2, children_count=2)
+    _searching_households(world, 3, adults_count=1, children_count=0)
+    monkeypatch.setattr(selectors, "MAX_MATCHES", 2)
+    result = selectors.households_for_offer(world.users["mous"], scene["small"])
+    assert result.candidates == 8  # household A and the seven above
+    assert result.filtered_out == 5  # household A (2 adults, 1 child) and the four families
+    assert result.suggested == 3
+    assert len(result.matches) == 2 and not any(m.excluded for m in result.matches)
+    assert all(m.context.persons == 1 for m in result.matches)
+    html = (
+        world.client_for("mous")
+        .get(reverse("matching:offer_households", kwargs={"pk": scene["small"].pk}))
+        .content.decode()
+    )
+    assert "5 sont écartés d'emblée" in html
+    assert "Seuls les 2 ménages les plus adaptés sont listés." in html
+
+
+def test_offer_page_links_to_its_households(world, scene):
+    url = reverse("offers:detail", kwargs={"pk": scene["good"].pk})
+    target = reverse("matching:offer_households", kwargs={"pk": scene["good"].pk})
+    for persona in ("landlord", "mous"):
+        html = world.client_for(persona).get(url).content.decode()
+        assert f'href="{target}">Ménages adaptés</a>' in html, persona
+
+
+def test_offer_households_when_the_database_filters_everyone(world, scene):
+    from relogement.matching import selectors
+
+    tiny = factories.HousingOfferFactory(
+        landlord=world.orgs["landlord"], commune=world.commune, living_area=8
+    )
+    result = selectors.households_for_offer(world.users["mous"], tiny)
+    assert (result.candidates, result.filtered_out, result.matches) == (1, 1, [])
+    html = world.client_for("mous").get(reverse("matching:offer_households", kwargs={"pk": tiny.pk}))
+    assert "ne satisfait les critères bloquants vérifiables" in html.content.decode()

@@ -2,7 +2,8 @@
 ``{% include %}`` per cell costs more than the whole computation once the figures are cached."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from relogement.indicators.secrecy import HIDDEN_TITLE
 
@@ -24,3 +25,45 @@ def cell_html(cell):
             cell.display,
         )
     return cell.display
+
+
+@register.filter
+def table_rows(table):
+    """The ``<tbody>`` rows of a table, rendered in Python: the metropolitan buildings table has
+    thousands of cells, and the template loop over them cost a quarter of the page."""
+    if not table.rows:
+        return format_html(
+            '<tr><td colspan="{}">Aucune donnée pour ce périmètre à cette date.</td></tr>', len(table.headers)
+        )
+    out = []
+    for row in table.rows:
+        cells = []
+        for i, cell in enumerate(row):
+            content = conditional_escape(cell_html(cell))
+            if i == 0:
+                cells.append(f'<th scope="row">{content}</th>')
+            elif cell.numeric:
+                cells.append(f'<td class="text-end text-nowrap">{content}</td>')
+            else:
+                cells.append(f'<td class="small">{content}</td>')
+        out.append("    <tr>" + "".join(cells) + "</tr>\n")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def perimeter_options(choices, selected):
+    """The ``<optgroup>``s of the perimeter field (one option per building: thousands for the
+    metropolis), rendered in Python for the same reason as :func:`table_rows`."""
+    out = []
+    for group, options in choices:
+        if not options:
+            continue
+        out.append(format_html('<optgroup label="{}">', group))
+        for value, label in options:
+            out.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>', value, " selected" if value == selected else "", label
+                )
+            )
+        out.append("</optgroup>")
+    return mark_safe("".join(out))

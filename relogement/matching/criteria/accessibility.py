@@ -32,6 +32,9 @@ class Accessibility(Criterion):
     def prefilter(self, hh):
         return Q(accessible=True) if hh.reduced_mobility else None
 
+    def household_prefilter(self, offers, i=0):
+        return None if offers.accessible[i] else Q(reduced_mobility=False)
+
 
 @register
 class FloorAndLift(Criterion):
@@ -79,3 +82,10 @@ class FloorAndLift(Criterion):
         if hh.max_floor is not None:
             q &= Q(floor__lte=hh.max_floor)
         return q if q else None
+
+    def household_prefilter(self, offers, i=0):
+        floor = int(offers.floor[i])
+        q = Q(wishes__max_floor__isnull=True) | Q(wishes__max_floor__gte=floor)
+        if floor > 0 and not offers.has_lift[i]:
+            q &= Q(needs_ground_floor_or_lift=False) & (Q(wishes__isnull=True) | Q(wishes__needs_lift=False))
+        return q

@@ -5,6 +5,8 @@ Decision (docs/matching.md): an offer available only after the planned demolitio
 decision of its own, not a matching suggestion. Among the others, the sooner the better (soft).
 """
 
+import datetime as dt
+
 import numpy as np
 from django.db.models import Q
 
@@ -52,3 +54,9 @@ class Availability(Criterion):
 
     def prefilter(self, hh):
         return Q(available_from__lte=hh.demolition_date) if hh.demolition_date else None
+
+    def household_prefilter(self, offers, i=0):
+        available = dt.date.fromordinal(int(offers.available_from[i]))
+        return Q(building__planned_demolition_date__isnull=True) | Q(
+            building__planned_demolition_date__gte=available
+        )

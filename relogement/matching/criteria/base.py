@@ -187,6 +187,11 @@ class Criterion:
         """An optional ``Q`` on ``HousingOffer`` equivalent to (or looser than) the hard filter."""
         return None
 
+    def household_prefilter(self, offers: OfferTable, i: int = 0):
+        """The other way round: an optional ``Q`` on ``Household`` keeping the households the hard filter
+        does not exclude for offer ``i`` (equivalent or looser; the offer → households page)."""
+        return None
+
     def generic_reason(self, excluded: bool, score: float) -> str:
         if excluded:
             return f"Critère bloquant non satisfait : {self.label.lower()}."

@@ -6,7 +6,7 @@ DOMAIN.md §3: overcrowding (housing-benefit decency norm) is a living area belo
 """
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import F, Q
 
 from relogement.matching.criteria.base import (
     Assessment,
@@ -18,6 +18,9 @@ from relogement.matching.criteria.base import (
     ones,
 )
 from relogement.matching.registry import register
+
+# From eight persons on, the overcrowding norm stays at 70 m².
+MAX_NORM_PERSONS = 8
 
 
 def minimum_area(persons: int) -> float:
@@ -57,6 +60,16 @@ class Overcrowding(Criterion):
 
     def prefilter(self, hh: HouseholdContext):
         return Q(living_area__gte=minimum_area(hh.persons))
+
+    def household_prefilter(self, offers: OfferTable, i: int = 0):
+        area = float(offers.living_area[i])
+        if area >= minimum_area(MAX_NORM_PERSONS):
+            return None
+        if area < minimum_area(1):
+            return Q(pk__in=[])
+        # The most persons the area holds (the norm grows with the number of persons).
+        most = max(p for p in range(1, MAX_NORM_PERSONS) if minimum_area(p) <= area)
+        return Q(adults_count__lte=most - F("children_count"))
 
 
 @register
