@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.db.models import Count, DateField, OuterRef, Q, Subquery
 
@@ -158,7 +159,9 @@ def _progress(censused, left, as_of: dt.date) -> list[BuildingProgress]:
     last = _number(as_of)
     recent = last - PACE_MONTHS + 1
     # Integer months in the loops: a dashboard of the metropolis has thousands of buildings.
-    dates = {number: dt.date(number // 12, number % 12 + 1, 1) for number in range(last - MAX_MONTHS, last + 1)}
+    dates = {
+        number: dt.date(number // 12, number % 12 + 1, 1) for number in range(last - MAX_MONTHS, last + 1)
+    }
     out = []
     for pk, reference, project, planned in buildings:
         progress = BuildingProgress(pk, reference, project, planned)
@@ -170,10 +173,10 @@ def _progress(censused, left, as_of: dt.date) -> list[BuildingProgress]:
         remaining = sum(n for m, n in arrivals.items() if m < first) - sum(
             n for m, n in departures.items() if m < first
         )
-        series = progress.series
-        for month in range(first, last + 1):
-            remaining += arrivals.get(month, 0) - departures.get(month, 0)
-            series.append((dates[month], remaining))
+        months = range(first, last + 1)
+        deltas = [arrivals.get(m, 0) - departures.get(m, 0) for m in months]
+        totals = list(accumulate(deltas, initial=remaining))[1:]
+        progress.series = list(zip([dates[m] for m in months], totals, strict=True))
         out.append(progress)
     out.sort(key=lambda b: (not b.risk(as_of), b.project, b.reference))
     return out

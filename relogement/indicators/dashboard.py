@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Count, F
@@ -74,9 +75,10 @@ class Dashboard:
     def kpis(self) -> list[tuple[registry.Indicator, Cell]]:
         return [(registry.BY_ID[i], self.cell(registry.BY_ID[i])) for i in KPIS]
 
-    @property
+    @cached_property
     def at_risk(self) -> list[tuple[BuildingProgress, str]]:
-        return [(b, b.risk(self.as_of)) for b in self.buildings if b.risk(self.as_of)]
+        risks = ((b, b.risk(self.as_of)) for b in self.buildings)
+        return [(b, reason) for b, reason in risks if reason]
 
     @property
     def risk_rule(self) -> str:

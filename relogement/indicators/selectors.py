@@ -12,6 +12,10 @@ FILTER). Medians: PostgreSQL ``percentile_disc(0.5)`` ascending and descending i
 fetches only the one or two middle values (``ORDER BY … LIMIT 2 OFFSET k``), the size being known from
 the main aggregate. Histograms: PostgreSQL packs a whole distribution in one aggregate. Nothing loads
 the households into Python.
+
+For the dashboard on PostgreSQL (``compute(..., with_burndown=True)``) the derived table becomes a
+materialised CTE, and the same statement also returns the burn-down counts and the proposal figures
+from it: the status as of the date is computed once per household for the whole page.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Field,
     FilteredRelation,
     FloatField,
     Func,
@@ -81,14 +86,18 @@ class DaysBetween(Func):
         )
 
 
-class _MiddleValue(Aggregate):
-    """PostgreSQL ``percentile_disc(0.5)``: the lower (ASC) or upper (DESC) middle value, exact."""
+class _MiddleValues(Aggregate):
+    """PostgreSQL ``percentile_disc``: the lower and upper middle values, exact, from one sort.
+
+    percentile_disc(f) is the value at position ceil(f·n): f = 0.5 gives the lower middle value and
+    f = 0.5 + 1e-12 the upper one (position n/2 + 1 for an even n, (n + 1)/2 for an odd n, for any
+    n below 10^11)."""
 
     function = "percentile_disc"
-    template = "percentile_disc(0.5) WITHIN GROUP (ORDER BY %(expressions)s %(direction)s)"
+    template = "percentile_disc(ARRAY[0.5, 0.500000000001]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression, *, direction="ASC", **extra):
-        super().__init__(expression, direction=direction, **extra)
+    def __init__(self, expression, **extra):
+        super().__init__(expression, output_field=Field(), **extra)
 
 
 HIST_BITS = 32
@@ -138,26 +147,33 @@ def month_number(expression):
     )
 
 
-class _Captured(Exception):
-    pass
-
-
 def _captured_sql(run) -> tuple[str, tuple]:
-    """The SQL and parameters that ``run()`` sends first, without executing it."""
+    """The SQL and parameters of the first statement ``run()`` sends; a no-op is sent in its place
+    (so that query logs stay readable and ``run()`` returns normally, with an empty result)."""
+    captured = []
 
     def intercept(execute, sql, params, many, context):
-        raise _Captured(sql, tuple(params or ()))
+        if captured:
+            return execute(sql, params, many, context)
+        captured.append((sql, tuple(params or ())))
+        return execute("SELECT 1 WHERE FALSE", None, many, context)
 
-    try:
-        with connection.execute_wrapper(intercept):
-            run()
-    except _Captured as captured:
-        return captured.args
-    raise RuntimeError("no query was sent")
+    with connection.execute_wrapper(intercept):
+        run()
+    if not captured:
+        raise RuntimeError("no query was sent")
+    return captured[0]
 
 
 def _placeholders(sql: str) -> int:
     return sum(1 for token in re.findall(r"%%|%s", sql) if token == "%s")
+
+
+def _triples(text: str | None) -> list[tuple[int, int, int]]:
+    if not text:
+        return []
+    numbers = iter(map(int, text.split(",")))
+    return list(zip(numbers, numbers, numbers, strict=True))
 
 
 def _json(value):
@@ -167,6 +183,29 @@ def _json(value):
 def _date_key(expr):
     """A date as the integer YYYYMMDD, so that "+ 5 years" is "+ 50000" on any database."""
     return ExtractYear(expr) * 10000 + ExtractMonth(expr) * 100 + ExtractDay(expr)
+
+
+class MovedInWithinFiveYears(Func):
+    """Move-in before commissioning + 5 years, on YYYYMMDD keys (so 29 February + 5 years = 1 March).
+
+    Arguments: move-in key, commissioning key, move-in date, commissioning date. PostgreSQL compares
+    the dates instead: ``move_in − 5 years < commissioning`` is the same test (``− 5 years`` maps
+    29 February to 28 February, and no valid date lies between 28 February and the key …0229 of a
+    common year) without the six numeric ``EXTRACT``s per row."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        move_key, commissioning_key, _, _ = self.source_expressions
+        move_sql, move_params = compiler.compile(move_key)
+        comm_sql, comm_params = compiler.compile(commissioning_key)
+        return f"({move_sql} < {comm_sql} + 50000)", (*move_params, *comm_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        _, _, move_in, commissioning = self.source_expressions
+        move_sql, move_params = compiler.compile(move_in)
+        comm_sql, comm_params = compiler.compile(commissioning)
+        return f"(({move_sql} - interval '5 years') < {comm_sql})", (*move_params, *comm_params)
 
 
 def _round(value, decimals: int) -> Decimal | None:
@@ -362,7 +401,14 @@ def with_row_expressions(households, as_of: dt.date):
             ),
             is_new=ExpressionWrapper(
                 Q(defr__housing_stock=HousingStock.SOCIAL)
-                & Q(move_in_key__lt=F("commissioning_key") + Value(50000)),
+                & Q(
+                    MovedInWithinFiveYears(
+                        F("move_in_key"),
+                        F("commissioning_key"),
+                        F("defr__move_in_date"),
+                        F("defr__commissioning_date"),
+                    )
+                ),
                 output_field=BooleanField(),
             ),
         )
@@ -514,9 +560,13 @@ def _aggregate(
         v_area_b=only_moved(F("area_pp_before"), real),
         v_area_a=only_moved(F("area_pp_after"), real),
         v_delay=only_moved(F("delay_days"), IntegerField()),
-        # The proposal count only runs for Dc rows.
-        v_props=Case(When(moved & census, then=F("n_proposals")), output_field=IntegerField()),
     )
+    burndown = burndown and postgres
+    if not burndown:
+        # The proposal count only runs for Dc rows.
+        inner = inner.annotate(
+            v_props=Case(When(moved & census, then=F("n_proposals")), output_field=IntegerField())
+        )
     d = Q(rep=R.RELOGE, f_m=True)
     dc = d & Q(f_c=True)
     rac = dc & Q(f_rac=True)
@@ -580,11 +630,7 @@ def _aggregate(
         }
         for indicator_id, (_, rows) in MEDIANS.items():
             column = median_columns[indicator_id]
-            aggregates[f"{indicator_id}:lo"] = _MiddleValue(column, filter=populations[rows], direction="ASC")
-            aggregates[f"{indicator_id}:hi"] = _MiddleValue(
-                column, filter=populations[rows], direction="DESC"
-            )
-    burndown = burndown and postgres
+            aggregates[f"{indicator_id}:middle"] = _MiddleValues(column, filter=populations[rows])
     if burndown:
         inner = _burndown_columns(inner, as_of, pop)
         # Counted by joining the proposals to the per-household rows instead (see _with_burndown).
@@ -604,29 +650,22 @@ def _aggregate(
     return groups
 
 
-BURNDOWN_COLUMNS = ("bd_household", "bd_building", "bd_census_month", "bd_move_month", "bd_exit_month")
+BURNDOWN_COLUMNS = ("bd_household", "bd_building", "bd_census_date", "bd_move_in")
 
 
 def _burndown_columns(inner, as_of: dt.date, pop: AsOf):
-    """Per household: building, census month (census households), move-in month (moved in), month of
-    the latest status change (households that ever exited; CASE is lazy, so only they pay the probe)."""
-    exit_date = Subquery(
-        HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__lte=as_of)
-        .order_by("-effective_date", "-pk")
-        .values("effective_date")[:1],
-        output_field=DateField(),
-    )
-    exited_ever = HouseholdStatusChange.objects.filter(
-        to_status__in=statuses_reported_as(R.SORTI_SANS_RELOGEMENT), effective_date__lte=as_of
-    ).values("household_id")
-    integer = IntegerField()
+    """Per household: id, building, census date (census households), move-in date (moved in); the
+    months are computed by the consumers of the CTE (see _with_burndown)."""
     return inner.annotate(
         bd_household=F("pk"),
         bd_building=F("building_id"),
-        bd_census_month=Case(When(pop.census, then=month_number("census_date")), output_field=integer),
-        bd_move_month=Case(When(pop.moved_in, then=month_number("d_move_in")), output_field=integer),
-        bd_exit_month=Case(When(pk__in=exited_ever, then=month_number(exit_date)), output_field=integer),
+        bd_census_date=Case(When(pop.census, then=F("census_date")), output_field=DateField()),
+        bd_move_in=Case(When(pop.moved_in, then=F("d_move_in")), output_field=DateField()),
     )
+
+
+def _month_sql(column: str) -> str:
+    return f"(CAST(date_part('year', {column}) AS integer) * 12 + CAST(date_part('month', {column}) AS integer) - 1)"
 
 
 def _with_burndown(derived, aggregates, as_of: dt.date) -> dict:
@@ -648,34 +687,34 @@ def _with_burndown(derived, aggregates, as_of: dt.date) -> dict:
     outer_params, inner_params = params[:n_outer], params[n_outer:]
     qn = connection.ops.quote_name
     proposal, reason = qn(Proposal._meta.db_table), qn(RefusalReason._meta.db_table)
+    changes = qn(HouseholdStatusChange._meta.db_table)
     census = (
-        "(SELECT json_agg(json_build_array(b, m, n)) FROM (SELECT bd_building AS b, bd_census_month AS m, "
-        "COUNT(*) AS n FROM h WHERE bd_census_month IS NOT NULL GROUP BY 1, 2) x)"
+        "(SELECT string_agg(concat_ws(',', b, m, n), ',') FROM (SELECT bd_building AS b, "
+        f"{_month_sql('bd_census_date')} AS m, COUNT(*) AS n FROM h WHERE bd_census_date IS NOT NULL "
+        "GROUP BY 1, 2) x)"
     )
+    # The exit date is the date of the change that gave the status: probed only for exited rows.
+    exit_date = (
+        f"(SELECT c.effective_date FROM {changes} c WHERE c.household_id = h.bd_household AND "
+        "c.effective_date <= %s ORDER BY c.effective_date DESC, c.id DESC LIMIT 1)"
+    )
+    # OFFSET 0 keeps the leaving date computed once per row (not inlined twice into the month).
     left = (
-        "(SELECT json_agg(json_build_array(b, m, n)) FROM (SELECT b, m, COUNT(*) AS n FROM (SELECT "
-        "bd_building AS b, CASE WHEN rep = %s AND f_m THEN bd_move_month WHEN rep = %s THEN bd_exit_month "
-        "END AS m FROM h WHERE f_c) y WHERE m IS NOT NULL GROUP BY 1, 2) x)"
+        f"(SELECT string_agg(concat_ws(',', b, m, n), ',') FROM (SELECT b, {_month_sql('d')} AS m, COUNT(*) AS n "
+        "FROM (SELECT bd_building AS b, CASE WHEN rep = %s AND f_m THEN bd_move_in WHEN rep = %s THEN "
+        f"{exit_date} END AS d FROM h WHERE f_c OFFSET 0) y WHERE d IS NOT NULL GROUP BY 1, 2) x)"
     )
+    # One pass over the proposals of the rows: counts per (answer as of the date, Dc, reason).
     answered = "(p.answer_date IS NULL OR p.answer_date <= %s)"
-    totals = (
-        f"(SELECT json_build_array(COUNT(*) FILTER (WHERE {answered} AND p.answer = %s), "
-        f"COUNT(*) FILTER (WHERE {answered} AND p.answer = %s), "
-        "COUNT(*) FILTER (WHERE h.rep = %s AND h.f_m AND h.f_c)) "
-        f"FROM {proposal} p JOIN h ON h.bd_household = p.household_id WHERE p.notified_date <= %s)"
+    proposals = (
+        "(SELECT json_agg(json_build_array(a, dc, code, text, n)) FROM (SELECT CASE WHEN "
+        f"{answered} THEN p.answer END AS a, (h.rep = %s AND h.f_m AND h.f_c) AS dc, r.code, "
+        f"p.refusal_reason_text AS text, COUNT(*) AS n FROM {proposal} p JOIN h ON h.bd_household = "
+        f"p.household_id LEFT JOIN {reason} r ON r.id = p.refusal_reason_id WHERE p.notified_date <= %s "
+        "GROUP BY 1, 2, 3, 4) x)"
     )
-    refusals = (
-        "(SELECT json_agg(json_build_array(code, text, n)) FROM (SELECT r.code, p.refusal_reason_text AS "
-        f"text, COUNT(*) AS n FROM {proposal} p JOIN h ON h.bd_household = p.household_id LEFT JOIN "
-        f"{reason} r ON r.id = p.refusal_reason_id WHERE p.notified_date <= %s AND p.answer = %s AND "
-        f"{answered} GROUP BY 1, 2) x)"
-    )
-    statement = f"WITH h AS MATERIALIZED ({inner}) {outer}, {census}, {left}, {totals}, {refusals} FROM h"
-    extra = (
-        (R.RELOGE, R.SORTI_SANS_RELOGEMENT)
-        + (as_of, Answer.ACCEPTED, as_of, Answer.REFUSED, R.RELOGE, as_of)
-        + (as_of, Answer.REFUSED, as_of)
-    )
+    statement = f"WITH h AS MATERIALIZED ({inner}) {outer}, {census}, {left}, {proposals} FROM h"
+    extra = (R.RELOGE, R.SORTI_SANS_RELOGEMENT, as_of, as_of, R.RELOGE, as_of)
     with connection.cursor() as cursor:
         cursor.execute(statement, (*inner_params, *outer_params, *extra))
         row = cursor.fetchone()
@@ -683,10 +722,21 @@ def _with_burndown(derived, aggregates, as_of: dt.date) -> dict:
     values = dict(zip(names, row[: len(names)], strict=True))
     for column in BURNDOWN_COLUMNS:
         values.pop(f"_{column}")
-    census_rows, left_rows, proposal_totals, refusal_rows = (_json(v) for v in row[len(names) :])
-    values["burndown"] = (census_rows or [], left_rows or [])
-    accepted, refused, values["proposals_dc"] = proposal_totals
-    values["proposals"] = (refusal_rows or [], accepted, refused)
+    census_rows, left_rows, proposal_rows = row[len(names) :]
+    # Thousands of (building, month, count) triples: a flat text list parses much faster than JSON.
+    values["burndown"] = (_triples(census_rows), _triples(left_rows))
+    proposal_rows = _json(proposal_rows)
+    accepted = refused = dc = 0
+    refusals: dict[tuple, int] = {}
+    for answer, in_dc, code, text, n in proposal_rows or []:
+        dc += n if in_dc else 0
+        if answer == Answer.ACCEPTED:
+            accepted += n
+        elif answer == Answer.REFUSED:
+            refused += n
+            refusals[(code, text)] = refusals.get((code, text), 0) + n
+    values["proposals_dc"] = dc
+    values["proposals"] = ([(code, text, n) for (code, text), n in refusals.items()], accepted, refused)
     return values
 
 
@@ -769,7 +819,7 @@ def compute(households, as_of: dt.date, *, with_burndown: bool = False) -> Resul
     annotated = None
     for indicator_id, (column, rows) in MEDIANS.items():
         if postgres:
-            lo, hi = rehoused.get(f"{indicator_id}:lo"), rehoused.get(f"{indicator_id}:hi")
+            lo, hi = rehoused.get(f"{indicator_id}:middle") or (None, None)
             median = None if lo is None else (Decimal(str(lo)) + Decimal(str(hi))) / 2
         else:
             if annotated is None:

@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from relogement.core.formatting import format_number
 from relogement.indicators.secrecy import HIDDEN_TITLE
 
 register = template.Library()
@@ -67,3 +68,22 @@ def perimeter_options(choices, selected):
             )
         out.append("</optgroup>")
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def at_risk_items(d):
+    """The ``<li>`` of the buildings at risk (hundreds for the metropolis), rendered in Python."""
+    items = []
+    for b, reason in d.at_risk:
+        remaining = "&lt; 5" if d.hide and b.remaining < 5 else conditional_escape(format_number(b.remaining))
+        items.append(
+            format_html(
+                "<li><strong>{}</strong> ({}) : {} ménage(s) restant à reloger, démolition prévue le {} — {}</li>",
+                b.reference,
+                b.project,
+                mark_safe(remaining),
+                b.planned_demolition.strftime("%d/%m/%Y") if b.planned_demolition else "",
+                reason,
+            )
+        )
+    return mark_safe("".join(items))
