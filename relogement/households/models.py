@@ -308,7 +308,15 @@ class NextStep(models.Model):
     class Meta:
         verbose_name = "prochaine étape"
         ordering = ["household", "due_date"]
-        indexes = [models.Index(fields=["due_date", "done_on"])]
+        indexes = [
+            models.Index(fields=["due_date", "done_on"]),
+            # Overdue counts of the household list (filter and sort): open steps only, per household.
+            models.Index(
+                fields=["household", "due_date"],
+                condition=models.Q(done_on__isnull=True),
+                name="nextstep_open_due_idx",
+            ),
+        ]
 
 
 class HousingKindWish(models.TextChoices):

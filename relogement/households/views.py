@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,8 +88,14 @@ def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.Househo
 
 def household_list(request):
     form, filters = _filters_from(request)
-    households = selectors.household_list(user=request.user, filters=filters)
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_status = selectors.count_by_status(selectors.household_filtered(user=request.user, filters=filters))
+    page = selectors.household_page(
+        user=request.user,
+        filters=filters,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        total=sum(by_status.values()),
+    )
     columns = columns_for(request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -108,7 +113,7 @@ def household_list(request):
             "page": page,
             "columns": columns,
             "rows": screen_rows(columns, page.object_list),
-            "counts": selectors.status_counts(households),
+            "counts": selectors.status_counts(None, by_status),
             "query": query.urlencode(),
             "can_assign": can_assign,
             "bulk_form": bulk_form,

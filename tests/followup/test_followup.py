@@ -167,3 +167,81 @@ def test_list_page_query_count(world, django_assert_max_num_queries):
         response = client.get(reverse("followup:list"))
     assert response.status_code == 200
     assert response.content.decode().count("En retard") >= 10
+
+
+def _reference_due(user, today):
+    """The due list computed the straightforward way (every milestone in Python), to check the SQL."""
+    from relogement.followup.selectors import HORIZON_DAYS, LOOKBACK_MONTHS, _milestones
+    from relogement.households.models import Household
+
+    rehousings = Rehousing.objects.filter(
+        kind=RehousingKind.DEFINITIVE,
+        household__in=Household.objects.visible_to(user),
+        move_in_date__gte=add_months(today, -LOOKBACK_MONTHS),
+    ).select_related("household")
+    followups = {(f.household_id, f.months_after): f for f in FollowUp.objects.all()}
+    limit = today + dt.timedelta(days=HORIZON_DAYS)
+    due = [m for m in _milestones(rehousings, followups, today) if not m.done and m.due_date <= limit]
+    return [
+        (m.household.pk, m.months_after, m.due_date, m.followup)
+        for m in sorted(due, key=lambda m: (m.due_date, m.household.reference, m.months_after))
+    ]
+
+
+def test_due_followups_sql_matches_month_arithmetic(world):
+    """Month-end clamping (31 Aug + 6 → 28 Feb, 29 Feb + 12 → 28 Feb), follow-ups moved to another
+    date, done ones, the look-back limit and the horizon give the same list as ``add_months``."""
+    today = dt.date(2026, 3, 1)
+    moves = [
+        dt.date(2025, 8, 31),
+        dt.date(2024, 2, 29),
+        dt.date(2025, 9, 30),
+        dt.date(2023, 3, 1),  # at the look-back limit
+        dt.date(2023, 2, 28),  # before it
+        dt.date(2025, 9, 1),  # 6 months: within the horizon
+        dt.date(2025, 10, 15),  # not due yet
+    ]
+    households = [world.household_a] + [
+        factories.HouseholdFactory(building=world.building, social_provider=world.orgs["social_a"])
+        for _ in moves[1:]
+    ]
+    for household, move_in in zip(households, moves, strict=True):
+        _rehouse(world, household, move_in=move_in)
+    FollowUp.objects.create(household=households[1], months_after=6, due_date=dt.date(2024, 8, 29))
+    FollowUp.objects.create(
+        household=households[1], months_after=12, due_date=dt.date(2025, 3, 3), done_on=dt.date(2025, 3, 3)
+    )
+    FollowUp.objects.create(household=households[6], months_after=6, due_date=dt.date(2026, 3, 10))
+    user = world.users["social_a"]
+    due = due_followups_for(user, today=today)
+    assert [(m.household.pk, m.months_after, m.due_date, m.followup) for m in due] == _reference_due(
+        user, today
+    )
+    assert (households[0].pk, 6, dt.date(2026, 2, 28)) in [
+        (m.household.pk, m.months_after, m.due_date) for m in due
+    ]
+    assert len(due) == len(list(due))
+    fresh = due_followups_for(user, today=today)
+    assert [m.months_after for m in fresh[2:5]] == [m.months_after for m in list(due)[2:5]]
+
+
+@pytest.mark.parametrize("extra", [3, 25])
+def test_home_panel_query_count_is_constant(world, extra, django_assert_num_queries):
+    for i in range(extra):
+        household = factories.HouseholdFactory(
+            building=world.building, social_provider=world.orgs["social_a"]
+        )
+        _rehouse(world, household, move_in=dt.date(2024, 1, 31))
+        if i % 2:
+            followup_milestones_ensure(household=household)
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = world.users["social_a"]
+    request.user.active_organisation  # noqa: B018 - loaded once per request by the middleware
+    template = Template("{% load followup %}{% due_followups_panel %}")
+    # The rows with the total (one scan), their households, their follow-ups.
+    with django_assert_num_queries(3):
+        html = template.render(Context({"request": request}))
+    assert "Suivis post-relogement à réaliser" in html
