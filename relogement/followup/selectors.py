@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relogement.accounts.models import OrganisationKind

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, DateField, F, Min, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from relogement.households.models import Household, HouseholdStatusChange
 from relogement.households.statuses import HouseholdStatus as S
@@ -68,13 +70,12 @@ def building_risks(
     user, buildings=None, *, on: dt.date | None = None, only_at_risk: bool = False
 ) -> list[BuildingRisk]:
     """Risk of every building in ``buildings`` (default: all visible), in a constant number of queries."""
-    from relogement.matching.selectors import household_label
-
     on = on or today()
     qs = buildings if buildings is not None else Building.objects.visible_to(user)
     qs = (
         qs.filter(actual_demolition_date__isnull=True)
         .select_related("project")
+        .defer("project__matching_weights")  # a JSON document decoded per row, not shown
         .annotate(
             remaining=Count("households", filter=Q(households__status__in=HOLDING_STATUSES)),
             first_census=Min("households__census_date"),
@@ -83,21 +84,8 @@ def building_risks(
     )
     buildings_list = list(qs)
     default_start = on - dt.timedelta(days=WINDOW_DAYS)
-    first_left = (
-        HouseholdStatusChange.objects.filter(
-            household__building__in=[b.pk for b in buildings_list],
-            to_status__in=LEFT_STATUSES,
-            effective_date__lte=on,
-        )
-        .values("household_id", "household__building_id")
-        .annotate(first=Min("effective_date"))
-    )
     starts = {b.pk: max(default_start, b.first_census or default_start) for b in buildings_list}
-    departures: dict[int, int] = {}
-    for row in first_left:
-        building_id = row["household__building_id"]
-        if row["first"] >= starts[building_id]:
-            departures[building_id] = departures.get(building_id, 0) + 1
+    departures = _departures(starts, default_start, on) if buildings_list else {}
     risks = []
     for b in buildings_list:
         gone = departures.get(b.pk, 0)
@@ -111,19 +99,65 @@ def building_risks(
         risks.append(BuildingRisk(b, b.remaining, gone, months, pace, projected, planned, at_risk))
     at_risk_ids = {r.building.pk: r for r in risks if r.at_risk}
     if at_risk_ids:
-        holding = (
-            Household.objects.visible_to(user)
-            .filter(building_id__in=list(at_risk_ids), status__in=HOLDING_STATUSES)
-            .order_by("building_id", "census_date", "pk")
-        )
-        for household in holding.only(
-            "pk", "building_id", "reference", "reference_name", "pseudonym", "status"
-        ):
-            risk = at_risk_ids[household.building_id]
-            if len(risk.blockers) < MAX_BLOCKERS_SHOWN:
-                risk.blockers.append(
-                    {"label": household_label(user, household), "status": household.get_status_display()}
-                )
-            else:
-                risk.more_blockers += 1
+        _add_blockers(user, at_risk_ids)
     return risks
+
+
+def _departures(starts: dict[int, dt.date], default_start: dt.date, on: dt.date) -> dict[int, int]:
+    """Households per building whose first departure (first change to a left status on or before
+    ``on``) falls in the building's window, counted in SQL (one row per building)."""
+    first_left = (
+        HouseholdStatusChange.objects.filter(
+            household=OuterRef("pk"), to_status__in=LEFT_STATUSES, effective_date__lte=on
+        )
+        .order_by("effective_date")
+        .values("effective_date")[:1]
+    )
+    # Most buildings share the default window; the others (first census within the year) are few.
+    by_start: dict[dt.date, list[int]] = {}
+    for building_id, start in starts.items():
+        if start != default_start:
+            by_start.setdefault(start, []).append(building_id)
+    window_start = Case(
+        *(When(building_id__in=ids, then=Value(start)) for start, ids in by_start.items()),
+        default=Value(default_start),
+        output_field=DateField(),
+    )
+    rows = (
+        Household.objects.filter(building_id__in=list(starts))
+        .annotate(first_left=Subquery(first_left, output_field=DateField()))
+        .filter(first_left__gte=default_start)
+        .alias(window_start=window_start)
+        .filter(first_left__gte=F("window_start"))
+        .order_by()
+        .values("building_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["building_id"]: row["n"] for row in rows}
+
+
+def _add_blockers(user, at_risk: dict[int, BuildingRisk]) -> None:
+    """The first holding households of each building at risk that the user may see (earliest census
+    first), and how many more: only the shown rows are fetched, each with its building's total."""
+    from relogement.matching.selectors import household_label
+
+    holding = (
+        Household.objects.visible_to(user)
+        .filter(building_id__in=list(at_risk), status__in=HOLDING_STATUSES)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("building_id")], order_by=[F("census_date"), F("pk")]),
+            total=Window(Count("pk"), partition_by=[F("building_id")]),
+        )
+        .filter(rank__lte=MAX_BLOCKERS_SHOWN)
+        .order_by("building_id", "census_date", "pk")
+        # Plain rows, not model instances: up to ten per building at risk on the metropolis pages.
+        .values_list("building_id", "reference", "reference_name", "pseudonym", "status", "total")
+    )
+    labels = dict(S.choices)
+    for building_id, reference, reference_name, pseudonym, status, total in holding:
+        household = SimpleNamespace(reference=reference, reference_name=reference_name, pseudonym=pseudonym)
+        risk = at_risk[building_id]
+        risk.blockers.append(
+            {"label": household_label(user, household), "status": labels.get(status, status)}
+        )
+        risk.more_blockers = total - min(total, MAX_BLOCKERS_SHOWN)

@@ -115,6 +115,39 @@ def test_list_queries_do_not_grow_with_households(world, persona, django_assert_
     assert response.context["page"].paginator.count >= 43
 
 
+def test_overdue_sort_counts_only_open_past_steps(world):
+    """The overdue column and sort count open steps past their due date only (done or future: not)."""
+    today = dt.date.today()
+    a, b = world.household_a, world.household_b
+    for due in (today - dt.timedelta(days=3), today - dt.timedelta(days=1)):
+        NextStep.objects.create(household=b, title="Relance", due_date=due)
+    NextStep.objects.create(household=a, title="Relance", due_date=today - dt.timedelta(days=2))
+    NextStep.objects.create(
+        household=a, title="Faite", due_date=dt.date(2025, 1, 1), done_on=dt.date(2025, 1, 2)
+    )
+    NextStep.objects.create(household=a, title="Demain", due_date=today + dt.timedelta(days=1))
+    NextStep.objects.create(household=a, title="Aujourd'hui", due_date=today)
+    client = world.client_for("mous")
+    response = client.get(LIST + "?sort=overdue")
+    assert _refs(response) == ["CONC-002", "CONC-001"]
+    assert [row["household"].overdue_steps for row in response.context["rows"]] == [2, 1]
+    assert response.context["page"].paginator.count == 2
+    assert _refs(client.get(LIST + "?overdue=on&sort=-reference")) == ["CONC-002", "CONC-001"]
+
+
+def test_overdue_filter_queries_do_not_grow_with_households(world, django_assert_max_num_queries):
+    client = world.client_for("social_a")
+    _make(world, 3)
+    client.get(LIST)
+    with django_assert_max_num_queries(14) as small:
+        client.get(LIST + "?overdue=on&sort=overdue")
+    _make(world, 60)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(LIST + "?overdue=on&sort=overdue&page=2")
+    assert response.context["page"].paginator.count == 63
+    assert len(response.context["rows"]) == 13
+
+
 def test_csv_export_has_the_screen_columns_and_logs_reads(world, rich):
     client = world.client_for("social_a")
     response = client.get(reverse("households:export", args=["csv"]) + "?q=CONC")

@@ -119,3 +119,45 @@ def test_blockers_list_is_capped(world, buildings, monkeypatch):
     monkeypatch.setattr(risk, "MAX_BLOCKERS_SHOWN", 1)
     r = {x.building.reference: x for x in building_risks(world.users["mous"], on=TODAY)}["BAT-LENT"]
     assert len(r.blockers) == 1 and r.more_blockers == 3
+
+
+def test_first_departure_only_counts(world, buildings):
+    """A household that left before the window, came back and left again counts no departure."""
+    late, _ = buildings
+    back = factories.HouseholdFactory(
+        building=late, census_date=TODAY - dt.timedelta(days=800), status=S.SEARCHING
+    )
+    _left(back, S.TEMPORARILY_REHOUSED, TODAY - dt.timedelta(days=450))
+    _left(back, S.REHOUSED, TODAY - dt.timedelta(days=20))
+    # Left after ``on``: not yet a departure.
+    future = factories.HouseholdFactory(
+        building=late, census_date=TODAY - dt.timedelta(days=800), status=S.SEARCHING
+    )
+    _left(future, S.REHOUSED, TODAY + dt.timedelta(days=5))
+    r = {x.building.reference: x for x in building_risks(world.users["mous"], on=TODAY)}["BAT-LENT"]
+    assert r.departures == 4
+
+
+@pytest.mark.parametrize("extra", [1, 12])
+def test_building_risks_query_count_is_constant(world, buildings, extra, django_assert_num_queries):
+    """Buildings, departures per building, blockers: three queries whatever the number of buildings
+    and households."""
+    for i in range(extra):
+        building = factories.BuildingFactory(
+            operation__project=world.project,
+            reference=f"BAT-X{i}",
+            commune=world.commune,
+            planned_demolition_date=TODAY + dt.timedelta(days=10 + i),
+        )
+        for j in range(3):
+            h = factories.HouseholdFactory(
+                building=building, census_date=TODAY - dt.timedelta(days=50 + i), status=S.SEARCHING
+            )
+            if j == 0:
+                _left(h, S.REHOUSED, TODAY - dt.timedelta(days=5))
+    user = world.users["mous"]
+    user.active_organisation  # noqa: B018 - loaded once per request by the middleware
+    with django_assert_num_queries(3):
+        risks = building_risks(user, Building.objects.visible_to(user), on=TODAY)
+    assert sum(1 for r in risks if r.building.reference.startswith("BAT-X")) == extra
+    assert all(r.departures == 1 for r in risks if r.building.reference.startswith("BAT-X"))
