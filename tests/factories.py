@@ -21,7 +21,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
         model = Commune
         django_get_or_create = ("insee_code",)
 
-    insee_code = factory.Sequence(lambda n: f"59{n + 600:03d}")
+    # Five characters whatever the sequence (PostgreSQL enforces the length; codes 9xxxx are unused here).
+    insee_code = factory.Sequence(lambda n: f"9{n % 10000:04d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     zone_apl = 2
     zone_abc = "B1"

@@ -147,6 +147,10 @@ def month_number(expression):
     )
 
 
+class NothingToQuery(Exception):
+    pass
+
+
 def _captured_sql(run) -> tuple[str, tuple]:
     """The SQL and parameters of the first statement ``run()`` sends; a no-op is sent in its place
     (so that query logs stay readable and ``run()`` returns normally, with an empty result)."""
@@ -161,7 +165,8 @@ def _captured_sql(run) -> tuple[str, tuple]:
     with connection.execute_wrapper(intercept):
         run()
     if not captured:
-        raise RuntimeError("no query was sent")
+        # Django sends nothing for a queryset it knows to be empty (e.g. an empty scope).
+        raise NothingToQuery
     return captured[0]
 
 
@@ -677,7 +682,14 @@ def _with_burndown(derived, aggregates, as_of: dt.date) -> dict:
     - the proposal figures (accepted, refused, proposals of Dc households, refusals per reason), the
       proposals joined to those rows rather than to a second evaluation of the perimeter and scope.
     """
-    sql, params = _captured_sql(lambda: derived.aggregate(**aggregates))
+    try:
+        sql, params = _captured_sql(lambda: derived.aggregate(**aggregates))
+    except NothingToQuery:
+        values = derived.aggregate(**aggregates)
+        for column in BURNDOWN_COLUMNS:
+            values.pop(f"_{column}", None)
+        values.update(burndown=([], []), proposals_dc=0, proposals=([], 0, 0))
+        return values
     start = sql.index(" FROM (SELECT ")
     suffix = ") subquery"
     if not sql.endswith(suffix):

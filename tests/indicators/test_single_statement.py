@@ -39,6 +39,17 @@ def test_one_statement_gives_the_same_figures(s, as_of, project):
     assert [vars(b) for b in fast] == [vars(b) for b in building_progress(households, as_of)]
 
 
+def test_one_statement_on_a_scope_known_to_be_empty(db):
+    # Django sends no query for ``.none()``: the fast path must give the empty figures, not fail.
+    from relogement.households.models import Household
+
+    portable = compute(Household.objects.none(), dt.date(2025, 12, 31))
+    combined = compute(Household.objects.none(), dt.date(2025, 12, 31), with_burndown=True)
+    assert list(combined.values.items()) == list(portable.values.items())
+    assert combined.values["avancement.recenses"] == 0
+    assert combined.values["impact.pct_hors_qpv"] is None
+
+
 def test_table_rows_escape_and_empty_message():
     table = Table("t", "Légende", ["Libellé", "Valeur"], [[text("<b>B1</b>"), Cell(3, "count")]])
     html = table_rows(table)
