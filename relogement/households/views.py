@@ -263,6 +263,20 @@ def _form_response(request, household, form, *, title, action, section, error: D
     )
 
 
+def _save_section(request, household, form, *, title, action, section, save, done):
+    """The POST half shared by every section form: an invalid form or a refused save shows the form
+    again with its French message (nothing is saved); a save shows the refreshed section."""
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section=section)
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section=section, error=exc
+        )
+    return _section_done(request, household.pk, section, done)
+
+
 def _household_for_edit(request, pk, flag: str) -> Household:
     household = get_household_for_user(request.user, pk)
     if not getattr(visibility_for(request.user, household), flag):
@@ -285,21 +299,25 @@ def household_section(request, pk, section):
             request, household, form_class(initial=initial), title=title, action=action, section=section
         )
     form = form_class(request.POST)
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section=section)
-    changes = {k: v for k, v in form.cleaned_data.items() if k != "version" and not form.fields[k].disabled}
-    try:
+
+    def save(data):
         services.household_update(
             household=household,
-            changes=changes,
+            changes={k: v for k, v in data.items() if k != "version" and not form.fields[k].disabled},
             actor=request.user,
-            expected_version=form.cleaned_data["version"],
+            expected_version=data["version"],
         )
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section=section, error=exc
-        )
-    return _section_done(request, pk, section, f"{title} : modifications enregistrées.")
+
+    return _save_section(
+        request,
+        household,
+        form,
+        title=title,
+        action=action,
+        section=section,
+        save=save,
+        done=f"{title} : modifications enregistrées.",
+    )
 
 
 def member_form(request, pk, member_pk=None):
@@ -335,24 +353,28 @@ def member_form(request, pk, member_pk=None):
             action=action,
             section="membres",
         )
-    form = forms.MemberForm(request.POST)
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section="membres")
-    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
+
+    def save(data):
+        fields = {k: v for k, v in data.items() if k != "version"}
         if member:
             services.member_update(
-                member=member, actor=request.user, expected_version=form.cleaned_data["version"], **data
+                member=member, actor=request.user, expected_version=data["version"], **fields
             )
         else:
             services.member_add(
-                household=household, actor=request.user, expected_version=form.cleaned_data["version"], **data
+                household=household, actor=request.user, expected_version=data["version"], **fields
             )
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section="membres", error=exc
-        )
-    return _section_done(request, pk, "membres", "Membre enregistré.")
+
+    return _save_section(
+        request,
+        household,
+        forms.MemberForm(request.POST),
+        title=title,
+        action=action,
+        section="membres",
+        save=save,
+        done="Membre enregistré.",
+    )
 
 
 @require_POST
@@ -391,20 +413,18 @@ def resources_form(request, pk):
             section="ressources",
         )
     form = forms.ResourcesForm(request.POST)
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section="ressources")
-    try:
-        services.resources_replace(
-            household=household,
-            amounts=form.amounts(),
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-        )
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section="ressources", error=exc
-        )
-    return _section_done(request, pk, "ressources", "Ressources enregistrées.")
+    return _save_section(
+        request,
+        household,
+        form,
+        title=title,
+        action=action,
+        section="ressources",
+        save=lambda data: services.resources_replace(
+            household=household, amounts=form.amounts(), actor=request.user, expected_version=data["version"]
+        ),
+        done="Ressources enregistrées.",
+    )
 
 
 def diagnosis_add(request, pk):
@@ -415,16 +435,16 @@ def diagnosis_add(request, pk):
         return _form_response(
             request, household, forms.DiagnosisForm(), title=title, action=action, section="diagnostic"
         )
-    form = forms.DiagnosisForm(request.POST)
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section="diagnostic")
-    try:
-        services.diagnosis_record(household=household, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section="diagnostic", error=exc
-        )
-    return _section_done(request, pk, "diagnostic", "Diagnostic enregistré.")
+    return _save_section(
+        request,
+        household,
+        forms.DiagnosisForm(request.POST),
+        title=title,
+        action=action,
+        section="diagnostic",
+        save=lambda data: services.diagnosis_record(household=household, actor=request.user, **data),
+        done="Diagnostic enregistré.",
+    )
 
 
 def wishes_form(request, pk):
@@ -450,10 +470,8 @@ def wishes_form(request, pk):
         form = forms.WishesForm(initial=initial, communes=communes)
         return _form_response(request, household, form, title=title, action=action, section="souhaits")
     form = forms.WishesForm(request.POST, communes=communes)
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section="souhaits")
-    data = form.cleaned_data
-    try:
+
+    def save(data):
         services.wishes_update(
             household=household,
             actor=request.user,
@@ -466,11 +484,17 @@ def wishes_form(request, pk):
             max_residual_rent=data["max_residual_rent"],
             locations=form.locations(),
         )
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section="souhaits", error=exc
-        )
-    return _section_done(request, pk, "souhaits", "Souhaits enregistrés.")
+
+    return _save_section(
+        request,
+        household,
+        form,
+        title=title,
+        action=action,
+        section="souhaits",
+        save=save,
+        done="Souhaits enregistrés.",
+    )
 
 
 @require_POST
@@ -479,15 +503,16 @@ def support_entry_add(request, pk):
     form = forms.SupportEntryForm(request.POST)
     action = reverse("households:support_add", args=[pk])
     title = "Ajouter un contact au journal"
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section="journal")
-    try:
-        services.support_entry_add(household=household, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section="journal", error=exc
-        )
-    return _section_done(request, pk, "journal", "Contact ajouté au journal.")
+    return _save_section(
+        request,
+        household,
+        form,
+        title=title,
+        action=action,
+        section="journal",
+        save=lambda data: services.support_entry_add(household=household, actor=request.user, **data),
+        done="Contact ajouté au journal.",
+    )
 
 
 def next_step_add(request, pk):
@@ -504,16 +529,16 @@ def next_step_add(request, pk):
             action=action,
             section="etapes",
         )
-    form = forms.NextStepForm(request.POST, assignees=assignees)
-    if not form.is_valid():
-        return _form_response(request, household, form, title=title, action=action, section="etapes")
-    try:
-        services.next_step_add(household=household, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        return _form_response(
-            request, household, form, title=title, action=action, section="etapes", error=exc
-        )
-    return _section_done(request, pk, "etapes", "Étape planifiée.")
+    return _save_section(
+        request,
+        household,
+        forms.NextStepForm(request.POST, assignees=assignees),
+        title=title,
+        action=action,
+        section="etapes",
+        save=lambda data: services.next_step_add(household=household, actor=request.user, **data),
+        done="Étape planifiée.",
+    )
 
 
 @require_POST
