@@ -26,6 +26,12 @@ class DateInput(forms.DateInput):
 
 
 class BootstrapMixin:
+    """Bootstrap classes and a readable empty choice on every field, once the form's fields exist."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
     def _style(self):
         for field in self.fields.values():
             widget = field.widget
@@ -61,7 +67,6 @@ class OfferForm(BootstrapMixin, forms.ModelForm):
         self.fields["commune"].queryset = Commune.objects.order_by("name")
         for name, (minimum, message) in self.FIELD_MINIMUMS.items():
             self.fields[name].validators.append(MinValueValidator(minimum, message=message))
-        self._style()
 
 
 class OfferFilterForm(BootstrapMixin, forms.Form):
@@ -81,10 +86,6 @@ class OfferFilterForm(BootstrapMixin, forms.Form):
         choices=[("", "Tous")] + list(Financing.choices), required=False, label="Financement"
     )
     available_by = forms.DateField(required=False, label="Disponible d'ici le", widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -112,15 +113,10 @@ class PositionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = lambda h: labels(h)
-        self._style()
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label="Motif", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class NotifyForm(BootstrapMixin, forms.Form):
@@ -138,10 +134,6 @@ class NotifyForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
     def service_kwargs(self):
         data = dict(self.cleaned_data)
         data["is_compliant"] = _tri(data["is_compliant"])
@@ -152,20 +144,12 @@ class ComplianceForm(BootstrapMixin, forms.Form):
     is_compliant = forms.ChoiceField(label="Offre conforme", choices=[("oui", "Oui"), ("non", "Non")])
     note = forms.CharField(label="Justification", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
     def service_kwargs(self):
         return {"is_compliant": self.cleaned_data["is_compliant"] == "oui", "note": self.cleaned_data["note"]}
 
 
 class AcceptForm(BootstrapMixin, forms.Form):
     answer_date = forms.DateField(label="Date de réponse du ménage", widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class RefuseForm(BootstrapMixin, forms.Form):
@@ -179,10 +163,6 @@ class RefuseForm(BootstrapMixin, forms.Form):
     )
     comment = forms.CharField(label="Précision (facultative)", required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class CommissionForm(BootstrapMixin, forms.Form):
     decision = forms.ChoiceField(label="Décision", choices=CommissionDecision.choices)
@@ -191,17 +171,9 @@ class CommissionForm(BootstrapMixin, forms.Form):
         label="Motif (obligatoire pour un refus)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class LeaseForm(BootstrapMixin, forms.Form):
     lease_date = forms.DateField(label="Date de signature du bail", widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class MoveInForm(BootstrapMixin, forms.Form):
@@ -213,10 +185,6 @@ class MoveInForm(BootstrapMixin, forms.Form):
     rent_reduction_payment = forms.ChoiceField(
         label="Indemnité ANRU pour minoration de loyer", choices=TRI_STATE, required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
@@ -235,10 +203,6 @@ class RehousingTermsForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label="Justification de l'indemnité ANRU", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
