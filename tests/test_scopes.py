@@ -35,3 +35,10 @@ def test_households_visible_per_persona(world, persona, expected):
 def test_projects_visible_per_persona(world, persona, expected):
     user = world.users[persona]
     assert set(Project.objects.visible_to(user).values_list("name", flat=True)) == expected
+
+
+def test_a_household_outside_the_perimeter_gives_a_french_404_page(world):
+    response = world.client_for("social_b").get(f"/menages/{world.household_a.pk}/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    assert "Famille Martin" not in response.content.decode()
