@@ -11,24 +11,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F
+from django.db.models import Count
 from django.urls import reverse
 
 from relogement.core.formatting import format_number
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import charts, registry
+from relogement.indicators.asof import AsOf
 from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, building_progress
 from relogement.indicators.cache import cached
+from relogement.indicators.figures import DISTRIBUTIONS, heavy_query
 from relogement.indicators.secrecy import hidden_for, is_small
-from relogement.indicators.selectors import (
-    DISTRIBUTIONS,
-    AsOf,
-    Result,
-    _ratio,
-    as_of_households,
-    compute,
-    heavy_query,
-)
+from relogement.indicators.selectors import Result, _ratio, as_of_facts, compute
 from relogement.indicators.tables import Cell, Table, text
 from relogement.territory.models import Commune
 
@@ -304,12 +298,7 @@ def build(
     """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
 
     def figures():
-        # PostgreSQL: the burn-down counts come from the indicators' statement (one pass over the
-        # households and their status as of the date); elsewhere building_progress queries them.
-        result = compute(households, as_of, with_burndown=True)
-        buildings = building_progress(households, as_of, counts=result.burndown)
-        result.burndown = None  # not kept in the cache
-        return result, buildings
+        return compute(households, as_of), building_progress(households, as_of)
 
     if scope is None:
         result, buildings = figures()
@@ -354,46 +343,36 @@ def _territory_figures(households, as_of: dt.date):
     """Per commune: census households of origin, rehoused households by destination, share rehoused in
     QPV (of the households rehoused from that commune); flows origin → destination (3 queries)."""
     pop = AsOf(as_of)
-    origin = (
-        households.filter(pop.census)
-        .order_by()
-        .values(code=F("building__commune__insee_code"))
-        .annotate(n=Count("pk"))
-    )
-    # Grouped on the status rather than filtered on it (see burndown.building_progress).
+    facts = as_of_facts(households, as_of)
+    origin = facts.filter(pop.census).order_by().values_list("building__commune_id").annotate(n=Count("pk"))
     moves = (
-        as_of_households(households, as_of)
-        .filter(pop.moved_in)
+        facts.filter(pop.definitive)
         .order_by()
-        .values(
-            "rep",
-            origin_code=F("building__commune__insee_code"),
-            destination_code=F("defr__commune__insee_code"),
-            qpv=F("defr__in_qpv"),
-        )
+        .values_list("building__commune_id", "destination_commune_id", "in_qpv")
         .annotate(n=Count("pk"))
     )
+    with heavy_query():
+        origin, moves = list(origin), list(moves)
+    ids = {row[0] for row in origin} | {c for row in moves for c in row[:2]}
+    communes = dict(Commune.objects.filter(pk__in=ids).values_list("pk", "insee_code"))
+    names = dict(Commune.objects.filter(pk__in=ids).values_list("insee_code", "name"))
     figures: dict[str, CommuneFigures] = {}
 
-    def get(code: str) -> CommuneFigures:
-        return figures.setdefault(code, CommuneFigures(code, code))
+    def get(commune_id: int) -> CommuneFigures:
+        code = communes[commune_id]
+        return figures.setdefault(code, CommuneFigures(code, names[code]))
 
-    with heavy_query():
-        origin = list(origin)
-        moves = [row for row in moves if row["rep"] == ReportingStatus.RELOGE]
-    for row in origin:
-        get(row["code"]).origin += row["n"]
+    for commune_id, n in origin:
+        get(commune_id).origin += n
     flows: dict[tuple[str, str], int] = {}
-    for row in moves:
-        get(row["destination_code"]).destination += row["n"]
-        source = get(row["origin_code"])
-        source.rehoused_from += row["n"]
-        if row["qpv"]:
-            source.rehoused_from_in_qpv += row["n"]
-        key = (row["origin_code"], row["destination_code"])
-        flows[key] = flows.get(key, 0) + row["n"]
-    for code, name in Commune.objects.filter(insee_code__in=list(figures)).values_list("insee_code", "name"):
-        figures[code].name = name
+    for origin_id, destination_id, qpv, n in moves:
+        get(destination_id).destination += n
+        source = get(origin_id)
+        source.rehoused_from += n
+        if qpv:
+            source.rehoused_from_in_qpv += n
+        key = (source.code, communes[destination_id])
+        flows[key] = flows.get(key, 0) + n
     ordered = sorted(figures.values(), key=lambda f: f.name)
     return ordered, sorted(flows.items(), key=lambda kv: -kv[1])
 

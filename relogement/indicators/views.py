@@ -18,12 +18,13 @@ from django.urls import NoReverseMatch, reverse
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import dashboard as board
 from relogement.indicators import registry
+from relogement.indicators.asof import AsOf
 from relogement.indicators.cache import scope_key
 from relogement.indicators.exports import FORMATS, WRITERS
 from relogement.indicators.geo import map_shapes
 from relogement.indicators.perimeter import PROJECT, Perimeter, perimeter_choices, perimeter_for_user
 from relogement.indicators.secrecy import is_small, must_hide
-from relogement.indicators.selectors import AsOf, as_of_households, scoped_households
+from relogement.indicators.selectors import as_of_facts, scoped_households
 from relogement.permissions.predicates import can_view_names
 from relogement.permissions.shortcuts import get_project_for_user
 
@@ -122,22 +123,22 @@ def drilldown(request):
     population = AsOf(as_of).drilldown(indicator_id)
     if indicator is None or population is None:
         raise Http404("Indicateur inconnu ou non détaillable.")
-    households = (
-        as_of_households(scoped_households(request.user, perimeter), as_of)
+    facts = (
+        as_of_facts(scoped_households(request.user, perimeter), as_of)
         .filter(population)
-        .select_related("building", "project")
-        .order_by("project__name", "reference", "pk")
+        .select_related("household__building", "household__project")
+        .order_by("household__project__name", "household__reference", "household_id")
     )
-    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    page = Paginator(facts, 50).get_page(request.GET.get("page"))
     labels = dict(ReportingStatus.choices)
     rows = [
         {
-            "household": h,
-            "name": h.reference_name if can_view_names(request.user, h) else "",
-            "status": labels.get(h.rep, h.rep),
-            "url": _detail_url(h.pk),
+            "household": f.household,
+            "name": f.household.reference_name if can_view_names(request.user, f.household) else "",
+            "status": labels.get(f.rep, f.rep),
+            "url": _detail_url(f.household_id),
         }
-        for h in page.object_list
+        for f in page.object_list
     ]
     qs = board.query_string(perimeter, as_of, indicateur=indicator_id)
     return render(

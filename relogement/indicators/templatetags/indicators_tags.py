@@ -29,6 +29,16 @@ def cell_html(cell):
 
 
 @register.filter
+def kpi_html(cell):
+    """A key figure: as in a table, except that a unit may go to the next line in a narrow card (kept
+    with its number, "802,50 jours" overflowed the card and was cut inside the word)."""
+    if cell.hidden or cell.link or not cell.unit or cell.value is None:
+        return cell_html(cell)
+    number = cell.display.removesuffix(f"\u00a0{cell.unit}")
+    return format_html('<span class="text-nowrap">{}</span> <span class="fs-6">{}</span>', number, cell.unit)
+
+
+@register.filter
 def table_rows(table):
     """The ``<tbody>`` rows of a table, rendered in Python: the metropolitan buildings table has
     thousands of cells, and the template loop over them cost a quarter of the page."""

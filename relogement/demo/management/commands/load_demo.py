@@ -5,6 +5,7 @@ from django.db import connection
 
 from relogement.demo.generator import Generator, demo_password, ensure_referential, persona_logins
 from relogement.households.models import Household
+from relogement.indicators import freshness
 
 
 class Command(BaseCommand):
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         ensure_referential(self.stdout.write)
         result = Generator(households=households, seed=seed, password=password, log=self.stdout.write).run()
+        # The indicator facts and building summaries now rather than at the first dashboard.
+        freshness.refresh()
         # Bulk inserts leave the planner without statistics (autovacuum may not have run yet): without
         # them PostgreSQL picks nested loops over 100,000 households and dashboards take minutes.
         with connection.cursor() as cursor:

@@ -1,14 +1,11 @@
-"""The PostgreSQL fast path (indicators, burn-down counts and proposal figures from one statement)
-gives exactly what the portable path gives; elsewhere it falls back to the portable path."""
+"""Rendering helpers of the indicator tables, and a boundary of the "new housing" share."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
-from relogement.indicators.burndown import building_progress
-from relogement.indicators.perimeter import METROPOLIS_PERIMETER, PROJECT, Perimeter
+from relogement.indicators.perimeter import PROJECT, Perimeter
 from relogement.indicators.selectors import ALL, compute, scoped_households
 from relogement.indicators.tables import Cell, Table, text
 from relogement.indicators.templatetags.indicators_tags import perimeter_options, table_rows
@@ -18,36 +15,6 @@ from tests.indicators.builders import scenario
 @pytest.fixture
 def s(db):
     return scenario()
-
-
-@pytest.mark.parametrize("as_of", [dt.date(2025, 12, 31), dt.date(2025, 4, 30), dt.date(2024, 1, 31)])
-@pytest.mark.parametrize("project", [True, False])
-def test_one_statement_gives_the_same_figures(s, as_of, project):
-    perimeter = Perimeter(PROJECT, str(s.project.pk)) if project else METROPOLIS_PERIMETER
-    households = scoped_households(ALL, perimeter)
-    portable = compute(households, as_of)
-    combined = compute(households, as_of, with_burndown=True)
-    assert list(combined.values.items()) == list(portable.values.items())
-    assert combined.bases == portable.bases
-    assert combined.distributions == portable.distributions
-    assert combined.motifs == portable.motifs
-    if connection.vendor != "postgresql":
-        assert combined.burndown is None
-        return
-    assert combined.burndown is not None and portable.burndown is None
-    fast = building_progress(households, as_of, counts=combined.burndown)
-    assert [vars(b) for b in fast] == [vars(b) for b in building_progress(households, as_of)]
-
-
-def test_one_statement_on_a_scope_known_to_be_empty(db):
-    # Django sends no query for ``.none()``: the fast path must give the empty figures, not fail.
-    from relogement.households.models import Household
-
-    portable = compute(Household.objects.none(), dt.date(2025, 12, 31))
-    combined = compute(Household.objects.none(), dt.date(2025, 12, 31), with_burndown=True)
-    assert list(combined.values.items()) == list(portable.values.items())
-    assert combined.values["avancement.recenses"] == 0
-    assert combined.values["impact.pct_hors_qpv"] is None
 
 
 def test_table_rows_escape_and_empty_message():
@@ -88,3 +55,13 @@ def test_new_housing_five_years_boundary(s, commissioning, move_in, new):
     assert compute(
         scoped_households(ALL, Perimeter(PROJECT, str(s.project.pk))), dt.date(2025, 12, 31)
     ).values["impact.pct_neuf_moins_5_ans"] == (Decimal("0.2500") if new else Decimal("0.0000"))
+
+
+def test_key_figure_keeps_its_number_whole_and_lets_the_unit_wrap():
+    from relogement.indicators import registry
+    from relogement.indicators.templatetags.indicators_tags import kpi_html
+
+    html = kpi_html(Cell(Decimal("802.50"), registry.MEDIAN, unit="jours"))
+    assert html == '<span class="text-nowrap">802,50</span> <span class="fs-6">jours</span>'
+    assert kpi_html(Cell(12, registry.COUNT)) == "12"
+    assert "&lt; 5" in kpi_html(Cell(3, registry.COUNT, hidden=True))

@@ -1,0 +1,57 @@
+"""Bringing the household facts and the building summaries up to date before any read.
+
+One transaction: the facts of the households the triggers marked, then (the facts trigger having
+marked their buildings, old and new) the summaries of those buildings. On PostgreSQL an advisory lock
+makes concurrent refreshes take turns, so that a summary is never computed from facts that another
+refresh is still writing.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from relogement.indicators import facts, summaries
+from relogement.indicators.models import HouseholdFact, StaleBuilding, StaleHousehold
+
+LOCK_KEY = 0x52454C4F  # "RELO": any constant shared by the processes of this application
+
+
+def _anything_stale() -> bool:
+    qn = connection.ops.quote_name
+    tables = [qn(StaleHousehold._meta.db_table), qn(StaleBuilding._meta.db_table)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables))
+        return bool(cursor.fetchone()[0])
+
+
+def refresh() -> int:
+    """Returns how many households had their facts recomputed."""
+    if not _anything_stale():
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        count = facts.refresh_households()
+        summaries.refresh_buildings()
+        return count
+
+
+def rebuild() -> int:
+    """Every household and building recomputed (``manage.py rebuild_indicators``)."""
+    with transaction.atomic():
+        facts.mark_all_stale()
+        return refresh()
+
+
+def is_everything(households) -> bool:
+    """Whether nothing restricts ``households`` (the metropolis, the command line)."""
+    return not households.query.where and not households.query.is_sliced
+
+
+def facts_for(households):
+    """The fresh facts of ``households`` (a Household queryset, already scoped)."""
+    refresh()
+    if is_everything(households):
+        return HouseholdFact.objects.all()  # no semi-join to pay for
+    return HouseholdFact.objects.filter(household__in=households.values("pk"))
