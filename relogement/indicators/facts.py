@@ -109,8 +109,8 @@ def reporting_mapping(column: str = "to_status") -> Case:
     )
 
 
-def _latest_change(outer: str = "pk"):
-    return HouseholdStatusChange.objects.filter(household=OuterRef(outer)).order_by("-effective_date", "-pk")
+def _latest_change():
+    return HouseholdStatusChange.objects.filter(household=OuterRef("pk")).order_by("-effective_date", "-pk")
 
 
 def _flag(q: Q) -> ExpressionWrapper:
@@ -245,7 +245,7 @@ def _select_sql(households) -> tuple[list[str], str, tuple]:
         .annotate(**{alias: expr for alias, expr in zip(names, expressions.values(), strict=True)})
     )
     query = query.values(*names)
-    compiler = query.query.get_compiler(using="default")
+    compiler = query.query.get_compiler(using=query.db)
     sql, params = compiler.as_sql()
     # Read the order of the columns from the compiler rather than assuming it.
     order = [alias for _, _, alias in compiler.select]

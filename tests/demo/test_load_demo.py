@@ -151,3 +151,22 @@ def test_refuses_to_add_to_existing_data(demo):
 def test_rejects_bad_size(db):
     with pytest.raises(CommandError, match="au moins 1"):
         call_command("load_demo", households=0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_vacuums_and_builds_the_indicator_facts_on_postgresql():
+    from django.db import connection
+
+    from relogement.indicators.models import BuildingSummary, HouseholdFact, StaleHousehold
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM : PostgreSQL seulement")
+    call_command("load_demo", households=40, stdout=io.StringIO())
+    assert HouseholdFact.objects.count() == Household.objects.count() > 0
+    assert BuildingSummary.objects.exists() and not StaleHousehold.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'households_household'"
+        )
+        assert cursor.fetchone()[0]
