@@ -23,7 +23,7 @@ from relogement.exchange.readers import RawSheet
 from relogement.exchange.report import ImportReport
 from relogement.followup.dates import add_months
 from relogement.followup.models import FollowUp
-from relogement.households.models import Household, HouseholdStatusChange
+from relogement.households.models import Household, HouseholdStatusChange, ensure_unique_pseudonyms
 from relogement.households.statuses import ExitReason, ReportingStatus
 from relogement.households.statuses import HouseholdStatus as S
 from relogement.offers.models import Answer, Proposal, ProposalStatus, RefusalReason
@@ -613,6 +613,7 @@ class Importer:
                     )
                 batch.append(household)
                 new_households.append((row, household))
+            ensure_unique_pseudonyms(batch)
             bulk_create_with_history(
                 batch, Household, batch_size=500, default_user=self.actor, default_change_reason=reason
             )

@@ -12,7 +12,27 @@ from relogement.projects.models import DwellingType
 
 
 def new_pseudonym() -> str:
-    return "M-" + secrets.token_hex(4).upper()
+    # 48 random bits: the first collision is expected after ~16 million households (32 bits, the
+    # former length, collided within a 10,000-household import into a 100,000-household database).
+    return "M-" + secrets.token_hex(6).upper()
+
+
+def ensure_unique_pseudonyms(households) -> None:
+    """Give unsaved households (a bulk insert) pseudonyms used neither among them nor in the database,
+    so that a bulk insert never fails on the unique constraint."""
+    while True:
+        seen: set[str] = set()
+        clashes = []
+        for household in households:
+            if household.pseudonym in seen:
+                clashes.append(household)
+            seen.add(household.pseudonym)
+        taken = set(Household.objects.filter(pseudonym__in=seen).values_list("pseudonym", flat=True))
+        clashes += [h for h in households if h.pseudonym in taken]
+        if not clashes:
+            return
+        for household in clashes:
+            household.pseudonym = new_pseudonym()
 
 
 class HouseholdType(models.TextChoices):

@@ -354,13 +354,13 @@ def _territory_figures(households, as_of: dt.date):
     with heavy_query():
         origin, moves = list(origin), list(moves)
     ids = {row[0] for row in origin} | {c for row in moves for c in row[:2]}
-    communes = dict(Commune.objects.filter(pk__in=ids).values_list("pk", "insee_code"))
-    names = dict(Commune.objects.filter(pk__in=ids).values_list("insee_code", "name"))
+    rows = Commune.objects.filter(pk__in=ids).values_list("pk", "insee_code", "name")
+    communes = {pk: (code, name) for pk, code, name in rows}
     figures: dict[str, CommuneFigures] = {}
 
     def get(commune_id: int) -> CommuneFigures:
-        code = communes[commune_id]
-        return figures.setdefault(code, CommuneFigures(code, names[code]))
+        code, name = communes[commune_id]
+        return figures.setdefault(code, CommuneFigures(code, name))
 
     for commune_id, n in origin:
         get(commune_id).origin += n
@@ -371,7 +371,7 @@ def _territory_figures(households, as_of: dt.date):
         source.rehoused_from += n
         if qpv:
             source.rehoused_from_in_qpv += n
-        key = (source.code, communes[destination_id])
+        key = (source.code, communes[destination_id][0])
         flows[key] = flows.get(key, 0) + n
     ordered = sorted(figures.values(), key=lambda f: f.name)
     return ordered, sorted(flows.items(), key=lambda kv: -kv[1])
