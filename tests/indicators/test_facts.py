@@ -226,3 +226,18 @@ def test_rebuild_command_recomputes_everything(s):
     assert f"Indicateurs recalculés pour {Household.objects.count()} ménage(s)." in out.getvalue()
     assert HouseholdFact.objects.get(household=s.h["h1"]).status == "reloge"
     assert BuildingSummary.objects.filter(building=s.b1).exists()
+
+
+def test_a_proposal_written_marks_its_household(s):
+    from relogement.offers.models import Proposal
+
+    facts.refresh()
+    Proposal.objects.filter(household=s.h["h1"]).update(notified_date=dt.date(2027, 1, 1))
+    assert set(StaleHousehold.objects.values_list("household_id", flat=True)) == {s.h["h1"].pk}
+    facts.refresh()
+    fact = HouseholdFact.objects.get(household=s.h["h1"])
+    assert fact.last_notified == dt.date(2027, 1, 1) and fact.proposal_count == 2
+    # Not notified on 2025-12-31 any more: the count on that date comes from the proposals.
+    values = compute(Household.objects.all(), dt.date(2025, 12, 31)).values
+    assert values == compute(Household.objects.filter(pk__gt=0), dt.date(2025, 12, 31)).values
+    assert_facts_fresh()
