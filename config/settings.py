@@ -155,6 +155,9 @@ REDIS_URL = env_str("REDIS_URL", "")
 # Build the benefits engine (openfisca, 3–11 s) in a background thread when a server process starts,
 # so that the first household ranking does not pay for it (docs/matching.md). Off in tests.
 MATCHING_WARM_UP_ENGINE = env_bool("MATCHING_WARM_UP_ENGINE", True)
+# Exchange-format exports of more households than this are written in the background (a whole
+# metropolis takes minutes) and downloaded from their page.
+EXCHANGE_EXPORT_INLINE_MAX = env_int("EXCHANGE_EXPORT_INLINE_MAX", 5000)
 
 LOGGING = {
     "version": 1,

@@ -24,13 +24,18 @@ from relogement.exchange.columns import COLUMNS, MENAGES, PROPOSITIONS
 FORMATS = ("xlsx", "ods", "csv")
 
 
-def export_rows(households: QuerySet, *, named: bool) -> dict[str, Iterator[dict]]:
-    """Typed rows per sheet (generators: the export streams chunk by chunk)."""
+def export_rows(households: QuerySet, *, named: bool, progress=None) -> dict[str, Iterator[dict]]:
+    """Typed rows per sheet (generators: the export streams chunk by chunk). ``progress(done)`` is
+    called after each chunk of households."""
 
     def menages():
+        done = 0
         for chunk in snapshot.iter_chunks(households):
             for household in chunk:
                 yield snapshot.household_values(household, named=named)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
 
     def propositions():
         ids = list(households.order_by().values_list("pk", flat=True))

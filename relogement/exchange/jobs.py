@@ -1,13 +1,16 @@
-"""Background processing of uploaded follow-up files, with nothing but the database.
+"""Background processing of follow-up files (imports, and exports too large to wait for), with nothing
+but the database.
 
-The import runs in a daemon thread of the web process and writes its progress to its ``ImportJob`` row,
-which the page polls (htmx, every second). No broker: the demo runs on SQLite alone. Progress rows are
-written outside the import transaction, so the write phase (one transaction) shows as a single step.
-Set ``EXCHANGE_IMPORTS_INLINE = True`` (tests) to run the job in the request instead.
+A job runs in a daemon thread of the web process and writes its progress to its ``ImportJob`` or
+``ExportJob`` row, which the page polls (htmx, every second). No broker: the demo runs on SQLite alone.
+Import progress rows are written outside the import transaction, so the write phase (one transaction)
+shows as a single step. Set ``EXCHANGE_IMPORTS_INLINE = True`` (tests) to run jobs in the request
+instead.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -20,10 +23,12 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from relogement.accounts.models import OrganisationKind
+from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.importer import exchange_import
-from relogement.exchange.models import ImportJob, ImportJobStatus
+from relogement.exchange.models import ExportJob, ImportJob, ImportJobStatus
 from relogement.exchange.readers import ContainerError, read_path
 from relogement.exchange.report import ImportReport
+from relogement.households.models import Household
 from relogement.permissions.scopes import organisation_of
 from relogement.projects.models import Project
 
@@ -128,3 +133,78 @@ def start_job(job: ImportJob) -> None:
         run_job(job.pk)
         return
     threading.Thread(target=_thread_main, args=(job.pk,), name=f"import-{job.pk}", daemon=True).start()
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+EXPORT_PREFIX = "relogement-export-"
+EXPORTS_KEPT = dt.timedelta(days=1)
+
+
+def export_households(job: ExportJob):
+    """The households an export job covers: its author's scope (as the organisation it acted for)."""
+    user = job.created_by
+    user.active_organisation = job.organisation
+    households = Household.objects.visible_to(user)
+    if job.project_id is not None:
+        households = households.filter(project_id=job.project_id)
+    return households
+
+
+def run_export(job_id: int) -> None:
+    job = ExportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
+    households = export_households(job)
+    ExportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.RUNNING, total=households.count())
+    folder = Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX))
+    os.chmod(folder, 0o700)
+    target = folder / job.filename
+    try:
+        rows = export_rows(
+            households,
+            named=job.named,
+            progress=lambda done: ExportJob.objects.filter(pk=job_id).update(done=done),
+        )
+        with target.open("wb") as handle:
+            write_export(handle, rows, job.format)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ImportJobStatus.DONE, file_path=str(target), finished_at=timezone.now()
+        )
+    except Exception:
+        logger.exception("Export %s en échec", job_id)
+        shutil.rmtree(folder, ignore_errors=True)
+        ExportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.FAILED, finished_at=timezone.now())
+
+
+def _export_thread_main(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run_export(job_id)
+    finally:
+        connection.close()
+
+
+def start_export(job: ExportJob) -> None:
+    if inline():
+        run_export(job.pk)
+        return
+    threading.Thread(target=_export_thread_main, args=(job.pk,), name=f"export-{job.pk}", daemon=True).start()
+
+
+def remove_old_exports(user) -> int:
+    """Exported files hold personal data: an author's files older than a day are deleted (the job row
+    stays, without its file)."""
+    old = ExportJob.objects.filter(created_by=user, finished_at__lt=timezone.now() - EXPORTS_KEPT).exclude(
+        file_path=""
+    )
+    count = 0
+    for job in old:
+        _remove_export_file(job.file_path)
+        count += 1
+    old.update(file_path="")
+    return count
+
+
+def _remove_export_file(path: str) -> None:
+    folder = Path(path).parent
+    if folder.name.startswith(EXPORT_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -50,3 +50,53 @@ class ImportJob(models.Model):
         if self.finished:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ExportJob(models.Model):
+    """A large export written in the background (``jobs.run_export``): the file waits in a private
+    temporary folder for its author to download it."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="par"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="pour"
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="projet",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    format = models.CharField("format", max_length=4)
+    named = models.BooleanField("avec les noms", default=False)
+    status = models.CharField(
+        "état", max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING
+    )
+    done = models.PositiveIntegerField("ménages écrits", default=0)
+    total = models.PositiveIntegerField("ménages à écrire", default=0)
+    filename = models.CharField("fichier", max_length=255, blank=True)
+    # Where the file waits for its download; removed with old jobs.
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "export de fichier de suivi"
+        verbose_name_plural = "exports de fichiers de suivi"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.format} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.INVALID, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,12 +1,15 @@
-"""Exchange pages: import a follow-up file (with progress and report), export a perimeter."""
+"""Exchange pages: import a follow-up file (with progress and report), export a perimeter (at once, or
+in the background with progress when large)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +19,7 @@ from relogement.audit.models import FileRead
 from relogement.exchange import jobs
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.forms import ExportForm, ImportForm
-from relogement.exchange.models import ImportJob, ImportJobStatus
+from relogement.exchange.models import ExportJob, ImportJob, ImportJobStatus
 from relogement.exchange.report import ImportReport
 from relogement.households.models import Household
 from relogement.permissions import predicates
@@ -127,7 +130,13 @@ def _log_named_export(request, households) -> None:
     )
 
 
+def _export_stem(project) -> str:
+    return f"suivi-relogement-{project.code if project else 'perimetre'}-{timezone.localdate():%Y-%m-%d}"
+
+
 def export_file(request):
+    """Small perimeters download at once; larger ones are written in the background (a whole
+    metropolis takes minutes, longer than a browser or a proxy waits) and downloaded from their page."""
     _require_organisation(request)
     projects = Project.objects.visible_to(request.user).order_by("name")
     form = ExportForm(request.GET if "format" in request.GET else None, projects=projects)
@@ -138,17 +147,72 @@ def export_file(request):
         if project is not None:
             households = households.filter(project=project)
         fmt = form.cleaned_data["format"]
+        extension = "zip" if fmt == "csv" else fmt
+        filename = f"{_export_stem(project)}.{extension}"
         if named:
             _log_named_export(request, households)
+        if households.count() > settings.EXCHANGE_EXPORT_INLINE_MAX:
+            jobs.remove_old_exports(request.user)
+            job = ExportJob.objects.create(
+                created_by=request.user,
+                organisation=organisation_of(request.user),
+                project=project,
+                format=fmt,
+                named=named,
+                filename=filename,
+            )
+            if jobs.inline():
+                jobs.start_export(job)
+            else:
+                transaction.on_commit(lambda: jobs.start_export(job))
+            return redirect("exchange:export_job", pk=job.pk)
         buffer = io.BytesIO()
         write_export(buffer, export_rows(households, named=named), fmt)
-        extension = "zip" if fmt == "csv" else fmt
-        stem = f"suivi-relogement-{project.code if project else 'perimetre'}-{timezone.localdate():%Y-%m-%d}"
         response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return render(
         request,
         "exchange/export.html",
         {"form": form, "named": named, "breadcrumbs": _crumbs("Exporter")},
+    )
+
+
+def _export_job_for(request, pk) -> ExportJob:
+    """Only its author sees an export job (404 otherwise), as the organisation it was made for."""
+    _require_organisation(request)
+    job = get_object_or_404(
+        ExportJob, pk=pk, created_by=request.user, organisation=organisation_of(request.user)
+    )
+    if not job.finished and job.created_at < timezone.now() - STALE_AFTER:
+        # The web process that ran it was restarted.
+        ExportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportJobStatus.FAILED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
+def export_job(request, pk):
+    job = _export_job_for(request, pk)
+    return render(
+        request,
+        "exchange/export_job.html",
+        {"job": job, "breadcrumbs": _crumbs("Exporter", f"Export « {job.filename} »")},
+    )
+
+
+def export_job_progress(request, pk):
+    return render(request, "exchange/_export_progress.html", {"job": _export_job_for(request, pk)})
+
+
+def export_download(request, pk):
+    job = _export_job_for(request, pk)
+    if job.status != ImportJobStatus.DONE or not job.file_path or not Path(job.file_path).is_file():
+        raise Http404("Fichier d'export non disponible (en cours, en échec ou supprimé après un jour).")
+    return FileResponse(
+        open(job.file_path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES[job.format],
     )
