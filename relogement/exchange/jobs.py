@@ -190,18 +190,14 @@ def start_export(job: ExportJob) -> None:
     threading.Thread(target=_export_thread_main, args=(job.pk,), name=f"export-{job.pk}", daemon=True).start()
 
 
-def remove_old_exports(user) -> int:
-    """Exported files hold personal data: an author's files older than a day are deleted (the job row
-    stays, without its file)."""
-    old = ExportJob.objects.filter(created_by=user, finished_at__lt=timezone.now() - EXPORTS_KEPT).exclude(
-        file_path=""
-    )
-    count = 0
+def remove_old_exports() -> int:
+    """Exported files hold personal data: files older than a day are deleted whenever an export starts
+    (the job row stays, without its file)."""
+    old = list(ExportJob.objects.filter(finished_at__lt=timezone.now() - EXPORTS_KEPT).exclude(file_path=""))
     for job in old:
         _remove_export_file(job.file_path)
-        count += 1
-    old.update(file_path="")
-    return count
+    ExportJob.objects.filter(pk__in=[job.pk for job in old]).update(file_path="")
+    return len(old)
 
 
 def _remove_export_file(path: str) -> None:

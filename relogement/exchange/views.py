@@ -152,7 +152,7 @@ def export_file(request):
         if named:
             _log_named_export(request, households)
         if households.count() > settings.EXCHANGE_EXPORT_INLINE_MAX:
-            jobs.remove_old_exports(request.user)
+            jobs.remove_old_exports()
             job = ExportJob.objects.create(
                 created_by=request.user,
                 organisation=organisation_of(request.user),
