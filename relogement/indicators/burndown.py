@@ -101,18 +101,24 @@ def _number(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def building_progress(households, as_of: dt.date) -> list[BuildingProgress]:
+def building_progress(households, as_of: dt.date, *, summarised: bool = True) -> list[BuildingProgress]:
     """Per building of the perimeter: census, remaining, pace and the monthly burn-down.
 
     remaining(month) = census households censused by the end of the month − those that left by then,
-    counted per building and month (``figures.month_counts``; for the whole metropolis, from the
-    building summaries valid on the date and the facts of the other buildings).
+    counted per building and month (``figures.month_counts``), from the summaries valid on the date of
+    the buildings whose every household is in scope and the facts of the others (as the figures of
+    ``selectors.additive_figures``; ``summarised=False``: from the facts only).
     """
     facts = facts_for(households)
-    if not is_everything(households):
+    if not summarised:
         census, left = month_counts(facts, as_of)
         return _progress(census, left, as_of)
-    census, left, rest = summaries.month_counts_on(as_of)
+    if is_everything(households):
+        census, left, rest = summaries.month_counts_on(as_of)
+    else:
+        whole, partial = summaries.coverage(facts)
+        census, left, rest = summaries.month_counts_on(as_of, whole)
+        rest += partial
     rest_census, rest_left = month_counts(facts.filter(building_id__in=rest), as_of)
     census.update(rest_census)
     left.update(rest_left)

@@ -59,15 +59,22 @@ def as_of_facts(households, as_of: dt.date):
     return facts_for(households).annotate(rep=status_as_of(as_of))
 
 
-def additive_figures(households, facts, as_of: dt.date) -> dict:
-    """Counts and sums; for the whole metropolis, the building summaries valid on the date plus the
-    households of the other buildings (each building counted once, from one source)."""
-    if not is_everything(households):
+def additive_figures(households, facts, as_of: dt.date, *, summarised: bool = True) -> dict:
+    """Counts and sums: the summaries valid on the date of the buildings whose every household is in
+    scope, plus the households in scope of the other buildings (each building counted once, from one
+    source). ``summarised=False``: every household from its facts (tests compare both)."""
+    if not summarised:
         return figures.aggregate(facts, as_of)
-    total, rest = summaries.figures_on(as_of)
-    if not rest:
+    if is_everything(households):
+        total, rest = summaries.figures_on(as_of)
+        others = rest
+    else:
+        whole, partial = summaries.coverage(facts)
+        total, rest = summaries.figures_on(as_of, whole)
+        others = rest + partial
+    if not others:
         return total
-    return figures.add(figures.aggregate(facts.filter(building_id__in=rest), as_of), total)
+    return figures.add(figures.aggregate(facts.filter(building_id__in=others), as_of), total)
 
 
 @dataclass
@@ -117,10 +124,10 @@ def _proposal_rows(households, as_of: dt.date):
     return [(code, text, n) for (code, text), n in refusals.items()], accepted, refused
 
 
-def compute(households, as_of: dt.date) -> Result:
+def compute(households, as_of: dt.date, *, summarised: bool = True) -> Result:
     """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter)."""
     facts = facts_for(households)
-    a = additive_figures(households, facts, as_of)
+    a = additive_figures(households, facts, as_of, summarised=summarised)
 
     def n(key) -> int:
         return a.get(key) or 0

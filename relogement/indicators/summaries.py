@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from relogement.indicators import figures
 from relogement.indicators.models import BuildingSummary, HouseholdFact, StaleBuilding
@@ -108,21 +108,40 @@ def refresh_buildings() -> int:
     return len(ids)
 
 
-def _split(as_of: dt.date, column: str) -> tuple[list, list[int]]:
+def coverage(facts) -> tuple[list[int], list[int]]:
+    """The buildings of a restricted set of facts split in two: those whose every household is in the
+    set (their summaries apply: a project office's, a commune's or a landlord's own buildings) and the
+    others (computed from the facts in the set: e.g. the households a landlord was positioned on)."""
+    scoped = dict(facts.order_by().values_list("building_id").annotate(n=Count("pk")))
+    totals = dict(
+        HouseholdFact.objects.filter(building_id__in=list(scoped))
+        .order_by()
+        .values_list("building_id")
+        .annotate(n=Count("pk"))
+    )
+    whole = [b for b, n in scoped.items() if totals.get(b) == n]
+    return whole, [b for b in scoped if totals.get(b) != scoped[b]]
+
+
+def _split(as_of: dt.date, column: str, buildings: list[int] | None) -> tuple[list, list[int]]:
     """(building, ``column``) of the summaries valid on the date, and the other buildings: a date of
     their households is later, or their summary has another layout. Those are computed from their
-    facts. Every building with facts has a summary once ``freshness.refresh`` has run."""
+    facts. Every building with facts has a summary once ``freshness.refresh`` has run. ``buildings``:
+    only these (None: all)."""
     valid = (Q(valid_from__lte=as_of) | Q(valid_from__isnull=True)) & Q(layout=layout())
-    kept = list(BuildingSummary.objects.filter(valid).values_list("building_id", column))
-    rest = list(BuildingSummary.objects.exclude(valid).values_list("building_id", flat=True))
+    rows = BuildingSummary.objects.all()
+    if buildings is not None:
+        rows = rows.filter(building_id__in=buildings)
+    kept = list(rows.filter(valid).values_list("building_id", column))
+    rest = list(rows.exclude(valid).values_list("building_id", flat=True))
     return kept, rest
 
 
-def figures_on(as_of: dt.date) -> tuple[dict, list[int]]:
+def figures_on(as_of: dt.date, buildings: list[int] | None = None) -> tuple[dict, list[int]]:
     """The summed figures of the buildings whose summary is valid on the date; the other buildings."""
     names = keys()
     totals = [0] * len(names)
-    kept, rest = _split(as_of, "figures")
+    kept, rest = _split(as_of, "figures", buildings)
     for _, values in kept:
         totals = [a + b for a, b in zip(totals, values, strict=True)]
     out = dict(zip(names, totals, strict=True))
@@ -131,10 +150,10 @@ def figures_on(as_of: dt.date) -> tuple[dict, list[int]]:
     return out, rest
 
 
-def month_counts_on(as_of: dt.date) -> tuple[dict, dict, list[int]]:
+def month_counts_on(as_of: dt.date, buildings: list[int] | None = None) -> tuple[dict, dict, list[int]]:
     """The burn-down counts of the buildings whose summary is valid on the date; the other buildings."""
     census, left = {}, {}
-    kept, rest = _split(as_of, "months")
+    kept, rest = _split(as_of, "months", buildings)
     for building_id, (census_flat, left_flat) in kept:
         if census_flat:
             census[building_id] = dict(zip(census_flat[::2], census_flat[1::2], strict=True))

@@ -181,23 +181,49 @@ def test_refresh_sends_the_same_statements_for_one_or_many_households(s):
     assert len(idle.captured_queries) == 1
 
 
+def _scopes(s):
+    """The whole metropolis, whole buildings (a project), and buildings only partly in scope."""
+    partial = [h.pk for h in Household.objects.filter(building=s.b1)][1:] + [
+        Household.objects.filter(building=s.b2).first().pk
+    ]
+    return {
+        "everything": Household.objects.all(),
+        "project": Household.objects.filter(project=s.project),
+        "partial": Household.objects.filter(pk__in=partial),
+    }
+
+
+@pytest.mark.parametrize("scope", ["everything", "project", "partial"])
 @pytest.mark.parametrize(
     "as_of", [dt.date(2024, 1, 31), dt.date(2025, 4, 30), dt.date(2025, 12, 31), dt.date(2030, 1, 1)]
 )
-def test_building_summaries_give_what_the_households_give(s, as_of):
-    """The whole metropolis is summed from the building summaries (where valid on the date); any
-    restricted scope is aggregated from the facts: both give the same figures and burn-down."""
+def test_building_summaries_give_what_the_households_give(s, as_of, scope):
+    """Buildings whose every household is in scope are summed from their summaries (where valid on the
+    date), the others aggregated from the facts: the same figures and burn-down as from the facts only."""
     from relogement.indicators.burndown import building_progress
 
-    everything = Household.objects.all()
-    restricted = Household.objects.filter(pk__gt=0)  # same households, through the facts
-    summed, scanned = compute(everything, as_of), compute(restricted, as_of)
+    households = _scopes(s)[scope]
+    summed, scanned = compute(households, as_of), compute(households, as_of, summarised=False)
     assert summed.values == scanned.values
     assert summed.bases == scanned.bases
     assert summed.distributions == scanned.distributions
-    assert [vars(b) for b in building_progress(everything, as_of)] == [
-        vars(b) for b in building_progress(restricted, as_of)
+    assert [vars(b) for b in building_progress(households, as_of)] == [
+        vars(b) for b in building_progress(households, as_of, summarised=False)
     ]
+
+
+def test_coverage_tells_whole_buildings_from_partial_ones(s):
+    from relogement.indicators import summaries
+    from relogement.indicators.freshness import facts_for
+
+    whole, partial = summaries.coverage(facts_for(_scopes(s)["partial"]))
+    b2_whole = Household.objects.filter(building=s.b2).count() == 1  # its one household is in scope
+    assert s.b1.pk in partial and (s.b2.pk in whole) == b2_whole and (s.b2.pk in partial) != b2_whole
+    whole, partial = summaries.coverage(facts_for(_scopes(s)["project"]))
+    assert sorted(whole) == sorted(
+        {s.b1.pk, s.b2.pk} & set(HouseholdFact.objects.values_list("building_id", flat=True))
+    )
+    assert partial == []
 
 
 def test_a_summary_is_used_only_from_its_valid_date(s):
@@ -239,5 +265,5 @@ def test_a_proposal_written_marks_its_household(s):
     assert fact.last_notified == dt.date(2027, 1, 1) and fact.proposal_count == 2
     # Not notified on 2025-12-31 any more: the count on that date comes from the proposals.
     values = compute(Household.objects.all(), dt.date(2025, 12, 31)).values
-    assert values == compute(Household.objects.filter(pk__gt=0), dt.date(2025, 12, 31)).values
+    assert values == compute(Household.objects.all(), dt.date(2025, 12, 31), summarised=False).values
     assert_facts_fresh()
