@@ -103,7 +103,8 @@ def household_filter(user: User, field: str = "pk") -> Q:
     if org.kind == OrganisationKind.LANDLORD:
         if field == "pk":
             # Directly on the households rather than through a semi-join on themselves: the scope is
-            # evaluated inside every query of a landlord's pages (3× faster on 100,000 households).
+            # evaluated inside every query of a landlord's pages (its household list: 1.1 s → 0.6 s on
+            # 100,000 households).
             return _landlord_households(org)
         return Q(**{f"{field}__in": _landlord_household_ids(org)})
     Household = apps.get_model("households", "Household")
