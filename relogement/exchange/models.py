@@ -12,7 +12,21 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", "Échec technique"
 
 
-class ImportJob(models.Model):
+class JobProgress:
+    """What the progress pages read from a background job (``status``, ``done``, ``total``)."""
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.INVALID, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class ImportJob(JobProgress, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name="par"
     )
@@ -41,18 +55,8 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.INVALID, ImportJobStatus.FAILED)
 
-    @property
-    def percent(self) -> int:
-        if self.finished:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-
-class ExportJob(models.Model):
+class ExportJob(JobProgress, models.Model):
     """A large export written in the background (``jobs.run_export``): the file waits in a private
     temporary folder for its author to download it."""
 
@@ -90,13 +94,3 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename or self.format} ({self.get_status_display()})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.INVALID, ImportJobStatus.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.finished:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
