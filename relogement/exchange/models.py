@@ -1,7 +1,13 @@
-"""Import jobs: an uploaded follow-up file processed in the background, with its progress and report."""
+"""Background jobs: an uploaded follow-up file imported, or a large perimeter exported, with progress."""
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# A job still unfinished this long after it started lost its worker thread (web process restarted).
+LOST_AFTER = dt.timedelta(hours=2)
 
 
 class ImportJobStatus(models.TextChoices):
@@ -15,6 +21,18 @@ class ImportJobStatus(models.TextChoices):
 class JobProgress:
     """What the progress pages read from a background job (``status``, ``done``, ``total``)."""
 
+    # Fields reset when a lost job is recorded as failed.
+    reset_when_lost: dict = {}
+
+    def fail_if_lost(self) -> None:
+        """Record a job whose worker thread was lost (see LOST_AFTER) as a technical failure."""
+        if self.finished or self.created_at >= timezone.now() - LOST_AFTER:
+            return
+        type(self).objects.filter(pk=self.pk, status=self.status).update(
+            status=ImportJobStatus.FAILED, finished_at=timezone.now(), **self.reset_when_lost
+        )
+        self.refresh_from_db()
+
     @property
     def finished(self) -> bool:
         return self.status in (ImportJobStatus.DONE, ImportJobStatus.INVALID, ImportJobStatus.FAILED)
@@ -27,6 +45,8 @@ class JobProgress:
 
 
 class ImportJob(JobProgress, models.Model):
+    reset_when_lost = {"phase": ""}
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name="par"
     )

@@ -3,7 +3,6 @@ in the background with progress when large)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -27,8 +26,6 @@ from relogement.permissions.scopes import organisation_of
 from relogement.projects.models import Project
 
 REPORT_ROWS_SHOWN = 500
-# An import still "running" after this long lost its worker thread (process restarted).
-STALE_AFTER = dt.timedelta(hours=2)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -87,12 +84,8 @@ def import_file(request):
 def _job_for(request, pk) -> ImportJob:
     _require_importer(request)
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
-    if not job.finished and job.created_at < timezone.now() - STALE_AFTER:
-        # The web process that ran it was restarted: its transaction never committed, nothing was written.
-        ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=ImportJobStatus.FAILED, phase="", finished_at=timezone.now()
-        )
-        job.refresh_from_db()
+    # A lost import wrote nothing: its transaction never committed.
+    job.fail_if_lost()
     return job
 
 
@@ -184,12 +177,7 @@ def _export_job_for(request, pk) -> ExportJob:
     job = get_object_or_404(
         ExportJob, pk=pk, created_by=request.user, organisation=organisation_of(request.user)
     )
-    if not job.finished and job.created_at < timezone.now() - STALE_AFTER:
-        # The web process that ran it was restarted.
-        ExportJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=ImportJobStatus.FAILED, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
+    job.fail_if_lost()
     return job
 
 
