@@ -26,26 +26,21 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from relogement.households.models import HouseholdStatusChange
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import registry
-from relogement.indicators.facts import month_number, reporting_mapping
+from relogement.indicators.facts import latest_changes, month_number, reporting_mapping
 from relogement.offers.models import Proposal
 
 R = ReportingStatus
-
-
-def _latest_on(as_of: dt.date, household: str):
-    return HouseholdStatusChange.objects.filter(
-        household=OuterRef(household), effective_date__lte=as_of
-    ).order_by("-effective_date", "-pk")
 
 
 def status_as_of(as_of: dt.date):
     """The reporting status on the date. The fact's latest status holds when it is dated on or before
     the date, or when the household has no change at all ("to diagnose": imports and the lifecycle
     start the history so); otherwise the latest change on or before the date decides."""
-    probe = Subquery(_latest_on(as_of, "household_id").annotate(rep=reporting_mapping()).values("rep")[:1])
+    probe = Subquery(
+        latest_changes("household_id", on=as_of).annotate(rep=reporting_mapping()).values("rep")[:1]
+    )
     return Case(
         When(Q(status_since__lte=as_of) | Q(status_since__isnull=True), then=F("status")),
         default=Coalesce(probe, Value(R.A_DIAGNOSTIQUER)),
@@ -55,7 +50,9 @@ def status_as_of(as_of: dt.date):
 
 def status_month_as_of(as_of: dt.date):
     """Month number of the change that gives the status on the date (the exit month of the burn-down)."""
-    probe = Subquery(_latest_on(as_of, "household_id").values("effective_date")[:1], output_field=DateField())
+    probe = Subquery(
+        latest_changes("household_id", on=as_of).values("effective_date")[:1], output_field=DateField()
+    )
     return Case(
         When(status_since__lte=as_of, then=F("status_month")),
         default=month_number(probe),

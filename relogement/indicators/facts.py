@@ -10,6 +10,7 @@ statement; SQLite serialises writers, so the statement that writes the facts alr
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
@@ -109,8 +110,13 @@ def reporting_mapping(column: str = "to_status") -> Case:
     )
 
 
-def _latest_change():
-    return HouseholdStatusChange.objects.filter(household=OuterRef("pk")).order_by("-effective_date", "-pk")
+def latest_changes(household: str, on: dt.date | None = None):
+    """Status changes of the outer query's household (``household``: its id column), latest first
+    (latest effective date, then latest recorded); only those dated on or before ``on`` if given."""
+    changes = HouseholdStatusChange.objects.filter(household=OuterRef(household))
+    if on is not None:
+        changes = changes.filter(effective_date__lte=on)
+    return changes.order_by("-effective_date", "-pk")
 
 
 def _flag(q: Q) -> ExpressionWrapper:
@@ -143,7 +149,7 @@ def fact_expressions() -> dict[str, object]:
         defr__apl__isnull=False,
     )
     resources = Q(monthly_resources__gt=0)
-    latest = _latest_change()
+    latest = latest_changes("pk")
     notified = (
         Proposal.objects.filter(household=OuterRef("pk"), notified_date__isnull=False)
         .order_by()
