@@ -101,13 +101,16 @@ def _number(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def building_progress(households, as_of: dt.date, *, summarised: bool = True) -> list[BuildingProgress]:
+def building_progress(
+    households, as_of: dt.date, *, summarised: bool = True, coverage=None
+) -> list[BuildingProgress]:
     """Per building of the perimeter: census, remaining, pace and the monthly burn-down.
 
     remaining(month) = census households censused by the end of the month − those that left by then,
     counted per building and month (``figures.month_counts``), from the summaries valid on the date of
     the buildings whose every household is in scope and the facts of the others (as the figures of
-    ``selectors.additive_figures``; ``summarised=False``: from the facts only).
+    ``selectors.additive_figures``; ``summarised=False``: from the facts only). ``coverage``:
+    ``summaries.coverage`` of their facts, when the caller already has it.
     """
     facts = facts_for(households)
     if not summarised:
@@ -116,7 +119,7 @@ def building_progress(households, as_of: dt.date, *, summarised: bool = True) ->
     if is_everything(households):
         census, left, rest = summaries.month_counts_on(as_of)
     else:
-        whole, partial = summaries.coverage(facts)
+        whole, partial = coverage or summaries.coverage(facts)
         census, left, rest = summaries.month_counts_on(as_of, whole)
         rest += partial
     rest_census, rest_left = month_counts(facts.filter(building_id__in=rest), as_of)

@@ -16,11 +16,12 @@ from django.urls import reverse
 
 from relogement.core.formatting import format_number
 from relogement.households.statuses import ReportingStatus
-from relogement.indicators import charts, registry
+from relogement.indicators import charts, registry, summaries
 from relogement.indicators.asof import AsOf
 from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, building_progress
 from relogement.indicators.cache import cached
 from relogement.indicators.figures import DISTRIBUTIONS, heavy_query
+from relogement.indicators.freshness import facts_for, is_everything
 from relogement.indicators.secrecy import hidden_for, is_small
 from relogement.indicators.selectors import Result, _ratio, as_of_facts, compute
 from relogement.indicators.tables import Cell, Table, text
@@ -298,7 +299,13 @@ def build(
     """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
 
     def figures():
-        return compute(households, as_of), building_progress(households, as_of)
+        # Which buildings are wholly in scope, asked once for the figures and the burn-down (on a
+        # restricted scope each asking evaluates the scope's query).
+        cover = None if is_everything(households) else summaries.coverage(facts_for(households))
+        return (
+            compute(households, as_of, coverage=cover),
+            building_progress(households, as_of, coverage=cover),
+        )
 
     if scope is None:
         result, buildings = figures()

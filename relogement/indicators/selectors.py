@@ -59,7 +59,7 @@ def as_of_facts(households, as_of: dt.date):
     return facts_for(households).annotate(rep=status_as_of(as_of))
 
 
-def additive_figures(households, facts, as_of: dt.date, *, summarised: bool = True) -> dict:
+def additive_figures(households, facts, as_of: dt.date, *, summarised: bool = True, coverage=None) -> dict:
     """Counts and sums: the summaries valid on the date of the buildings whose every household is in
     scope, plus the households in scope of the other buildings (each building counted once, from one
     source). ``summarised=False``: every household from its facts (tests compare both)."""
@@ -69,7 +69,7 @@ def additive_figures(households, facts, as_of: dt.date, *, summarised: bool = Tr
         total, rest = summaries.figures_on(as_of)
         others = rest
     else:
-        whole, partial = summaries.coverage(facts)
+        whole, partial = coverage or summaries.coverage(facts)
         total, rest = summaries.figures_on(as_of, whole)
         others = rest + partial
     if not others:
@@ -124,10 +124,11 @@ def _proposal_rows(households, as_of: dt.date):
     return [(code, text, n) for (code, text), n in refusals.items()], accepted, refused
 
 
-def compute(households, as_of: dt.date, *, summarised: bool = True) -> Result:
-    """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter)."""
+def compute(households, as_of: dt.date, *, summarised: bool = True, coverage=None) -> Result:
+    """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter).
+    ``coverage``: ``summaries.coverage`` of their facts, when the caller already has it."""
     facts = facts_for(households)
-    a = additive_figures(households, facts, as_of, summarised=summarised)
+    a = additive_figures(households, facts, as_of, summarised=summarised, coverage=coverage)
 
     def n(key) -> int:
         return a.get(key) or 0
