@@ -21,7 +21,14 @@ from itertools import accumulate
 
 from relogement.indicators import summaries
 from relogement.indicators.figures import month_counts
-from relogement.indicators.freshness import facts_for, is_everything
+from relogement.indicators.scope import (
+    buildings_of,
+    facts_beyond_summaries,
+    facts_for,
+    is_everything,
+    pinned,
+    whole_buildings,
+)
 from relogement.projects.models import Building
 
 RISK_MONTHS = 12
@@ -101,40 +108,46 @@ def _number(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def building_progress(
-    households, as_of: dt.date, *, summarised: bool = True, coverage=None
-) -> list[BuildingProgress]:
+def building_progress(households, as_of: dt.date, *, summarised: bool = True) -> list[BuildingProgress]:
     """Per building of the perimeter: census, remaining, pace and the monthly burn-down.
 
     remaining(month) = census households censused by the end of the month − those that left by then,
     counted per building and month (``figures.month_counts``), from the summaries valid on the date of
     the buildings whose every household is in scope and the facts of the others (as the figures of
-    ``selectors.additive_figures``; ``summarised=False``: from the facts only). ``coverage``:
-    ``summaries.coverage`` of their facts, when the caller already has it.
+    ``selectors.additive_figures``; ``summarised=False``: from the facts only). ``households`` are
+    pinned here unless the caller pinned them (``scope.pinned``).
     """
+    with pinned(households) as pinned_households:
+        return _building_progress(pinned_households, as_of, summarised)
+
+
+def _building_progress(households, as_of: dt.date, summarised: bool) -> list[BuildingProgress]:
     facts = facts_for(households)
     if not summarised:
         census, left = month_counts(facts, as_of)
-        return _progress(census, left, as_of)
-    if is_everything(households):
-        census, left, rest = summaries.month_counts_on(as_of)
-    else:
-        whole, partial = coverage or summaries.coverage(facts)
-        census, left, rest = summaries.month_counts_on(as_of, whole)
-        rest += partial
-    rest_census, rest_left = month_counts(facts.filter(building_id__in=rest), as_of)
-    census.update(rest_census)
-    left.update(rest_left)
-    return _progress(census, left, as_of)
+        return _progress(census, left, as_of, buildings_of(households))
+    whole = None if is_everything(households) else whole_buildings(households)
+    census, left, stale_dated = summaries.month_counts_on(as_of, whole)
+    beyond = facts_beyond_summaries(households, stale_dated)
+    if beyond is not None:
+        beyond_census, beyond_left = month_counts(beyond, as_of)
+        census.update(beyond_census)
+        left.update(beyond_left)
+    return _progress(census, left, as_of, buildings_of(households))
 
 
-def _progress(censused, left, as_of: dt.date) -> list[BuildingProgress]:
-    buildings = Building.objects.filter(pk__in=list(censused)).values_list(
-        "pk", "reference", "project__name", "planned_demolition_date"
+def _progress(censused, left, as_of: dt.date, scope_buildings) -> list[BuildingProgress]:
+    """``scope_buildings``: a subquery of the scope's buildings, or None for every building (cheaper
+    than the list of the censused ones: a thousand parameters)."""
+    buildings = (
+        Building.objects.all() if scope_buildings is None else Building.objects.filter(pk__in=scope_buildings)
     )
+    buildings = buildings.values_list("pk", "reference", "project__name", "planned_demolition_date")
     recent = _number(as_of) - PACE_MONTHS + 1
     out = []
     for pk, reference, project, planned in buildings:
+        if pk not in censused:
+            continue
         arrivals, departures = censused[pk], left.get(pk, {})
         census = sum(arrivals.values())
         out.append(

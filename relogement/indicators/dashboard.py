@@ -16,12 +16,12 @@ from django.urls import reverse
 
 from relogement.core.formatting import format_number
 from relogement.households.statuses import ReportingStatus
-from relogement.indicators import charts, registry, summaries
+from relogement.indicators import charts, registry
 from relogement.indicators.asof import AsOf
 from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, building_progress
 from relogement.indicators.cache import cached
 from relogement.indicators.figures import DISTRIBUTIONS, heavy_query
-from relogement.indicators.freshness import facts_for, is_everything
+from relogement.indicators.scope import pinned
 from relogement.indicators.secrecy import hidden_for, is_small
 from relogement.indicators.selectors import Result, _ratio, as_of_facts, compute
 from relogement.indicators.tables import Cell, Table, text
@@ -227,27 +227,32 @@ def _refusal_table(d: Dashboard) -> None:
     )
 
 
-def _building_count(d: Dashboard, b: BuildingProgress, indicator_id: str, value: int) -> Cell:
+def _building_count(d: Dashboard, b: BuildingProgress, link: str, value: int) -> Cell:
+    """``link``: the drill-down URL of the indicator, up to the building's token (``_drilldown_prefix``:
+    built once rather than reversed and encoded for each of thousands of cells)."""
     cell = _count_cell(d, value)
     token = f"batiment-{b.pk}"
     if not d.hide and value and token in d.building_tokens:
-        cell.link = (
-            reverse("indicators:drilldown")
-            + "?"
-            + urlencode({"perimetre": token, "date": d.as_of.isoformat(), "indicateur": indicator_id})
-        )
+        cell.link = link + token
     return cell
+
+
+def _drilldown_prefix(d: Dashboard, indicator_id: str) -> str:
+    query = urlencode({"date": d.as_of.isoformat(), "indicateur": indicator_id})
+    return f"{reverse('indicators:drilldown')}?{query}&perimetre="
 
 
 def _building_table(d: Dashboard) -> None:
     rows = []
+    census_link = _drilldown_prefix(d, "avancement.recenses")
+    remaining_link = _drilldown_prefix(d, "avancement.restant_a_reloger")
     for b in d.buildings:
         end = b.projected_end(d.as_of)
         rows.append(
             [
                 text(f"{b.reference} ({b.project})"),
-                _building_count(d, b, "avancement.recenses", b.census),
-                _building_count(d, b, "avancement.restant_a_reloger", b.remaining),
+                _building_count(d, b, census_link, b.census),
+                _building_count(d, b, remaining_link, b.remaining),
                 text(b.planned_demolition.strftime("%d/%m/%Y") if b.planned_demolition else "non renseignée"),
                 Cell(round(b.pace, 2), registry.MEAN, d.hide and is_small(b.left_recently)),
                 text(end.strftime("%m/%Y") if end else "—"),
@@ -299,13 +304,8 @@ def build(
     """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
 
     def figures():
-        # Which buildings are wholly in scope, asked once for the figures and the burn-down (on a
-        # restricted scope each asking evaluates the scope's query).
-        cover = None if is_everything(households) else summaries.coverage(facts_for(households))
-        return (
-            compute(households, as_of, coverage=cover),
-            building_progress(households, as_of, coverage=cover),
-        )
+        with pinned(households) as scoped:  # one evaluation of the scope for both
+            return compute(scoped, as_of), building_progress(scoped, as_of)
 
     if scope is None:
         result, buildings = figures()

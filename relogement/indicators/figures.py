@@ -209,7 +209,9 @@ def aggregate(facts, as_of: dt.date) -> dict:
 def medians(facts, as_of: dt.date, sizes: dict[str, int]) -> dict[str, Decimal | None]:
     """The exact medians of MEDIANS (``sizes``: population sizes, known from the additive figures)."""
     p = populations(as_of)
-    rows = with_row_flags(facts, as_of)
+    # Every median is over rehoused households that moved in by the date: the others are left out
+    # before their status on the date is worked out.
+    rows = with_row_flags(facts.filter(AsOf(as_of).moved_in), as_of)
     out: dict[str, Decimal | None] = {}
     if connection.vendor == "postgresql":
         aggregates = {

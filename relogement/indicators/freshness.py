@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from relogement.indicators import facts, summaries
-from relogement.indicators.models import HouseholdFact, StaleBuilding, StaleHousehold
+from relogement.indicators.models import StaleBuilding, StaleHousehold
 
 LOCK_KEY = 0x52454C4F  # "RELO": any constant shared by the processes of this application
 
@@ -42,16 +42,3 @@ def rebuild() -> int:
     with transaction.atomic():
         facts.mark_all_stale()
         return refresh()
-
-
-def is_everything(households) -> bool:
-    """Whether nothing restricts ``households`` (the metropolis, the command line)."""
-    return not households.query.where and not households.query.is_sliced
-
-
-def facts_for(households):
-    """The fresh facts of ``households`` (a Household queryset, already scoped)."""
-    refresh()
-    if is_everything(households):
-        return HouseholdFact.objects.all()  # no semi-join to pay for
-    return HouseholdFact.objects.filter(household__in=households.values("pk"))

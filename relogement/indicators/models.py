@@ -86,6 +86,9 @@ class BuildingSummary(models.Model):
         "projects.Building", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     valid_from = models.DateField(null=True)
+    # Every household of the building that has facts, whatever its status: a restricted scope holding
+    # that many of them holds the whole building, and may use the summary (summaries.coverage).
+    households = models.PositiveIntegerField(default=0)
     layout = models.CharField(max_length=16)
     figures = models.JSONField()
     months = models.JSONField()

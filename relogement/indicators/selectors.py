@@ -27,7 +27,14 @@ from relogement.households.statuses import ReportingStatus
 from relogement.indicators import figures, registry, summaries
 from relogement.indicators.asof import status_as_of
 from relogement.indicators.figures import DISTRIBUTIONS, MEDIANS
-from relogement.indicators.freshness import facts_for, is_everything
+from relogement.indicators.scope import (
+    facts_beyond_summaries,
+    facts_for,
+    ids_of,
+    is_everything,
+    pinned,
+    whole_buildings,
+)
 from relogement.offers.models import Answer, Proposal, RefusalReason
 
 ALL = object()  # the command-line scope: every household (no user)
@@ -59,22 +66,19 @@ def as_of_facts(households, as_of: dt.date):
     return facts_for(households).annotate(rep=status_as_of(as_of))
 
 
-def additive_figures(households, facts, as_of: dt.date, *, summarised: bool = True, coverage=None) -> dict:
+def additive_figures(households, facts, as_of: dt.date, *, summarised: bool = True) -> dict:
     """Counts and sums: the summaries valid on the date of the buildings whose every household is in
     scope, plus the households in scope of the other buildings (each building counted once, from one
-    source). ``summarised=False``: every household from its facts (tests compare both)."""
+    source). ``households`` are pinned or the whole metropolis (``scope``). ``summarised=False``: every
+    household from its facts (tests compare both)."""
     if not summarised:
         return figures.aggregate(facts, as_of)
-    if is_everything(households):
-        total, rest = summaries.figures_on(as_of)
-        others = rest
-    else:
-        whole, partial = coverage or summaries.coverage(facts)
-        total, rest = summaries.figures_on(as_of, whole)
-        others = rest + partial
-    if not others:
+    whole = None if is_everything(households) else whole_buildings(households)
+    total, stale_dated = summaries.figures_on(as_of, whole)
+    beyond = facts_beyond_summaries(households, stale_dated)
+    if beyond is None:
         return total
-    return figures.add(figures.aggregate(facts.filter(building_id__in=others), as_of), total)
+    return figures.add(figures.aggregate(beyond, as_of), total)
 
 
 @dataclass
@@ -98,7 +102,7 @@ def _proposal_rows(households, as_of: dt.date):
     answered = Q(answer_date__isnull=True) | Q(answer_date__lte=as_of)
     proposals = Proposal.objects.filter(notified_date__lte=as_of)
     if not is_everything(households):
-        proposals = proposals.filter(household__in=households.values("pk"))
+        proposals = proposals.filter(household_id__in=ids_of(households))
     # Grouped on the reason's id, and on the free text only where no reason is set: both cheaper than
     # grouping every row on its text.
     rows = (
@@ -124,11 +128,16 @@ def _proposal_rows(households, as_of: dt.date):
     return [(code, text, n) for (code, text), n in refusals.items()], accepted, refused
 
 
-def compute(households, as_of: dt.date, *, summarised: bool = True, coverage=None) -> Result:
-    """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter).
-    ``coverage``: ``summaries.coverage`` of their facts, when the caller already has it."""
+def compute(households, as_of: dt.date, *, summarised: bool = True) -> Result:
+    """All indicators of INDICATORS.md for ``households`` (already scoped and in the perimeter; pinned
+    here unless the caller pinned them for more queries: ``scope.pinned``)."""
+    with pinned(households) as pinned_households:
+        return _compute(pinned_households, as_of, summarised)
+
+
+def _compute(households, as_of: dt.date, summarised: bool) -> Result:
     facts = facts_for(households)
-    a = additive_figures(households, facts, as_of, summarised=summarised, coverage=coverage)
+    a = additive_figures(households, facts, as_of, summarised=summarised)
 
     def n(key) -> int:
         return a.get(key) or 0

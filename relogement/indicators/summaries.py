@@ -86,18 +86,20 @@ def refresh_buildings() -> int:
             figures.with_row_flags(facts, FAR)
             .order_by()
             .values("building_id")
-            .annotate(**figures.additive_aggregates(FAR))
+            .annotate(households_in_building=Count("pk"), **figures.additive_aggregates(FAR))
         )
         valid_from = _valid_from(facts)
         census, left = figures.month_counts(facts, FAR)
         rows = []
         for row in per_building:
             building_id = row.pop("building_id")
+            households = row.pop("households_in_building")
             values = figures.normalise(row)
             rows.append(
                 BuildingSummary(
                     building_id=building_id,
                     valid_from=valid_from.get(building_id),
+                    households=households,
                     layout=layout(),
                     figures=[_stored(key, values[key]) for key in names],
                     months=[_flat(census.get(building_id, {})), _flat(left.get(building_id, {}))],
@@ -108,26 +110,11 @@ def refresh_buildings() -> int:
     return len(ids)
 
 
-def coverage(facts) -> tuple[list[int], list[int]]:
-    """The buildings of a restricted set of facts split in two: those whose every household is in the
-    set (their summaries apply: a project office's, a commune's or a landlord's own buildings) and the
-    others (computed from the facts in the set: e.g. the households a landlord was positioned on)."""
-    scoped = dict(facts.order_by().values_list("building_id").annotate(n=Count("pk")))
-    totals = dict(
-        HouseholdFact.objects.filter(building_id__in=list(scoped))
-        .order_by()
-        .values_list("building_id")
-        .annotate(n=Count("pk"))
-    )
-    whole = [b for b, n in scoped.items() if totals.get(b) == n]
-    return whole, [b for b in scoped if totals.get(b) != scoped[b]]
-
-
-def _split(as_of: dt.date, column: str, buildings: list[int] | None) -> tuple[list, list[int]]:
+def _split(as_of: dt.date, column: str, buildings) -> tuple[list, list[int]]:
     """(building, ``column``) of the summaries valid on the date, and the other buildings: a date of
     their households is later, or their summary has another layout. Those are computed from their
     facts. Every building with facts has a summary once ``freshness.refresh`` has run. ``buildings``:
-    only these (None: all)."""
+    only these (a list or a subquery, e.g. ``scope.whole_buildings``; None: all)."""
     valid = (Q(valid_from__lte=as_of) | Q(valid_from__isnull=True)) & Q(layout=layout())
     rows = BuildingSummary.objects.all()
     if buildings is not None:
@@ -137,7 +124,7 @@ def _split(as_of: dt.date, column: str, buildings: list[int] | None) -> tuple[li
     return kept, rest
 
 
-def figures_on(as_of: dt.date, buildings: list[int] | None = None) -> tuple[dict, list[int]]:
+def figures_on(as_of: dt.date, buildings=None) -> tuple[dict, list[int]]:
     """The summed figures of the buildings whose summary is valid on the date; the other buildings."""
     names = keys()
     totals = [0] * len(names)
@@ -150,7 +137,7 @@ def figures_on(as_of: dt.date, buildings: list[int] | None = None) -> tuple[dict
     return out, rest
 
 
-def month_counts_on(as_of: dt.date, buildings: list[int] | None = None) -> tuple[dict, dict, list[int]]:
+def month_counts_on(as_of: dt.date, buildings=None) -> tuple[dict, dict, list[int]]:
     """The burn-down counts of the buildings whose summary is valid on the date; the other buildings."""
     census, left = {}, {}
     kept, rest = _split(as_of, "months", buildings)

@@ -168,7 +168,13 @@ class Proposal(models.Model):
         verbose_name = "proposition de relogement"
         verbose_name_plural = "propositions de relogement"
         ordering = ["household", "notified_date", "pk"]
-        indexes = [models.Index(fields=["notified_date"]), models.Index(fields=["answer"])]
+        indexes = [
+            models.Index(fields=["notified_date"]),
+            models.Index(fields=["answer"]),
+            # A landlord's scope holds the households positioned on its offers: read from this index
+            # alone (its households list, map and dashboard evaluate it at every request).
+            models.Index(fields=["offer", "household"], name="offers_prop_offer_household"),
+        ]
 
 
 class ProposalTransition(models.Model):

@@ -328,8 +328,22 @@ def test_progress_rate_is_hidden_when_a_count_it_uses_is_small(s, metropolis):
 
 
 def test_building_counts_link_to_their_households(s, mous):
+    import html as html_lib
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
     html = dashboard(mous, f"projet-{s.project.pk}").content.decode()
-    assert (
-        f"perimetre=batiment-{s.b1.pk}&amp;date=2025-12-31&amp;indicateur=avancement.restant_a_reloger"
-        in html
-    )
+    links = [html_lib.unescape(h) for h in re.findall(r'href="([^"]*perimetre=batiment-[^"]*)"', html)]
+    queries = [parse_qs(urlsplit(link).query) for link in links]
+    expected = {
+        "perimetre": [f"batiment-{s.b1.pk}"],
+        "date": ["2025-12-31"],
+        "indicateur": ["avancement.restant_a_reloger"],
+    }
+    assert expected in queries
+    # And the link opens the households of that building remaining to rehouse.
+    link = links[queries.index(expected)]
+    page = mous.get(link)
+    assert page.status_code == 200
+    assert s.h["h5"].reference in page.content.decode()
+    assert s.h["h4"].reference not in page.content.decode()  # exited: not remaining
