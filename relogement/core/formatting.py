@@ -8,6 +8,8 @@ NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 def format_number(value, decimals: int = 0) -> str:
     if value is None or value == "":
         return "—"
+    if decimals == 0 and type(value) is int:  # the counts of the dashboards' tables: thousands per page
+        return f"{value:,}".replace(",", NBSP)
     quantum = Decimal(1).scaleb(-decimals)
     number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""

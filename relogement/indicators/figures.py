@@ -18,6 +18,7 @@ from django.db.models import (
     Aggregate,
     BooleanField,
     Case,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
@@ -30,6 +31,7 @@ from django.db.models import (
 
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators.asof import AsOf, proposals_as_of, status_as_of, status_month_as_of
+from relogement.offers.models import Answer
 
 R = ReportingStatus
 NO_LIMIT = 2**62
@@ -268,3 +270,26 @@ def _by_building_month(rows) -> dict[int, dict[int, int]]:
         cells = out.setdefault(building_id, {})
         cells[month] = cells.get(month, 0) + n
     return out
+
+
+ANSWERS = (Answer.ACCEPTED, Answer.REFUSED)
+
+
+def proposal_groups(proposals, as_of: dt.date, *keys: str) -> list[tuple]:
+    """The proposals notified by the date, counted per (``keys``…, answer on the date, refusal reason
+    id, free text): the answer is None when given after the date, the free text only where no reason
+    is set (both cheaper than grouping every row on its text). Additive: ``summaries`` stores them
+    per building."""
+    answered = Q(answer_date__isnull=True) | Q(answer_date__lte=as_of)
+    rows = (
+        proposals.filter(notified_date__lte=as_of, answer__in=ANSWERS)
+        .order_by()
+        .values_list(
+            *keys,
+            Case(When(answered, then=F("answer")), output_field=CharField()),
+            "refusal_reason_id",
+            Case(When(refusal_reason__isnull=True, then=F("refusal_reason_text")), output_field=CharField()),
+        )
+        .annotate(n=Count("pk"))
+    )
+    return [tuple(row) for row in rows]

@@ -79,7 +79,9 @@ class BuildingSummary(models.Model):
 
     ``figures``: the values of ``figures.additive_aggregates`` as a list in the order of ``layout``
     (a digest of the keys; a row of another layout is ignored until recomputed: ``rebuild_indicators``);
-    ``months``: the burn-down counts, [[census month, households, …], [leaving month, households, …]].
+    ``months``: the burn-down counts, [[census month, households, …], [leaving month, households, …]];
+    ``proposals``: the answered proposals, [[answer, refusal reason id, free text, count], …]
+    (``figures.proposal_groups``; valid from the latest answer date too).
     Lists rather than objects: thousands of rows are decoded for each dashboard of the metropolis."""
 
     building = models.OneToOneField(
@@ -92,6 +94,7 @@ class BuildingSummary(models.Model):
     layout = models.CharField(max_length=16)
     figures = models.JSONField()
     months = models.JSONField()
+    proposals = models.JSONField(default=list)
 
     class Meta:
         verbose_name = "synthèse d'un bâtiment (indicateurs)"

@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, Count, F, Q, When
 from django.utils.text import slugify
 
 from relogement.households.models import Household
@@ -28,6 +27,7 @@ from relogement.indicators import figures, registry, summaries
 from relogement.indicators.asof import status_as_of
 from relogement.indicators.figures import DISTRIBUTIONS, MEDIANS
 from relogement.indicators.scope import (
+    beyond_summaries,
     facts_beyond_summaries,
     facts_for,
     ids_of,
@@ -96,25 +96,21 @@ class Result:
         return registry.expand(self.motifs)
 
 
-def _proposal_rows(households, as_of: dt.date):
+def _proposal_rows(households, as_of: dt.date, summarised: bool = True):
     """Refusals per (configured reason code, free text), accepted and refused proposals, over the
-    proposals notified by the date (one grouped query, and the reasons' codes)."""
-    answered = Q(answer_date__isnull=True) | Q(answer_date__lte=as_of)
-    proposals = Proposal.objects.filter(notified_date__lte=as_of)
-    if not is_everything(households):
-        proposals = proposals.filter(household_id__in=ids_of(households))
-    # Grouped on the reason's id, and on the free text only where no reason is set: both cheaper than
-    # grouping every row on its text.
-    rows = (
-        proposals.filter(answer__in=[Answer.ACCEPTED, Answer.REFUSED])
-        .order_by()
-        .values_list(
-            Case(When(answered, then=F("answer")), output_field=CharField()),
-            "refusal_reason_id",
-            Case(When(refusal_reason__isnull=True, then=F("refusal_reason_text")), output_field=CharField()),
-        )
-        .annotate(n=Count("pk"))
-    )
+    proposals notified by the date: from the summaries of the buildings valid on the date, and the
+    proposals of the other households in scope (as ``additive_figures``)."""
+    if not summarised:
+        proposals = Proposal.objects.all()
+        if not is_everything(households):
+            proposals = proposals.filter(household_id__in=ids_of(households))
+        rows = figures.proposal_groups(proposals, as_of)
+    else:
+        whole = None if is_everything(households) else whole_buildings(households)
+        rows, stale_dated = summaries.proposals_on(as_of, whole)
+        beyond = beyond_summaries(households, stale_dated, building="household__building_id")
+        if beyond is not None:
+            rows += figures.proposal_groups(Proposal.objects.filter(beyond), as_of)
     codes = dict(RefusalReason.objects.values_list("pk", "code"))
     accepted = refused = 0
     refusals: dict[tuple, int] = {}
@@ -209,7 +205,9 @@ def _compute(households, as_of: dt.date, summarised: bool) -> Result:
 
     values["processus.propositions_par_reloge"] = _ratio(n("proposals_dc"), n_dc, 2)
     bases["processus.propositions_par_reloge"] = (n_dc,)
-    motifs, refusal_counts, accepted, refused = _proposal_figures(*_proposal_rows(households, as_of))
+    motifs, refusal_counts, accepted, refused = _proposal_figures(
+        *_proposal_rows(households, as_of, summarised)
+    )
     share("processus.taux_refus", refused, accepted + refused)
     for key in motifs:
         count(f"{registry.MOTIF_PREFIX}{key}", refusal_counts.get(key, 0))

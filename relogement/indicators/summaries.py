@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Q
 
 from relogement.indicators import figures
 from relogement.indicators.models import BuildingSummary, HouseholdFact, StaleBuilding
+from relogement.offers.models import Proposal
 
 FAR = dt.date(9999, 12, 31)
 CHUNK = 500
@@ -49,7 +50,7 @@ def _claim() -> list[int]:
         return ids
 
 
-def _valid_from(facts) -> dict[int, dt.date | None]:
+def _valid_from(facts, proposals) -> dict[int, dt.date | None]:
     answered = Q(satisfaction_answered=True) | Q(arrears__isnull=False)
     rows = facts.values("building_id").annotate(
         a=Max("census_date"),
@@ -62,6 +63,16 @@ def _valid_from(facts) -> dict[int, dt.date | None]:
     for row in rows:
         dates = [row[k] for k in "abcde" if row[k] is not None]
         out[row["building_id"]] = max(dates) if dates else None
+    # An answer given after the last notification changes the proposal figures from its date on.
+    answers = (
+        proposals.filter(notified_date__isnull=False, answer__in=figures.ANSWERS)
+        .order_by()
+        .values_list("household__building_id")
+        .annotate(m=Max("answer_date"))
+    )
+    for building_id, answered_on in answers:
+        if answered_on is not None and (out.get(building_id) is None or answered_on > out[building_id]):
+            out[building_id] = answered_on
     return out
 
 
@@ -88,8 +99,12 @@ def refresh_buildings() -> int:
             .values("building_id")
             .annotate(households_in_building=Count("pk"), **figures.additive_aggregates(FAR))
         )
-        valid_from = _valid_from(facts)
+        proposals = Proposal.objects.filter(household__building_id__in=chunk)
+        valid_from = _valid_from(facts, proposals)
         census, left = figures.month_counts(facts, FAR)
+        groups: dict[int, list] = {}
+        for building_id, *group in figures.proposal_groups(proposals, FAR, "household__building_id"):
+            groups.setdefault(building_id, []).append(group)
         rows = []
         for row in per_building:
             building_id = row.pop("building_id")
@@ -103,6 +118,7 @@ def refresh_buildings() -> int:
                     layout=layout(),
                     figures=[_stored(key, values[key]) for key in names],
                     months=[_flat(census.get(building_id, {})), _flat(left.get(building_id, {}))],
+                    proposals=groups.get(building_id, []),
                 )
             )
         BuildingSummary.objects.filter(building_id__in=chunk).delete()
@@ -147,3 +163,10 @@ def month_counts_on(as_of: dt.date, buildings=None) -> tuple[dict, dict, list[in
         if left_flat:
             left[building_id] = dict(zip(left_flat[::2], left_flat[1::2], strict=True))
     return census, left, rest
+
+
+def proposals_on(as_of: dt.date, buildings=None) -> tuple[list[tuple], list[int]]:
+    """The proposal groups (``figures.proposal_groups``) of the buildings whose summary is valid on the
+    date, and the other buildings."""
+    kept, rest = _split(as_of, "proposals", buildings)
+    return [tuple(group) for _, groups in kept for group in groups], rest

@@ -245,6 +245,25 @@ def test_a_summary_is_used_only_from_its_valid_date(s):
     assert s.b1.pk not in rest
 
 
+def test_a_late_answer_dates_the_summary_of_its_building(s):
+    """A proposal answered after every other date of its building: the summary (which counts the
+    answer) applies only from the answer's date; before it the proposal is still pending."""
+    from relogement.indicators import summaries
+    from tests.indicators.builders import proposal
+
+    answered_on = dt.date(2030, 1, 1)
+    proposal(s.h["h9"], notified=dt.date(2024, 6, 1), answer="refusee", answer_date=answered_on)
+    facts.refresh()
+    assert BuildingSummary.objects.get(building=s.b3).valid_from == answered_on
+    assert s.b3.pk in summaries.proposals_on(answered_on - dt.timedelta(days=1))[1]
+    before, on = answered_on - dt.timedelta(days=1), answered_on
+    everything = Household.objects.all()
+    for day in (before, on):
+        assert compute(everything, day).values == compute(everything, day, summarised=False).values
+    refused = "processus.taux_refus"
+    assert compute(everything, before).values[refused] != compute(everything, on).values[refused]
+
+
 def test_rebuild_command_recomputes_everything(s):
     from io import StringIO
 

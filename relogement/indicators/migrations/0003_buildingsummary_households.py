@@ -1,6 +1,6 @@
-"""The number of households of each building's summary (summaries.coverage reads it instead of counting
-the facts of every building of a scope). Existing summaries are marked to recompute, so that none is
-read with the default 0."""
+"""Each building's summary also holds its number of households (a scope holding that many holds the
+whole building: scope.pinned) and its proposals' answers and refusal reasons. Existing summaries are
+marked to recompute, so that none is read with the defaults."""
 
 from django.db import migrations, models
 
@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
             model_name="buildingsummary",
             name="households",
             field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="buildingsummary",
+            name="proposals",
+            field=models.JSONField(default=list),
         ),
         migrations.RunSQL(MARK_SUMMARIES, migrations.RunSQL.noop),
     ]
