@@ -244,32 +244,32 @@ def _median_by_offset(rows, column: str, size: int):
 def month_counts(facts, as_of: dt.date) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
     """The burn-down counts: per building, census households per census month and census households
     that left per month (rehoused: move-in month; exited: month of the change that gave the status),
-    as of the date (two grouped queries). Months are numbered year × 12 + month − 1."""
+    as of the date. One grouped query (building, census month, leaving month): one pass over the facts
+    instead of two. Months are numbered year × 12 + month − 1."""
     pop = AsOf(as_of)
-    census_rows = with_row_flags(facts, as_of).filter(f_c=True)
-    census = census_rows.order_by().values_list("building_id", "census_month").annotate(n=Count("pk"))
     leaving_month = Case(
         When(pop.definitive, then=F("move_in_month")),
         When(pop.status(R.SORTI_SANS_RELOGEMENT), then=status_month_as_of(as_of)),
         output_field=IntegerField(),
     )
-    left = (
-        census_rows.annotate(month=leaving_month)
-        .filter(month__isnull=False)
+    rows = (
+        with_row_flags(facts, as_of)
+        .filter(f_c=True)
+        .annotate(month=leaving_month)
         .order_by()
-        .values_list("building_id", "month")
+        .values_list("building_id", "census_month", "month")
         .annotate(n=Count("pk"))
     )
+    census: dict[int, dict[int, int]] = {}
+    left: dict[int, dict[int, int]] = {}
     with heavy_query():
-        return _by_building_month(census), _by_building_month(left)
-
-
-def _by_building_month(rows) -> dict[int, dict[int, int]]:
-    out: dict[int, dict[int, int]] = {}
-    for building_id, month, n in rows:
-        cells = out.setdefault(building_id, {})
-        cells[month] = cells.get(month, 0) + n
-    return out
+        for building_id, census_month, leaving, n in rows:
+            cells = census.setdefault(building_id, {})
+            cells[census_month] = cells.get(census_month, 0) + n
+            if leaving is not None:
+                cells = left.setdefault(building_id, {})
+                cells[leaving] = cells.get(leaving, 0) + n
+    return census, left
 
 
 ANSWERS = (Answer.ACCEPTED, Answer.REFUSED)

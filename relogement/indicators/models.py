@@ -89,7 +89,7 @@ class BuildingSummary(models.Model):
     )
     valid_from = models.DateField(null=True)
     # Every household of the building that has facts, whatever its status: a restricted scope holding
-    # that many of them holds the whole building, and may use the summary (summaries.coverage).
+    # that many of them holds the whole building, and may use the summary (scope.pinned).
     households = models.PositiveIntegerField(default=0)
     layout = models.CharField(max_length=16)
     figures = models.JSONField()
