@@ -9,7 +9,7 @@ import io
 import random
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.importer import exchange_import
@@ -149,6 +149,12 @@ def run(ctx=None) -> list[dict]:
             raise _Rollback
     except _Rollback:
         pass
+    # The rolled-back rows stay behind as dead tuples and clear the visibility map of the pages they
+    # touched; on a server without autovacuum (this CI machine's) the modules measured next would pay
+    # for them (the household search: 0.53 s instead of 0.3 s). Leave the database as it was found.
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     results.append(
         {
             "name": "exchange.import_xlsx_10000",
