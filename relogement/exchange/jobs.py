@@ -116,12 +116,21 @@ def _cleanup(path: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _thread_main(job_id: int) -> None:
+def _in_thread(run, job_id: int) -> None:
+    """A job's thread: a database connection of its own, closed when the job ends."""
     close_old_connections()
     try:
-        run_job(job_id)
+        run(job_id)
     finally:
         connection.close()
+
+
+def _start(run, job_id: int, name: str) -> None:
+    """Runs the job now (``EXCHANGE_IMPORTS_INLINE``: tests, command line) or in a background thread."""
+    if inline():
+        run(job_id)
+        return
+    threading.Thread(target=_in_thread, args=(run, job_id), name=f"{name}-{job_id}", daemon=True).start()
 
 
 def inline() -> bool:
@@ -129,10 +138,7 @@ def inline() -> bool:
 
 
 def start_job(job: ImportJob) -> None:
-    if inline():
-        run_job(job.pk)
-        return
-    threading.Thread(target=_thread_main, args=(job.pk,), name=f"import-{job.pk}", daemon=True).start()
+    _start(run_job, job.pk, "import")
 
 
 # --- exports ----------------------------------------------------------------------------------------
@@ -175,19 +181,8 @@ def run_export(job_id: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.FAILED, finished_at=timezone.now())
 
 
-def _export_thread_main(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_export(job_id)
-    finally:
-        connection.close()
-
-
 def start_export(job: ExportJob) -> None:
-    if inline():
-        run_export(job.pk)
-        return
-    threading.Thread(target=_export_thread_main, args=(job.pk,), name=f"export-{job.pk}", daemon=True).start()
+    _start(run_export, job.pk, "export")
 
 
 def remove_old_exports() -> int:
