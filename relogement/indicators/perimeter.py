@@ -2,7 +2,7 @@
 
 A household belongs to the perimeters of its origin: its project, its building, the commune of its
 origin building and the landlord of that building. A perimeter is always intersected with the user's
-scope (``Household.objects.visible_to(user)``); picking an object outside the scope is a 404.
+indicator scope (``indicator_households``); picking an object outside the scope is a 404.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
-from relogement.accounts.models import Organisation
+from relogement.accounts.models import Organisation, OrganisationKind
+from relogement.households.models import Household
+from relogement.permissions.scopes import organisation_of
 from relogement.projects.models import Building, Project
 from relogement.territory.models import Commune
 
@@ -64,6 +66,33 @@ class Perimeter:
 
 
 METROPOLIS_PERIMETER = Perimeter(METROPOLIS)
+
+LANDLORD_SCOPE_NOTE = (
+    "Ces indicateurs portent sur les ménages de vos bâtiments. Les ménages d'autres bailleurs "
+    "positionnés sur vos offres restent dans vos listes et vos propositions, mais ils sont comptés "
+    "dans les indicateurs de leur bailleur d'origine."
+)
+
+
+def indicator_households(user):
+    """The households whose indicators ``user`` sees: its scope, except that a landlord's are those of
+    its own buildings.
+
+    A household belongs to the perimeters of its origin (INDICATORS.md). A landlord sees the households
+    of other landlords' buildings it was positioned on, to answer the proposals; counted in its
+    indicators, they would give burn-downs and risk assessments of buildings it does not manage from
+    the few of their households that were proposed to it, a biased sample of them.
+    """
+    org = organisation_of(user)
+    if org is not None and org.kind == OrganisationKind.LANDLORD:
+        return Household.objects.filter(building__landlord=org)
+    return Household.objects.visible_to(user)
+
+
+def scope_note(user) -> str:
+    """What the dashboard says about whose households it counts, when it is not plain (landlords)."""
+    org = organisation_of(user)
+    return LANDLORD_SCOPE_NOTE if org is not None and org.kind == OrganisationKind.LANDLORD else ""
 
 
 def _int(key: str) -> int:

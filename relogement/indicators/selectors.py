@@ -26,6 +26,7 @@ from relogement.households.statuses import ReportingStatus
 from relogement.indicators import figures, registry, summaries
 from relogement.indicators.asof import status_as_of
 from relogement.indicators.figures import DISTRIBUTIONS, MEDIANS
+from relogement.indicators.perimeter import indicator_households
 from relogement.indicators.scope import (
     beyond_summaries,
     facts_beyond_summaries,
@@ -55,8 +56,8 @@ def _ratio(numerator, denominator, decimals: int) -> Decimal | None:
 
 
 def scoped_households(user, perimeter):
-    """Households of the perimeter within the user's scope (``ALL`` for the command line)."""
-    qs = Household.objects.all() if user is ALL else Household.objects.visible_to(user)
+    """Households of the perimeter within the user's indicator scope (``ALL`` for the command line)."""
+    qs = Household.objects.all() if user is ALL else indicator_households(user)
     return qs.filter(perimeter.household_q())
 
 

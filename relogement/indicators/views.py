@@ -2,7 +2,7 @@
 
 Every page reads the perimeter (``perimetre``) and the as-of date (``date``) from the query string;
 the perimeter is resolved within the user's scope (404 outside it) and the households are always
-``Household.objects.visible_to(user)``.
+those of the user's indicator scope (``perimeter.indicator_households``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ from relogement.indicators.asof import AsOf
 from relogement.indicators.cache import scope_key
 from relogement.indicators.exports import FORMATS, WRITERS
 from relogement.indicators.geo import map_shapes
-from relogement.indicators.perimeter import PROJECT, Perimeter, perimeter_choices, perimeter_for_user
+from relogement.indicators.perimeter import (
+    PROJECT,
+    Perimeter,
+    perimeter_choices,
+    perimeter_for_user,
+    scope_note,
+)
 from relogement.indicators.secrecy import is_small, must_hide
 from relogement.indicators.selectors import as_of_facts, scoped_households
 from relogement.permissions.predicates import can_view_names
@@ -91,6 +97,7 @@ def dashboard(request):
             "perimeter": perimeter,
             "as_of": as_of,
             "date_error": error,
+            "scope_note": scope_note(request.user),
             "choices": choices,
             "qs": qs,
             "mode": "",
@@ -212,6 +219,7 @@ def map_view(request):
             "as_of": as_of,
             "date_error": error,
             "mode": mode,
+            "scope_note": scope_note(request.user),
             "choices": perimeter_choices(request.user),
             "shapes": shapes,
             "communes": communes,

@@ -111,8 +111,9 @@ def test_the_tables_go_with_an_error_and_nothing_else_is_lost(s):
 
 
 def test_a_restricted_dashboard_evaluates_its_scope_once(s):
-    """A landlord's scope (its buildings, or households positioned on its offers) is read once for all
-    the figures and the burn-down, instead of once per query."""
+    """A restricted scope is read once for all the figures and the burn-down, instead of once per
+    query. Here a landlord's access scope (its buildings, or households positioned on its offers): an
+    OR whose subquery would show up in every query."""
     offer = factories.HousingOfferFactory(landlord=s.l1)
     positioned = proposal(s.h["h9"], notified=dt.date(2025, 5, 1), answer=Answer.PENDING)
     positioned.offer = offer

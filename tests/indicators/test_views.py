@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from relogement.accounts.models import OrganisationKind
 from relogement.households.statuses import HouseholdStatus as S
+from relogement.offers.models import Answer
 from tests import factories
-from tests.indicators.builders import household, rehouse, scenario
+from tests.indicators.builders import household, proposal, rehouse, scenario
 
 AS_OF = "2025-12-31"
 
@@ -134,6 +135,45 @@ def test_drilldown_is_scoped(s):
     ).content.decode()
     assert s.h["h1"].reference in html
     assert s.h["h3"].reference not in html  # provider B's household
+
+
+def _exported(client, table, **params):
+    response = client.get(
+        reverse("indicators:export"), {"date": AS_OF, "table": table, "format": "csv", **params}
+    )
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_a_landlord_counts_the_households_of_its_buildings_only(s):
+    """A household of another landlord's building positioned on the landlord's offer is in its lists
+    (to answer the proposal) but not in its indicators: it belongs to the perimeters of its origin."""
+    offer = factories.HousingOfferFactory(landlord=s.l1)
+    positioned = proposal(s.h["h8"], notified=dt.date(2025, 5, 1), answer=Answer.PENDING)
+    positioned.offer = offer
+    positioned.save()
+    landlord = client_for(s.l1)
+    assert landlord.get(reverse("households:detail", kwargs={"pk": s.h["h8"].pk})).status_code == 200
+
+    html = dashboard(landlord).content.decode()
+    assert "ménages de vos bâtiments" in html
+    progress = {r[0]: r[1] for r in _exported(landlord, "avancement")[1:]}
+    assert progress["Ménages recensés"] == "5"  # h1–h5 of B1, not h8 of B2
+    buildings = [r[0] for r in _exported(landlord, "batiments")[1:]]
+    assert any("B1" in b for b in buildings) and not any("B2" in b for b in buildings)
+    listed = landlord.get(
+        reverse("indicators:drilldown"), {"date": AS_OF, "indicateur": "avancement.recenses"}
+    ).content.decode()
+    assert s.h["h1"].reference in listed and s.h["h8"].reference not in listed
+    flows = _exported(landlord, "flux")
+    assert not any("Roubaix" in cell for row in flows[1:] for cell in row[:1])  # h8 left B2 (Roubaix)
+
+    # The other roles keep their scope: the project office of P counts h8 of B2.
+    org = factories.OrganisationFactory(name="MOUS P", kind=OrganisationKind.PROJECT_OFFICE)
+    org.projects.add(s.project)
+    progress = {r[0]: r[1] for r in _exported(client_for(org), "avancement")[1:]}
+    assert progress["Ménages recensés"] == "6"
+    assert "ménages de vos bâtiments" not in dashboard(client_for(org)).content.decode()
 
 
 def test_exports_carry_exact_values_for_named_roles(s, mous):
