@@ -392,7 +392,7 @@ class Importer:
         self.current: dict[int, Household] = {}
         for start in range(0, len(pks), snapshot.CHUNK):
             chunk = pks[start : start + snapshot.CHUNK]
-            for household in snapshot.prefetched_households(Household.objects.filter(pk__in=chunk)):
+            for household in snapshot.households_with_history(chunk):
                 self.current[household.pk] = household
         project_ids = {row.project.pk for row in rows}
         self.buildings = {
@@ -689,7 +689,7 @@ class Importer:
             if "date_diagnostic" in changed:
                 dated = [
                     c
-                    for c in household.status_changes.all()
+                    for c in getattr(household, snapshot.STATUS_CHANGES)
                     if c.to_status == S.SEARCHING and c.reason != snapshot.IMPORT_UNDATED_REASON
                 ]
                 if dated:
@@ -709,7 +709,7 @@ class Importer:
                     )
             if v.get("date_relogement") and v.get("commune_destination_insee"):
                 kind = RehousingKind.DEFINITIVE if v["statut"] == R.RELOGE else RehousingKind.TEMPORARY
-                same_kind = [r for r in household.rehousings.all() if r.kind == kind]
+                same_kind = [r for r in getattr(household, snapshot.REHOUSINGS) if r.kind == kind]
                 kwargs = self._rehousing_kwargs(v)
                 if same_kind:
                     rehousing = same_kind[-1]
@@ -723,7 +723,9 @@ class Importer:
                     rehousings.append(Rehousing(household=household, kind=kind, **kwargs))
             if v.get("satisfaction_6_mois") is not None or v.get("impayes_6_mois") is not None:
                 kwargs = self._followup_kwargs(v)
-                existing = next((f for f in household.followups.all() if f.months_after == 6), None)
+                existing = next(
+                    (f for f in getattr(household, snapshot.FOLLOWUPS) if f.months_after == 6), None
+                )
                 if existing is None:
                     followups.append(FollowUp(household=household, months_after=6, **kwargs))
                 else:

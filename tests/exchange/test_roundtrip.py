@@ -81,3 +81,28 @@ def test_folder_of_csv_round_trip(world, tmp_path):
     second = tmp_path / "second"
     write_export(second, export_rows(Household.objects.all(), named=True), "csv-folder")
     assert {p.name: p.read_text(encoding="utf-8-sig") for p in second.iterdir()} == before
+
+
+def test_xlsx_cells_are_typed_and_text_stays_text(world):
+    """Dates are date cells, amounts numbers, codes and names text, even when a name looks like a
+    formula or a number (never evaluated by the spreadsheet software)."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    build_perimeter(world)
+    household = Household.objects.filter(split_from__isnull=True).order_by("pk").first()
+    Household.objects.filter(pk=household.pk).update(reference_name="=SOMME(A1:A9)")
+    sheet = load_workbook(io.BytesIO(_export("xlsx")), read_only=True)["menages"]
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    cells = next(dict(zip(header, r, strict=True)) for r in rows[1:] if r[0].value == household.reference)
+    row = {name: cell.value for name, cell in cells.items()}
+    assert row["nom_referent"] == "=SOMME(A1:A9)"
+    assert cells["nom_referent"].data_type == "s"  # a formula cell would be "f"
+    assert isinstance(row["commune_origine_insee"], str)
+    assert isinstance(row["date_recensement"], dt.datetime)
+    assert row["date_recensement"].date() == household.census_date
+    assert isinstance(row["nb_adultes"], int) and row["nb_adultes"] == household.adults_count
+    assert row["ressources_mensuelles"] == float(household.monthly_resources)
+    assert row["besoin_pmr"] in ("oui", "non")
