@@ -6,6 +6,7 @@ The exporter writes these rows; the importer compares a file row with them to te
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -25,7 +26,7 @@ IMPORT_REASON = "Import du fichier de suivi"
 
 CHUNK = 2000
 
-# The related rows of a household loaded by ``prefetched_households``, as plain lists: prefetching
+# The related rows of a household loaded by ``households_with_history``, as plain lists: prefetching
 # into the related managers cloned a queryset per household and relation (a tenth of an export).
 STATUS_CHANGES = "exchange_status_changes"
 REHOUSINGS = "exchange_rehousings"
@@ -38,7 +39,7 @@ class StatusChangeRow(NamedTuple):
 
     pk: int
     to_status: str
-    effective_date: object
+    effective_date: dt.date
     reason: str
 
 
