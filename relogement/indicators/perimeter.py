@@ -83,16 +83,21 @@ def indicator_households(user):
     indicators, they would give burn-downs and risk assessments of buildings it does not manage from
     the few of their households that were proposed to it, a biased sample of them.
     """
-    org = organisation_of(user)
-    if org is not None and org.kind == OrganisationKind.LANDLORD:
-        return Household.objects.filter(building__landlord=org)
+    landlord = _landlord_of(user)
+    if landlord is not None:
+        return Household.objects.filter(building__landlord=landlord)
     return Household.objects.visible_to(user)
 
 
 def scope_note(user) -> str:
     """What the dashboard says about whose households it counts, when it is not plain (landlords)."""
+    return LANDLORD_SCOPE_NOTE if _landlord_of(user) is not None else ""
+
+
+def _landlord_of(user) -> Organisation | None:
+    """The landlord the user acts for, if it is one: its indicators differ from its scope."""
     org = organisation_of(user)
-    return LANDLORD_SCOPE_NOTE if org is not None and org.kind == OrganisationKind.LANDLORD else ""
+    return org if org is not None and org.kind == OrganisationKind.LANDLORD else None
 
 
 def _int(key: str) -> int:
