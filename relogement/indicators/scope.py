@@ -2,14 +2,14 @@
 
 - The whole metropolis (nothing restricts the households: ``is_everything``): its additive figures are
   sums of the per-building summaries, its other queries read every fact.
-- A restricted scope (a landlord's buildings and the households it was positioned on, a provider's
-  households, a project…) is **pinned** (``pinned``): its household ids, its buildings with whether it
-  holds every household of each (``whole``: the building's summary applies) or only some (partial:
-  computed from the facts and proposals), and the households of those partial buildings, are written
-  once into three temporary tables of the connection. Without them, the scope's query would run again
-  inside each of a dashboard's half-dozen aggregations (for a landlord of half the metropolis, ~0.1 s
-  each on 100,000 households), and the lists of its buildings would be sent with each of them (~15 ms
-  each for a thousand buildings).
+- A restricted scope (a provider's households, a project office's projects, a commune, a project…) is
+  **pinned** (``pinned``): its household ids, its buildings with whether it holds every household of
+  each (``whole``: the building's summary applies) or only some (partial: computed from the facts and
+  proposals), and the households of those partial buildings, are written once into three temporary
+  tables of the connection. Without them, the scope's query would run again inside each of a
+  dashboard's half-dozen aggregations (for a scope that is an OR over half the metropolis, ~0.1 s each
+  on 100,000 households), and the lists of its buildings would be sent with each of them (~15 ms each
+  for a thousand buildings).
 """
 
 from __future__ import annotations

@@ -172,7 +172,7 @@ class Proposal(models.Model):
             models.Index(fields=["notified_date"]),
             models.Index(fields=["answer"]),
             # A landlord's scope holds the households positioned on its offers: read from this index
-            # alone (its households list, map and dashboard evaluate it at every request).
+            # alone (every page that lists or fetches its households evaluates it).
             models.Index(fields=["offer", "household"], name="offers_prop_offer_household"),
         ]
 
