@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from relogement.core.formatting import format_number
+from relogement.core.formatting import format_date, format_number
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import charts, registry
 from relogement.indicators.asof import AsOf
@@ -242,10 +242,6 @@ def _drilldown_prefix(d: Dashboard, indicator_id: str) -> str:
     return f"{reverse('indicators:drilldown')}?{query}&perimetre="
 
 
-def _day(d: dt.date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"  # strftime costs more, for thousands of rows
-
-
 def _building_table(d: Dashboard) -> None:
     rows = []
     census_link = _drilldown_prefix(d, "avancement.recenses")
@@ -257,7 +253,7 @@ def _building_table(d: Dashboard) -> None:
                 text(f"{b.reference} ({b.project})"),
                 _building_count(d, b, census_link, b.census),
                 _building_count(d, b, remaining_link, b.remaining),
-                text(_day(b.planned_demolition) if b.planned_demolition else "non renseignée"),
+                text(format_date(b.planned_demolition) if b.planned_demolition else "non renseignée"),
                 Cell(round(b.pace, 2), registry.MEAN, d.hide and is_small(b.left_recently)),
                 text(f"{end.month:02d}/{end.year}" if end else "—"),
                 text(b.risk(d.as_of) or "non"),

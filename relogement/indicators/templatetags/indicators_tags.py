@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from relogement.core.formatting import format_number
+from relogement.core.formatting import format_date, format_number
 from relogement.indicators.secrecy import HIDDEN_TITLE
 
 register = template.Library()
@@ -93,7 +93,7 @@ def at_risk_items(d):
     items = []
     for b, reason in d.at_risk:
         remaining = "&lt; 5" if d.hide and b.remaining < 5 else escape(format_number(b.remaining))
-        planned = b.planned_demolition.strftime("%d/%m/%Y") if b.planned_demolition else ""
+        planned = format_date(b.planned_demolition) if b.planned_demolition else ""
         items.append(
             f"<li><strong>{escape(b.reference)}</strong> ({escape(b.project)}) : {remaining} ménage(s) "
             f"restant à reloger, démolition prévue le {planned} — {escape(reason)}</li>"
