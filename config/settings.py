@@ -21,8 +21,9 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Shared reference data (communes, zones, NPNRU sites); overridable for deployments.
-SHARED_DATA_DIR = Path(env_str("RELOGEMENT_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
+# Reference data (communes with outlines, zones, NPNRU sites) ship with the application, so that a clone
+# runs alone; a deployment for another territory points RELOGEMENT_DATA_DIR at files of the same form.
+REFERENCE_DATA_DIR = Path(env_str("RELOGEMENT_DATA_DIR", str(BASE_DIR / "relogement" / "territory" / "data")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

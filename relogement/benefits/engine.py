@@ -213,7 +213,7 @@ def parse_month(text: str) -> date:
 
 @lru_cache(maxsize=1)
 def _zones_from_shared_csv() -> dict[str, int | None]:
-    path = settings.SHARED_DATA_DIR / "mel_zonages_logement.csv"
+    path = settings.REFERENCE_DATA_DIR / "mel_zonages_logement.csv"
     with open(path, encoding="utf-8", newline="") as handle:
         return {
             row["insee_code"]: int(row["zone_apl"]) if row["zone_apl"] else None
@@ -225,7 +225,7 @@ def commune_zones(insee_codes) -> dict[str, int | None]:
     """APL zone of each commune of the referential (None: openfisca derives it from the code).
 
     The referential is ``territory.Commune``; while that table is empty (referential not loaded),
-    the zones shipped in ``SHARED_DATA_DIR/mel_zonages_logement.csv`` are used. One query whatever
+    the zones shipped in ``REFERENCE_DATA_DIR/mel_zonages_logement.csv`` are used. One query whatever
     the number of communes; an unknown commune is refused.
     """
     from relogement.territory.models import Commune

@@ -16,7 +16,7 @@ def commune_choices() -> list[tuple[str, str]]:
     communes = list(Commune.objects.order_by("name").values_list("insee_code", "name"))
     if not communes:
         with open(
-            settings.SHARED_DATA_DIR / "mel_zonages_logement.csv", encoding="utf-8", newline=""
+            settings.REFERENCE_DATA_DIR / "mel_zonages_logement.csv", encoding="utf-8", newline=""
         ) as handle:
             communes = sorted(
                 ((row["insee_code"], row["nom"]) for row in csv.DictReader(handle)), key=lambda c: c[1]

@@ -1123,7 +1123,7 @@ def ensure_referential(log: Callable[[str], None]) -> None:
         from relogement.territory.referential import load_referential
 
         log("Référentiel absent : chargement des communes et des sites NPNRU.")
-        load_referential(settings.SHARED_DATA_DIR)
+        load_referential(settings.REFERENCE_DATA_DIR)
 
 
 def demo_password() -> str:

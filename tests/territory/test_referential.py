@@ -121,7 +121,7 @@ def test_real_shared_data():
     call_command("load_referential")
     assert (Commune.objects.count(), Project.objects.count(), Project.history.count()) == counts
     assert RefusalReason.objects.count() >= 8
-    assert settings.SHARED_DATA_DIR.exists()
+    assert settings.REFERENCE_DATA_DIR.exists()
 
 
 QPV_HEADER = "code_qp,lib_qp,insee_com,siren_epci,geometry\n"

@@ -12,13 +12,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--data-dir", default=None, help="Dossier des données (défaut : SHARED_DATA_DIR)")
+        parser.add_argument("--data-dir", default=None, help="Dossier des données (défaut : REFERENCE_DATA_DIR)")
 
     def handle(self, *args, data_dir=None, **options):
         from pathlib import Path
 
         try:
-            report = load_referential(Path(data_dir) if data_dir else settings.SHARED_DATA_DIR)
+            report = load_referential(Path(data_dir) if data_dir else settings.REFERENCE_DATA_DIR)
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():
