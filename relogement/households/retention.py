@@ -25,7 +25,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import DateField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
+from relogement.core.errors import DomainError
 from relogement.exchange.snapshot import IMPORT_REASON, IMPORT_UNDATED_REASON
 from relogement.followup.models import FollowUp
 from relogement.households.lifecycle import TRANSITIONS
@@ -239,8 +241,15 @@ def retention_apply(*, today: dt.date, actor=None, dry_run: bool = False) -> Ret
     """Erase the personal data of every eligible household, one transaction per household.
 
     ``dry_run`` only lists the households that would be erased. A household already anonymised is
-    never eligible again, so running twice does nothing the second time.
+    never eligible again, so running twice does nothing the second time. A ``today`` after the real
+    date is refused unless ``dry_run``: it would erase files whose two years are not over, for good.
     """
+    if not dry_run and today > timezone.localdate():
+        raise DomainError(
+            f"La date du {today:%d/%m/%Y} est postérieure à aujourd'hui : l'anonymisation est "
+            "irréversible et ne peut être appliquée qu'à la date du jour ou à une date passée "
+            "(une date future n'est acceptée qu'en simulation, avec --dry-run)."
+        )
     report = RetentionReport(today=today, cutoff=retention_cutoff(today), dry_run=dry_run)
     candidates = list(eligible_households(today=today).values_list("pk", "reference"))
     if dry_run:

@@ -10,7 +10,9 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import models
+from django.utils import timezone
 
+from relogement.core.errors import DomainError
 from relogement.exchange.snapshot import IMPORT_UNDATED_REASON
 from relogement.followup.models import FollowUp
 from relogement.households import services
@@ -263,7 +265,8 @@ def test_second_run_does_nothing(world):
     assert retention_apply(today=TODAY).households == 1
     before = history_count()
     assert retention_apply(today=TODAY).households == 0
-    assert retention_apply(today=TODAY + dt.timedelta(days=400)).households == 0
+    # Never eligible again, even later (a simulation: a future date is refused otherwise).
+    assert retention_apply(today=TODAY + dt.timedelta(days=400), dry_run=True).households == 0
     assert history_count() == before
 
 
@@ -306,3 +309,40 @@ def test_command_prints_a_french_report(world):
 def test_command_refuses_a_bad_date(world):
     with pytest.raises(CommandError, match="Date invalide"):
         call_command("apply_retention", "--today", "26/11/2026", stdout=StringIO())
+
+
+FUTURE = "2040-01-01"
+
+
+def test_command_refuses_a_future_date_and_erases_nothing(world):
+    """The probe: ``--today 2040-01-01`` would anonymise files whose two years are not over."""
+    due_later = closed_file(world, last_contact=timezone.localdate() - dt.timedelta(days=30))
+    before = history_count(), due_later.version
+
+    with pytest.raises(CommandError, match="postérieure à aujourd'hui.*--dry-run"):
+        call_command("apply_retention", "--today", FUTURE, stdout=StringIO())
+
+    due_later.refresh_from_db()
+    assert (history_count(), due_later.version) == before
+    assert due_later.anonymised_on is None and due_later.reference_name == "Famille Martin"
+    assert due_later.members.count() == 2
+
+
+def test_service_refuses_tomorrow_but_accepts_today(world):
+    closed_file(world)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(DomainError, match="postérieure à aujourd'hui"):
+        retention_apply(today=tomorrow)
+    assert Household.objects.get(pk=world.household_a.pk).anonymised_on is None
+    assert retention_apply(today=timezone.localdate()).households == 1
+
+
+def test_dry_run_accepts_a_future_date(world):
+    due_later = closed_file(world, last_contact=timezone.localdate() - dt.timedelta(days=30))
+    out = StringIO()
+
+    call_command("apply_retention", "--dry-run", "--today", FUTURE, stdout=out)
+
+    assert "Simulation : 1 dossier(s) seraient anonymisés" in out.getvalue() and "CONC-001" in out.getvalue()
+    due_later.refresh_from_db()
+    assert due_later.anonymised_on is None and due_later.members.count() == 2

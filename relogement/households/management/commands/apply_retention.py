@@ -1,12 +1,15 @@
 """`python manage.py apply_retention [--dry-run] [--today AAAA-MM-JJ]`: the CNIL retention rule.
 
 Run daily by cron in production (docs/personal-data.md). Prints a French report; exit status 0.
+A date after today is refused unless --dry-run (the erasure cannot be undone).
 """
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from relogement.core.errors import DomainError
 from relogement.core.formatting import format_number
 from relogement.households.retention import RETENTION_YEARS, retention_apply
 
@@ -23,7 +26,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Liste les dossiers concernés sans rien modifier"
         )
-        parser.add_argument("--today", help="Date du jour AAAA-MM-JJ (par défaut : aujourd'hui)")
+        parser.add_argument(
+            "--today",
+            help="Date du jour AAAA-MM-JJ (par défaut : aujourd'hui ; une date future seulement avec --dry-run)",
+        )
 
     def handle(self, *args, dry_run=False, today=None, **options):
         if today:
@@ -32,8 +38,11 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"Date invalide : « {today} » (format attendu AAAA-MM-JJ).") from None
         else:
-            today_date = dt.date.today()
-        report = retention_apply(today=today_date, dry_run=dry_run)
+            today_date = timezone.localdate()
+        try:
+            report = retention_apply(today=today_date, dry_run=dry_run)
+        except DomainError as error:
+            raise CommandError(error.message) from None
         n = format_number
         lines = [
             f"Durée de conservation CNIL au {today_date:%d/%m/%Y} : dossiers clos ou sortis "
