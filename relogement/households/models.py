@@ -173,7 +173,9 @@ class Household(models.Model):
 class HouseholdStatusChange(models.Model):
     """Transition log of the household lifecycle; also the history used for "status as of a date"."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_changes")
+    # PROTECT: the log is evidence, so deleting a household never erases it silently (a file is
+    # anonymised, not deleted: households.retention keeps these rows).
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField("statut avant", max_length=30, choices=HouseholdStatus.choices, blank=True)
     to_status = models.CharField("statut après", max_length=30, choices=HouseholdStatus.choices)
     effective_date = models.DateField("date d'effet")

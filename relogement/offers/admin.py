@@ -1,7 +1,14 @@
+"""Offers and refusal reasons are configuration; proposals are household data and stay out of the admin.
+
+A proposal records a household's answer and refusal reason, and its transition log is the evidence of
+the process: neither is registered here (see households/admin.py), so the admin can neither show them
+nor delete them.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from relogement.offers.models import HousingOffer, Proposal, ProposalTransition, RefusalReason
+from relogement.offers.models import HousingOffer, RefusalReason
 
 
 @admin.register(HousingOffer)
@@ -20,34 +27,6 @@ class HousingOfferAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "address"]
     list_select_related = ["commune", "landlord"]
     raw_id_fields = ["commune", "landlord"]
-
-
-class ProposalTransitionInline(admin.TabularInline):
-    model = ProposalTransition
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "reason", "actor", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
-    # Status changes go through the services (transition log); the admin shows them read-only.
-    list_display = ["pk", "household", "offer", "status", "notified_date", "answer", "is_compliant"]
-    list_filter = ["status", "answer", "is_compliant"]
-    list_select_related = ["household", "offer"]
-    raw_id_fields = ["household", "offer", "commune", "positioned_by", "refusal_reason"]
-    readonly_fields = ["status"]
-    inlines = [ProposalTransitionInline]
-
-
-@admin.register(ProposalTransition)
-class ProposalTransitionAdmin(admin.ModelAdmin):
-    list_display = ["proposal", "from_status", "to_status", "actor", "created_at"]
-    list_select_related = ["proposal", "actor"]
-    readonly_fields = ["proposal", "from_status", "to_status", "reason", "actor", "created_at"]
 
 
 # The referential admin (projects) may already register the refusal reasons.

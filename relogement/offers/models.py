@@ -178,7 +178,8 @@ class Proposal(models.Model):
 
 
 class ProposalTransition(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
+    # PROTECT: the log is evidence, so deleting a proposal (or its household) never erases it silently.
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=14, choices=ProposalStatus.choices, blank=True)
     to_status = models.CharField(max_length=14, choices=ProposalStatus.choices)
     reason = models.TextField(blank=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from relogement.followup.models import FollowUp
 from relogement.households.models import HouseholdStatusChange
 from relogement.households.statuses import HouseholdStatus as S
-from relogement.offers.models import Answer, Proposal, ProposalStatus, RefusalReason
+from relogement.offers.models import Answer, Proposal, ProposalStatus, ProposalTransition, RefusalReason
 from relogement.rehousing.models import Rehousing, RehousingKind
 from tests import factories
 
@@ -154,6 +154,9 @@ def wipe_household_data():
     from relogement.households.models import Household
     from relogement.projects.models import Building, Operation
 
+    # The two transition logs are protected (evidence, never cascade-deleted): removed explicitly.
+    ProposalTransition.objects.all().delete()
+    HouseholdStatusChange.objects.all().delete()
     Proposal.objects.all().delete()
     FollowUp.objects.all().delete()
     Rehousing.objects.all().delete()

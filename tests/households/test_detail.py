@@ -195,20 +195,6 @@ def test_home_page_lists_overdue_steps_of_the_social_worker(world):
     assert "Relancer la CAF" not in world.client_for("social_b").get(reverse("home")).content.decode()
 
 
-def test_household_admin_pages(world, client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "x"))
-    fill_household(world.household_a, author=world.users["social_a"])
-    assert client.get(reverse("admin:households_household_changelist")).status_code == 200
-    assert (
-        client.get(reverse("admin:households_household_change", args=[world.household_a.pk])).status_code
-        == 200
-    )
-    assert (
-        client.get(reverse("admin:households_household_history", args=[world.household_a.pk])).status_code
-        == 200
-    )
-
-
 def test_section_edit_without_javascript_redirects_with_a_message(world):
     client = world.client_for("mous")
     url = reverse("households:section", args=[world.household_a.pk, "besoins"])

@@ -14,6 +14,7 @@ from relogement.indicators import freshness as facts
 from relogement.indicators.models import BuildingSummary, HouseholdFact, StaleBuilding, StaleHousehold
 from relogement.indicators.perimeter import METROPOLIS_PERIMETER
 from relogement.indicators.selectors import ALL, compute, compute_for, scoped_households
+from relogement.offers.models import ProposalTransition
 from relogement.projects.models import Building
 from relogement.rehousing.models import Rehousing, RehousingKind
 from tests import factories
@@ -126,6 +127,9 @@ def test_bulk_created_households_and_history_are_picked_up(s):
 def test_deleting_a_household_removes_its_facts(s):
     facts.refresh()
     h = s.h["h9"]
+    # The transition logs are protected (evidence, never cascade-deleted): removed explicitly first.
+    ProposalTransition.objects.filter(proposal__household=h).delete()
+    h.status_changes.all().delete()
     h.delete()
     assert not HouseholdFact.objects.filter(household_id=h.pk).exists()
     assert_facts_fresh()
