@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from relogement.core.spreadsheet import unquote
 from relogement.exchange.columns import Column
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
@@ -39,9 +40,11 @@ def display(raw) -> str:
 
 
 def parse_text(raw, column: Column) -> str:
+    """The text, without the ``'`` the export puts before text a spreadsheet would run as a formula
+    (``core.spreadsheet``): ``'=A1`` is the text ``=A1``, whatever the container."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    value = str(raw).strip()
+    value = unquote(str(raw).strip())
     if column.max_length and len(value) > column.max_length:
         raise CellError(f"texte trop long ({len(value)} caractères, {column.max_length} au plus)")
     return value

@@ -13,10 +13,10 @@ import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from django.db.models import QuerySet
 
+from relogement.core.spreadsheet import XLSXWRITER_OPTIONS, csv_field, ods_string_cell, quote_escaped
 from relogement.exchange import snapshot
 from relogement.exchange.cells import format_cell
 from relogement.exchange.columns import COLUMNS, MENAGES, PROPOSITIONS
@@ -58,13 +58,14 @@ def _kinds(sheet: str) -> dict[str, str]:
 
 
 def write_csv(handle, sheet: str, rows) -> None:
-    """UTF-8 with a BOM (so that spreadsheet software detects the encoding), `;` separator."""
+    """UTF-8 with a BOM (so that spreadsheet software detects the encoding), `;` separator; text that a
+    spreadsheet would run as a formula gets a leading `'` (dropped again on import)."""
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     names = _names(sheet)
     writer.writerow(names)
     for row in rows:
-        writer.writerow([format_cell(row[n]) for n in names])
+        writer.writerow([csv_field(row[n], format_cell) for n in names])
     text.flush()
     text.detach()
 
@@ -84,10 +85,13 @@ def write_csv_zip(handle, sheets: dict) -> None:
 
 
 def _spreadsheet_value(value, kind: str):
-    """Dates as real date cells, numbers as numbers, booleans as oui/non, codes as text."""
+    """Dates as real date cells, numbers as numbers, booleans as oui/non, codes and text as string
+    cells (text written so that the import gives it back, see ``core.spreadsheet.quote_escaped``)."""
     if value is None:
         return None
-    if kind in ("bool", "text", "insee", "choice"):
+    if kind == "text":
+        return quote_escaped(format_cell(value))
+    if kind in ("bool", "insee", "choice"):
         return format_cell(value)
     return value
 
@@ -99,15 +103,7 @@ def write_xlsx(handle, sheets: dict) -> None:
     formula, a number or a link)."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(
-        handle,
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, **XLSXWRITER_OPTIONS})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for sheet, rows in sheets.items():
         ws = workbook.add_worksheet(sheet)
@@ -167,8 +163,7 @@ def _ods_cell(value) -> str:
     if isinstance(value, (int, Decimal)):
         text = format_cell(value)
         return f'<table:table-cell office:value-type="float" office:value="{text}"><text:p>{text}</text:p></table:table-cell>'
-    text = escape(str(value))
-    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    return ods_string_cell(str(value))
 
 
 def write_ods(handle, sheets: dict) -> None:

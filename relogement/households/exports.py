@@ -1,5 +1,6 @@
 """XLSX and CSV exports of a filtered household list: the same columns as the page, within the user's
-scope, pseudonyms where names are hidden. Exports of named lists are logged as reads (audit)."""
+scope, pseudonyms where names are hidden. Exports of named lists are logged as reads (audit). Text is
+never run as a formula by spreadsheet software (``core.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import io
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from relogement.audit.services import file_reads_record
+from relogement.core.spreadsheet import openpyxl_cell
 from relogement.households.listing import columns_for, csv_value
 from relogement.permissions import predicates
 
@@ -29,14 +30,14 @@ def _xlsx(columns, households) -> bytes:
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.label)
+        cell = openpyxl_cell(sheet, column.label)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for household in households:
         row = []
         for column in columns:
-            cell = WriteOnlyCell(sheet, value=column.value(household))
+            cell = openpyxl_cell(sheet, column.value(household))
             if column.kind in _XLSX_FORMATS:
                 cell.number_format = _XLSX_FORMATS[column.kind]
             row.append(cell)

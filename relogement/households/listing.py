@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from relogement.core.formatting import format_euros, format_number
+from relogement.core.spreadsheet import csv_field
 from relogement.permissions import predicates
 
 
@@ -58,15 +59,18 @@ def display(value, kind: str) -> str:
     return str(value)
 
 
-def csv_value(value, kind: str) -> str:
-    """The value in a CSV cell: no thousands separator, decimal comma (French spreadsheets)."""
-    if value is None:
-        return ""
+def _csv_format(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def csv_value(value, kind: str) -> str:
+    """The value in a CSV cell: no thousands separator, decimal comma (French spreadsheets); text that
+    a spreadsheet would run as a formula is quoted (``core.spreadsheet.csv_field``)."""
+    return csv_field(value, _csv_format)
 
 
 def screen_rows(columns: list[Column], households: Iterable) -> list[dict]:

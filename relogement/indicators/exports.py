@@ -1,7 +1,8 @@
 """Dashboard tables to CSV, XLSX (openpyxl) and ODS (odfpy).
 
 Numbers stay numbers (shares as fractions, exact values); a hidden cell (secret statistique, roles
-without named data) is the text "< 5", exactly as on screen.
+without named data) is the text "< 5", exactly as on screen. Text (project, building and reason names)
+is never run as a formula by spreadsheet software (``core.spreadsheet``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from relogement.core.spreadsheet import csv_field, odfpy_cell, openpyxl_cell
 from relogement.indicators.tables import Table
 
 FORMATS = {
@@ -29,9 +31,9 @@ def to_csv(tables: list[Table]) -> bytes:
         if len(tables) > 1:
             if i:
                 writer.writerow([])
-            writer.writerow([table.caption])
+            writer.writerow([csv_field(table.caption)])
         for row in _rows(table):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([csv_field(v) for v in row])
     # The BOM lets spreadsheet programs read the accents right.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -45,12 +47,12 @@ def to_xlsx(tables: list[Table]) -> bytes:
     for table in tables:
         ws = wb.create_sheet(title=table.id[:31])
         for row in _rows(table):
-            ws.append(row)
+            ws.append([openpyxl_cell(ws, value) for value in row])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         if table.note:
             ws.append([])
-            ws.append([table.note])
+            ws.append([openpyxl_cell(ws, table.note)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -59,8 +61,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
 def to_ods(tables: list[Table]) -> bytes:
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table as OdsTable
-    from odf.table import TableCell, TableRow
-    from odf.text import P
+    from odf.table import TableRow
 
     doc = OpenDocumentSpreadsheet()
     for table in tables:
@@ -71,13 +72,7 @@ def to_ods(tables: list[Table]) -> bytes:
         for row in rows:
             tr = TableRow()
             for value in row:
-                if isinstance(value, bool) or value is None or isinstance(value, str):
-                    cell = TableCell(valuetype="string")
-                    cell.addElement(P(text="" if value is None else str(value)))
-                else:
-                    cell = TableCell(valuetype="float", value=value)
-                    cell.addElement(P(text=str(value)))
-                tr.addElement(cell)
+                tr.addElement(odfpy_cell(value))
             sheet.addElement(tr)
         doc.spreadsheet.addElement(sheet)
     buffer = io.BytesIO()
