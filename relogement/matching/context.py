@@ -69,14 +69,14 @@ def _build_context(
     values: dict, wishes: dict | None, locations, demolition_date, options, on, household=None
 ):
     """One ``HouseholdContext`` from plain values: shared by the model path and the bulk path."""
-    before = [values["rent_before"], values["charges_before"]]
-    aid = [values["apl_before"], values["rls_before"]]
-    rac_before = None
+    # INDICATORS.md: an empty RLS counts as 0, an empty rent, charges or APL leaves the residual rent
+    # unknown (a blank APL is not an APL of 0).
     aid_before = None
-    if all(v is not None for v in aid):
-        aid_before = float(aid[0] + aid[1])
-    if all(v is not None for v in before):
-        rac_before = float(before[0] + before[1]) - (aid_before or 0.0)
+    if values["apl_before"] is not None:
+        aid_before = float(values["apl_before"] + (values["rls_before"] or 0))
+    rac_before = None
+    if aid_before is not None and values["rent_before"] is not None and values["charges_before"] is not None:
+        rac_before = float(values["rent_before"] + values["charges_before"]) - aid_before
     locations = sorted(locations, key=lambda loc: loc[0])  # (rank, commune id, commune name)
     rooms = set()
     for value in (wishes["dwelling_types"] if wishes else None) or []:

@@ -47,19 +47,31 @@ def _effort_rate(rac: Decimal | None, resources: Decimal | None) -> Decimal | No
 
 
 def estimate_before(household) -> RentEstimate:
-    """The before-situation as recorded in the household file (rent, charges, APL, RLS actually paid)."""
+    """The before-situation as recorded in the household file (rent, charges, APL, RLS actually paid).
+
+    INDICATORS.md: RAC = rent + charges − APL − RLS, where an empty RLS counts as 0 (most tenants get
+    none) but an empty rent, charges or APL makes the RAC *not computable*: an APL left blank is an
+    unknown amount, not a household that receives nothing (it records 0 then).
+    """
     rent, charges = household.rent_before, household.charges_before
-    if rent is None:
+    missing = [
+        label
+        for label, value in (("le loyer", rent), ("les charges", charges), ("l'APL", household.apl_before))
+        if value is None
+    ]
+    if missing:
         return RentEstimate(
-            rent=None,
+            rent=rent,
             charges=charges,
+            apl=household.apl_before,
+            rls=household.rls_before,
             available=False,
             source="recorded",
-            error="Loyer avant relogement non renseigné.",
+            error="Reste à charge non calculable : le dossier ne renseigne pas "
+            f"{_french_list(missing)} d'avant le relogement.",
         )
-    apl = household.apl_before or Decimal("0")
     rls = household.rls_before or Decimal("0")
-    rac = (rent + (charges or Decimal("0")) - apl - rls).quantize(CENT)
+    rac = (rent + charges - household.apl_before - rls).quantize(CENT)
     return RentEstimate(
         rent=rent,
         charges=charges,
@@ -70,6 +82,10 @@ def estimate_before(household) -> RentEstimate:
         inputs={"ressources mensuelles": household.monthly_resources},
         source="recorded",
     )
+
+
+def _french_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]
 
 
 def estimate_for_dwelling(household, *, insee_code: str, rent: Decimal, charges: Decimal) -> RentEstimate:

@@ -317,3 +317,26 @@ def test_rooms_fit_penalises_missing_rooms():
     assert result.score.tolist() == [0.0, 0.5, 1.0, 1.0]
     assert "2 de moins que les 4 attendues" in crit("rooms_fit").evaluate(hh, table, 0).reason
     assert "suffisant (au moins 4)" in crit("rooms_fit").evaluate(hh, table, 2).reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "rac_before", "aid_before"),
+    [
+        ({}, 420 + 80 - 210 - 40, 250.0),
+        ({"rls_before": None}, 420 + 80 - 210, 210.0),
+        ({"apl_before": None}, None, None),
+        ({"charges_before": None}, None, 250.0),
+        ({"rent_before": None}, None, 250.0),
+    ],
+)
+def test_residual_rent_before_follows_indicators_rule(db, fields, rac_before, aid_before):
+    """INDICATORS.md: an empty RLS counts as 0; an empty rent, charges or APL: not computable."""
+    from relogement.households.models import Household
+    from relogement.matching.context import household_context, household_contexts
+    from tests import factories
+
+    household = factories.HouseholdFactory(**fields)
+    hh = household_context(household)
+    assert (hh.rac_before, hh.aid_before) == (rac_before, aid_before)
+    bulk = household_contexts(Household.objects.filter(pk=household.pk))[0]
+    assert (bulk.rac_before, bulk.aid_before) == (rac_before, aid_before)
