@@ -137,8 +137,17 @@ class Household(models.Model):
         default=False,
         help_text="Exception : le refus des offres n'entraîne pas la perte du droit au maintien dans les lieux.",
     )
-    # Sensitive: visible only to the assigned social provider (permissions.predicates).
+    # Sensitive: read only by the organisation holding it, while it is the assigned social provider
+    # (permissions.predicates.can_view_health_constraints, docs/personal-data.md §2).
     health_note = models.TextField("contraintes de santé (note sensible)", blank=True)
+    health_note_holder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="note de santé détenue par",
+    )
     # Retention (docs/personal-data.md): set when the file's personal data were erased (households.retention).
     anonymised_on = models.DateField("anonymisé le", null=True, blank=True, editable=False)
     # Optimistic locking: a save based on an older version is refused.
@@ -163,6 +172,13 @@ class Household(models.Model):
     def save(self, *args, **kwargs):
         if self.building_id and not self.project_id:
             self.project_id = self.building.project_id
+        if self.health_note and self.health_note_holder_id is None:
+            # A note written without saying by whom (the services always say) is the assigned
+            # provider's: only it writes social notes (can_edit_social_file).
+            self.health_note_holder_id = self.social_provider_id
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "health_note" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "health_note_holder"}
         super().save(*args, **kwargs)
 
     @property
@@ -200,6 +216,48 @@ class HouseholdStatusChange(models.Model):
                 name="status_as_of_idx",
             ),
         ]
+
+
+class ProviderReassignment(models.Model):
+    """One change of a household's social provider, made by the project office
+    (households.reassignment.household_reassign_provider), and whether the social file (support log,
+    diagnosis findings, health note) was handed over to the new provider. Append-only, like the
+    status changes: it is the log of who followed the household and who may read its notes."""
+
+    # PROTECT, like the status changes: the log is evidence, never erased with a household.
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="provider_changes")
+    from_provider = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ancien prestataire",
+    )
+    to_provider = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="nouveau prestataire",
+    )
+    social_file_handed_over = models.BooleanField("dossier social transmis")
+    reason = models.TextField("motif")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    objects = HouseholdChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "changement de prestataire social"
+        verbose_name_plural = "changements de prestataire social"
+        ordering = ["household", "-created_at", "-pk"]
 
 
 class Relation(models.TextChoices):
@@ -266,7 +324,47 @@ class ResourceLine(models.Model):
         ordering = ["household", "kind"]
 
 
-class SocialDiagnosis(models.Model):
+class SocialNote(models.Model):
+    """A note of the social file: it stays with the organisation that wrote it.
+
+    ``organisation`` is the writer (never changes); ``holder`` is the organisation that may read the
+    note, while it is the household's assigned provider: the writer, until a change of provider hands
+    the social file over (households.reassignment), which passes every note the outgoing provider
+    holds to the incoming one. Rule: permissions.predicates.can_view_social_note.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rédigé par (organisation)",
+    )
+    holder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="détenu par",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            if self.organisation_id is None:
+                # Written without saying by whom (the services always say): the assigned provider's,
+                # the only organisation that writes social notes (can_edit_social_file).
+                self.organisation_id = self.household.social_provider_id
+            if self.holder_id is None:
+                self.holder_id = self.organisation_id
+        super().save(*args, **kwargs)
+
+
+class SocialDiagnosis(SocialNote):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="diagnoses")
     date = models.DateField("date du diagnostic")
     author = models.ForeignKey(
@@ -297,7 +395,7 @@ class SupportEntryKind(models.TextChoices):
     LETTER = "courrier", "Courrier"
 
 
-class SupportLogEntry(models.Model):
+class SupportLogEntry(SocialNote):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="support_log")
     kind = models.CharField("type", max_length=12, choices=SupportEntryKind.choices)
     date = models.DateField("date")

@@ -27,6 +27,8 @@ class FileVisibility:
     edit_next_steps: bool
     change_status: bool
     split: bool
+    provider_changes: bool
+    reassign_provider: bool
 
     @property
     def members(self) -> bool:
@@ -54,6 +56,8 @@ def visibility_for(user, household) -> FileVisibility:
         edit_next_steps=p.can_edit_next_steps(user, household),
         change_status=p.can_change_status(user, household),
         split=p.can_split_household(user, household),
+        provider_changes=p.can_view_provider_changes(user, household),
+        reassign_provider=p.can_reassign_provider(user, household),
     )
 
 

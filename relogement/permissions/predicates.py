@@ -51,13 +51,40 @@ def can_view_names(user: User, household: Household) -> bool:
 
 def can_view_social_notes(user: User, household: Household) -> bool:
     """Social notes (diagnosis findings, support log) stay with the social provider assigned to the
-    household: no other organisation reads them, whatever its role."""
+    household: no other organisation reads them, whatever its role. This opens the sections; which
+    notes of them the provider reads is can_view_social_note's business (the ones it holds)."""
     return is_assigned_provider(user, household)
+
+
+def holds_social_note(user: User, household: Household, holder_id: int | None) -> bool:
+    """The user acts for the organisation holding a note (``holder_id``) and that organisation is the
+    household's assigned provider (see can_view_social_note)."""
+    org = organisation_of(user)
+    return org is not None and holder_id == org.pk and is_assigned_provider(user, household)
+
+
+def can_view_social_note(user: User, household: Household, note) -> bool:
+    """A social note (support-log entry, diagnosis findings and difficulties) is read by the
+    organisation that holds it, and only while that organisation is the household's assigned provider.
+
+    A note is held by the organisation that wrote it, until a change of provider hands the social file
+    over (households.reassignment): then every note the outgoing provider held passes to the incoming
+    one. A change without handover leaves each note with its holder: the new provider does not read
+    the notes written before it (nor does the old one, which no longer reaches the household); they
+    are read again by their holder if the household comes back to it. Per note, on rows already
+    loaded (the household page prefetches them), so a list of notes costs no query per note."""
+    return holds_social_note(user, household, note.holder_id)
 
 
 def can_view_health_constraints(user: User, household: Household) -> bool:
-    """Health constraints are a sensitive note: assigned social provider only."""
-    return is_assigned_provider(user, household)
+    """Health constraints are a sensitive note: read by the organisation holding the household's health
+    note (its writer, or the provider it was handed over to) while it is the assigned provider, as
+    for every social note (can_view_social_note). A note nobody ever wrote (empty, held by nobody) has
+    nothing to protect: the assigned provider reads it (and writes the first one)."""
+    holder_id = household.health_note_holder_id
+    if holder_id is None and not household.health_note:
+        return is_assigned_provider(user, household)
+    return holds_social_note(user, household, holder_id)
 
 
 def can_view_diagnosis_conclusions(user: User, household: Household) -> bool:
@@ -90,6 +117,20 @@ def can_edit_social_file(user: User, household: Household) -> bool:
 def can_change_status(user: User, household: Household) -> bool:
     """Lifecycle actions: the assigned social provider and the project office."""
     return can_edit_household(user, household)
+
+
+def can_reassign_provider(user: User, household: Household) -> bool:
+    """A household is moved from one social provider to another by the project office (MOUS) of its
+    project, which coordinates the providers (the household is in its scope only if the office acts
+    on the project). Not the commune, guarantor of the process but not its operator, nor a provider."""
+    return _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
+def can_view_provider_changes(user: User, household: Household) -> bool:
+    """The log of the household's changes of provider (who, when, from whom to whom, whether the social
+    file was handed over, the reason) is read by those who keep the file: the assigned provider and
+    the project office."""
+    return is_assigned_provider(user, household) or _kind(user) == OrganisationKind.PROJECT_OFFICE
 
 
 def can_assign_referent(user: User) -> bool:
