@@ -15,7 +15,10 @@ from django.utils import timezone
 from relogement.core.errors import DomainError
 
 # Bookkeeping fields that say nothing to the user.
-_SILENT_FIELDS = {"version", "updated_at", "created_at", "pseudonym"}
+_SILENT_FIELDS = {"version", "updated_at", "created_at", "pseudonym", "health_note_holder"}
+# Sensitive fields: a stale edit says they changed, never their values (the person editing another
+# section, e.g. the project office, may not read them: permissions.predicates).
+_VALUE_HIDDEN_FIELDS = {"health_note"}
 
 
 @dataclass
@@ -55,6 +58,8 @@ def _display(model, name: str, value) -> str:
         return str(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:  # history rows hold the id: show what it names (provider, referent)
+        return str(model_field.related_model._default_manager.filter(pk=value).first() or value)
     if isinstance(value, bool):
         return "oui" if value else "non"
     return str(value)
@@ -86,6 +91,9 @@ def changes_since(household, version: int) -> list[Change]:
                 if change.field in _SILENT_FIELDS:
                     continue
                 label = Household._meta.get_field(change.field).verbose_name
+                if change.field in _VALUE_HIDDEN_FIELDS:
+                    fields.append(f"{label} : modifié (contenu non affiché)")
+                    continue
                 fields.append(
                     f"{label} : « {_display(Household, change.field, change.old)} » → "
                     f"« {_display(Household, change.field, change.new)} »"

@@ -76,6 +76,13 @@ def _save_file(household: Household, actor, reason: str, fields: Iterable[str] =
     return household
 
 
+def _writer_id(household: Household, actor) -> int | None:
+    """The organisation a social note is written for, which then holds it (can_view_social_note): the
+    one the actor acts for; without one (a script), the household's assigned provider."""
+    org = organisation_of(actor) if actor is not None else None
+    return org.pk if org is not None else household.social_provider_id
+
+
 def _child_saved(instance, actor, reason: str) -> None:
     instance._change_reason = reason[:100]
     instance._history_user = actor
@@ -166,12 +173,22 @@ def household_update(
                 "Les ressources mensuelles sont la somme des ressources par nature : modifiez celles-ci."
             )
     _validate_household_values(locked, changes)
+    writer = _writer_id(locked, actor)
+    if "health_note" in changes and locked.health_note_holder_id != writer:
+        # The writer does not read the current note (a previous provider's, not handed over): its form
+        # started empty, so an empty note records nothing and leaves that note with its holder.
+        if not (changes["health_note"] or "").strip():
+            changes = {name: value for name, value in changes.items() if name != "health_note"}
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
     if not changed:
         return locked
     for name in changed:
         setattr(locked, name, changes[name])
     labels = ", ".join(str(Household._meta.get_field(n).verbose_name) for n in changed)
+    if "health_note" in changed:
+        # The note replaces the previous one and is held by its writer.
+        locked.health_note_holder_id = writer
+        changed.append("health_note_holder")
     return _save_file(locked, actor, reason or f"Modification : {labels}", changed)
 
 
@@ -357,6 +374,7 @@ def diagnosis_record(
         rent_arrears=rent_arrears,
         debts=debts,
         support_level=support_level or "",
+        organisation_id=_writer_id(locked, actor),
     )
     _child_saved(diagnosis, actor, "Diagnostic enregistré")
     _save_file(locked, actor, f"Diagnostic social du {date:%d/%m/%Y}")
@@ -423,7 +441,14 @@ def support_entry_add(
     if date < locked.census_date - dt.timedelta(days=365):
         raise DomainError("La date du contact est antérieure de plus d'un an au recensement.")
     summary = v.required_text(summary, "Le résumé")
-    entry = SupportLogEntry(household=locked, kind=kind, date=date, summary=summary, author=actor)
+    entry = SupportLogEntry(
+        household=locked,
+        kind=kind,
+        date=date,
+        summary=summary,
+        author=actor,
+        organisation_id=_writer_id(locked, actor),
+    )
     _child_saved(entry, actor, "Contact enregistré")
     _save_file(locked, actor, f"Journal : {SupportEntryKind(kind).label} du {date:%d/%m/%Y}")
     return entry
