@@ -220,6 +220,35 @@ class SplitForm(VersionedForm):
         )
 
 
+class ProviderReassignForm(VersionedForm):
+    """The project office moves the household to another social provider of its project."""
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = forms.ModelChoiceField(
+            label="Nouveau prestataire social",
+            queryset=providers,
+            empty_label="—",
+            error_messages={
+                "required": "Choisissez le nouveau prestataire social.",
+                "invalid_choice": "Choisissez un autre prestataire social du projet du ménage dans la liste.",
+            },
+        )
+        self.fields["hand_over_social_file"] = forms.BooleanField(
+            label="Transmettre le dossier social (notes, diagnostic, santé) au nouveau prestataire",
+            required=False,
+            help_text=(
+                "Sans transmission, le journal d'accompagnement, les constats des diagnostics et la note de "
+                "santé restent au prestataire qui les a rédigés : le nouveau prestataire ne les lit pas."
+            ),
+        )
+        self.fields["reason"] = forms.CharField(
+            label="Motif du changement",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": "Indiquez le motif du changement de prestataire."},
+        )
+
+
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     project = forms.TypedChoiceField(label="Projet", required=False, coerce=int, empty_value=None)

@@ -18,6 +18,7 @@ from relogement.households.models import (
     HouseholdMember,
     HouseholdStatusChange,
     NextStep,
+    ProviderReassignment,
     SocialDiagnosis,
     SupportLogEntry,
     WishedLocation,
@@ -229,6 +230,10 @@ def household_file(*, user, pk: int) -> Household:
             queryset=HouseholdStatusChange.objects.select_related("actor").order_by("-effective_date", "-pk"),
         ),
         Prefetch("splits", queryset=Household.objects.order_by("reference")),
+        Prefetch(
+            "provider_changes",
+            queryset=ProviderReassignment.objects.select_related("from_provider", "to_provider", "actor"),
+        ),
         Prefetch(
             "wishes__locations", queryset=WishedLocation.objects.select_related("commune").order_by("rank")
         ),

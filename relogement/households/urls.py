@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/etapes/<int:step_pk>/realisee/", views.next_step_complete, name="step_complete"),
     path("<int:pk>/statut/", views.household_transition_view, name="transition"),
     path("<int:pk>/decohabitation/", views.household_split_view, name="split"),
+    path("<int:pk>/prestataire/", views.provider_reassign, name="reassign_provider"),
 ]

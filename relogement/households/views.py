@@ -13,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from relogement.accounts.models import User
 from relogement.audit.services import file_read_record
 from relogement.core.errors import DomainError
-from relogement.households import exports, forms, selectors, services
+from relogement.households import exports, forms, reassignment, selectors, services
 from relogement.households.lifecycle import TRANSITIONS, actions_available_to, household_transition
 from relogement.households.listing import columns_for, screen_rows
 from relogement.households.models import Household, HouseholdMember, NextStep, ResourceKind
@@ -162,19 +163,23 @@ def referent_assign_bulk(request):
 # --- Detail ------------------------------------------------------------------------------------------
 
 
-def _diagnoses_for(household, vis):
-    """Diagnoses as the user may see them: findings for the provider, conclusions where shared."""
+def _diagnoses_for(household, vis, user):
+    """Diagnoses as the user may see them: findings and difficulties for the provider holding them
+    (can_view_social_note), conclusions where shared."""
     rows = []
     for diagnosis in household.diagnoses.all():
+        held = vis.diagnosis_findings and predicates.can_view_social_note(user, household, diagnosis)
         rows.append(
             {
                 "date": diagnosis.date,
                 "author": str(diagnosis.author) if diagnosis.author_id else "—",
-                "findings": diagnosis.findings if vis.diagnosis_findings else None,
+                "findings": diagnosis.findings if held else None,
+                # The provider reads the section but not this diagnosis: a previous provider's.
+                "withheld": vis.diagnosis_findings and not held,
                 "conclusions": diagnosis.conclusions if vis.diagnosis_conclusions else None,
-                "rent_arrears": diagnosis.rent_arrears,
-                "debts": diagnosis.debts,
-                "support_level": diagnosis.get_support_level_display(),
+                "rent_arrears": diagnosis.rent_arrears if held else None,
+                "debts": diagnosis.debts if held else None,
+                "support_level": diagnosis.get_support_level_display() if held else None,
             }
         )
     return rows
@@ -194,8 +199,15 @@ def detail_context(request, household: Household) -> dict:
             for kind, label in ResourceKind.choices
             if kind in resources
         ],
-        "diagnoses": _diagnoses_for(household, vis) if vis.diagnosis_any else [],
-        "support_log": list(household.support_log.all()) if vis.support_log else [],
+        "diagnoses": _diagnoses_for(household, vis, user) if vis.diagnosis_any else [],
+        "support_log": [
+            entry
+            for entry in household.support_log.all()
+            if predicates.can_view_social_note(user, household, entry)
+        ]
+        if vis.support_log
+        else [],
+        "provider_changes": list(household.provider_changes.all()) if vis.provider_changes else [],
         "next_steps": list(household.next_steps.all()) if vis.next_steps else [],
         "status_changes": list(household.status_changes.all()),
         "splits": list(household.splits.all()),
@@ -294,6 +306,9 @@ def household_section(request, pk, section):
     action = reverse("households:section", args=[pk, section])
     if request.method != "POST":
         initial = {name: getattr(household, name) for name in form_class.base_fields if name != "version"}
+        if "health_note" in initial and not predicates.can_view_health_constraints(request.user, household):
+            # A previous provider's note, not handed over: the new provider writes its own.
+            initial["health_note"] = ""
         initial["version"] = household.version
         return _form_response(
             request, household, form_class(initial=initial), title=title, action=action, section=section
@@ -608,3 +623,37 @@ def household_split_view(request, pk):
         )
     messages.success(request, f"Décohabitation enregistrée : nouveau ménage {new.reference}.")
     return redirect("households:detail", pk=new.pk)
+
+
+def provider_reassign(request, pk):
+    """The project office moves the household to another social provider of its project, handing the
+    social file over or not (households.reassignment)."""
+    household = _household_for_edit(request, pk, "reassign_provider")
+    providers = reassignment.provider_choices(household)
+    action = reverse("households:reassign_provider", args=[pk])
+    title = "Changer de prestataire social"
+    if request.method != "POST":
+        form = forms.ProviderReassignForm(initial={"version": household.version}, providers=providers)
+        return _form_response(request, household, form, title=title, action=action, section="prestataire")
+    form = forms.ProviderReassignForm(request.POST, providers=providers)
+    if not form.is_valid():
+        return _form_response(request, household, form, title=title, action=action, section="prestataire")
+    data = form.cleaned_data
+    try:
+        change = reassignment.household_reassign_provider(
+            household=household,
+            provider=data["provider"],
+            hand_over_social_file=data["hand_over_social_file"],
+            reason=data["reason"],
+            actor=request.user,
+            expected_version=data["version"],
+        )
+    except DomainError as exc:
+        return _form_response(
+            request, household, form, title=title, action=action, section="prestataire", error=exc
+        )
+    handover = "dossier social transmis" if change.social_file_handed_over else "dossier social non transmis"
+    messages.success(request, f"Le ménage est désormais suivi par {change.to_provider.name} ({handover}).")
+    # The whole page changes (provider, referent, sections): reloaded rather than one section swapped.
+    url = reverse("households:detail", args=[pk]) + "#section-prestataire"
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

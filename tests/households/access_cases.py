@@ -15,6 +15,7 @@ KEEPERS = ("social_a", "mous")  # can_edit_household
 NOT_KEEPERS = ("social_b", "outsider", "admin", "commune", "landlord", "metropolis")
 PROVIDER = ("social_a",)  # can_edit_social_file
 NOT_PROVIDER = ("social_b", "outsider", "admin", "commune", "landlord", "metropolis", "mous")
+NOT_REASSIGNERS = ("commune", "landlord", "metropolis", "social_a", "social_b", "outsider", "admin")
 
 
 def _a(w):
@@ -100,4 +101,20 @@ CASES = [
         expected_status=(302,),
     ),
     UrlCase("households:split", kwargs=_a, allowed=KEEPERS, denied=NOT_KEEPERS),
+    # The project office of the household's project only (can_reassign_provider): not the commune
+    # (guarantor, not operator), nor either provider.
+    UrlCase("households:reassign_provider", kwargs=_a, allowed=("mous",), denied=NOT_REASSIGNERS),
+    UrlCase(
+        "households:reassign_provider",
+        kwargs=_a,
+        method="post",
+        data=lambda w: {
+            "version": 1,
+            "provider": w.orgs["social_b"].pk,
+            "reason": "Changement de secteur",
+        },
+        allowed=("mous",),
+        denied=NOT_REASSIGNERS,
+        expected_status=(302,),
+    ),
 ]
