@@ -818,6 +818,8 @@ class Generator:
             health_note="Suivi médical régulier : éviter les étages sans ascenseur."
             if reduced_mobility
             else "",
+            # Bulk inserts skip Household.save(): the note is held by its provider, as the services do.
+            health_note_holder=provider if reduced_mobility else None,
             created_at=_aware(census),
             updated_at=_aware(path["changes"][-1][2]),
         )
@@ -896,6 +898,7 @@ class Generator:
                 diagnoses.append(
                     SocialDiagnosis(
                         household=h, date=diagnosed, author=worker, findings=rng.choice(FINDINGS),
+                        organisation_id=h.social_provider_id, holder_id=h.social_provider_id,
                         conclusions=rng.choice(CONCLUSIONS), rent_arrears=rng.random() < 0.15,
                         debts=rng.random() < 0.2,
                         support_level=rng.choices(list(SupportLevel), weights=[50, 35, 15])[0],
@@ -928,7 +931,8 @@ class Generator:
                     day = self.between(start, last_day if last_day > start else start)
                     log.append(
                         SupportLogEntry(household=h, kind=kind, date=day, summary=rng.choice(SUPPORT_SUMMARIES[kind]),
-                                        author=worker, created_at=_aware(day))
+                                        author=worker, created_at=_aware(day),
+                                        organisation_id=h.social_provider_id, holder_id=h.social_provider_id)
                     )  # fmt: skip
             if h.status in (S.TO_DIAGNOSE, S.SEARCHING, S.PROPOSAL_IN_PROGRESS, S.TEMPORARILY_REHOUSED):
                 for _ in range(rng.randint(1, 2)):

@@ -106,6 +106,22 @@ def test_money_and_rehousing_are_consistent(demo):
     assert Household.objects.filter(rent_before__gt=Decimal("100")).exists()
 
 
+def test_social_notes_are_held_by_the_household_provider(demo):
+    """Bulk inserts skip the models' save(): the generator attributes notes itself, or no provider
+    would read them (permissions.predicates.can_view_social_note)."""
+    from django.db.models import F
+
+    from relogement.households.models import SocialDiagnosis, SupportLogEntry
+
+    for model in (SupportLogEntry, SocialDiagnosis):
+        assert model.objects.exists()
+        assert not model.objects.exclude(holder=F("household__social_provider")).exists()
+        assert not model.objects.exclude(organisation=F("household__social_provider")).exists()
+    with_note = Household.objects.exclude(health_note="")
+    assert with_note.exists()
+    assert not with_note.exclude(health_note_holder=F("social_provider")).exists()
+
+
 def test_demo_logins_and_perimeters(demo):
     client = Client()
     for username in ("metropole", "commune", "mous", "social-a", "social-b", "bailleur", "admin"):
