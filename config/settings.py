@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "relogement.exchange",
     "relogement.matching",
     "relogement.demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "relogement.api",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +163,25 @@ MATCHING_WARM_UP_ENGINE = env_bool("MATCHING_WARM_UP_ENGINE", True)
 # Exchange-format exports of more households than this are written in the background (a whole
 # metropolis takes minutes) and downloaded from their page.
 EXCHANGE_EXPORT_INLINE_MAX = env_int("EXCHANGE_EXPORT_INLINE_MAX", 5000)
+
+# Partner API (docs/api.md): token authentication only, JSON only, French errors, bounded pages.
+# Requests per token (DRF rate "N/second|minute|hour|day"), counted in the default cache: per process
+# with the default local-memory cache, so set a shared cache to make it a global limit.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "120/minute")
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["relogement.api.authentication.OrganisationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["relogement.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "relogement.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "relogement.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "relogement.api.errors.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "general",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
 
 LOGGING = {
     "version": 1,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("indicateurs/", include("relogement.indicators.urls")),
     path("echanges/", include("relogement.exchange.urls")),
     path("aide-decision/", include("relogement.matching.urls")),
+    path("api/", include("relogement.api.urls")),
 ]

@@ -21,3 +21,9 @@ class UrlCase:
     data: Callable = lambda world: {}
     query: str = ""
     expected_status: tuple[int, ...] = field(default=(200,))
+    # What the denied personas get: 404 outside the perimeter; the API answers 403 to a write that the
+    # role may not do on an object it sees.
+    denied_status: int = 404
+    # Builds the client of a persona from (world, persona); None: the persona's signed-in session. The
+    # API's cases give a client carrying a token of the persona's organisation.
+    client: Callable | None = None

@@ -51,14 +51,15 @@ def test_every_url_has_an_access_case():
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.method}:{c.url_name}" for c in CASES])
 def test_access_case(world, case: UrlCase):
     url = reverse(case.url_name, kwargs=case.kwargs(world)) + case.query
+    client_for = (lambda persona: case.client(world, persona)) if case.client else world.client_for
     for persona in case.denied:
-        client = world.client_for(persona)
+        client = client_for(persona)
         response = getattr(client, case.method)(url, data=case.data(world))
-        assert response.status_code == 404, (
-            f"{persona} devrait recevoir 404 sur {url}, reçu {response.status_code}"
+        assert response.status_code == case.denied_status, (
+            f"{persona} devrait recevoir {case.denied_status} sur {url}, reçu {response.status_code}"
         )
     for persona in case.allowed:
-        client = world.client_for(persona)
+        client = client_for(persona)
         response = getattr(client, case.method)(url, data=case.data(world))
         assert response.status_code in case.expected_status, (
             f"{persona} devrait accéder à {url}, reçu {response.status_code}"

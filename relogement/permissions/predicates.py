@@ -252,3 +252,16 @@ def can_use_benefits_simulator(user: User) -> bool:
     """The APL/RLS simulator (no household data: the user types the inputs) is open to every
     operational role; the administrator organisation manages configuration and does not get it."""
     return _kind(user) in NAMED_DATA_KINDS | {OrganisationKind.METROPOLIS}
+
+
+# --- Partner API (api helper) --------------------------------------------------------------------
+
+
+def can_manage_api_tokens(user: User) -> bool:
+    """API tokens of an organisation are created and revoked by the people to whom the platform
+    administrator granted « Gérer les jetons d'API de son organisation » (permission
+    ``api.manage_apitoken``, in the Django admin), for the organisation they act for. Memberships carry
+    no role, so the permission is what makes someone an administrator of their organisation's API
+    access. The administration organisation has no data to exchange and gets no token."""
+    org = organisation_of(user)
+    return org is not None and org.kind != OrganisationKind.ADMIN and user.has_perm("api.manage_apitoken")
