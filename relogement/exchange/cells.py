@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from relogement.core.spreadsheet import unquote
@@ -22,6 +23,19 @@ class CellError(ValueError):
     """The reason a cell is invalid, in plain French."""
 
 
+@dataclass(frozen=True)
+class UnreadableCell:
+    """A cell a reader could not turn into a value (a damaged workbook: a number cell holding "abc", a
+    date cell without its date): what the file holds, and why it cannot be read, in French. Readers put
+    it in place of the value so that the import reports it like any invalid cell (sheet, row, column)."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def is_empty(raw) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
@@ -30,6 +44,8 @@ def display(raw) -> str:
     """The cell as the user typed it, for the report."""
     if raw is None:
         return ""
+    if isinstance(raw, UnreadableCell):
+        return raw.text
     if isinstance(raw, dt.datetime):
         return raw.date().isoformat() if raw.time() == dt.time(0) else raw.isoformat(sep=" ")
     if isinstance(raw, dt.date):
@@ -106,10 +122,13 @@ def parse_decimal(raw, column: Column) -> Decimal:
         raise CellError("nombre attendu")
     if value < 0:
         raise CellError("le nombre ne peut pas être négatif")
-    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    # Compared before rounding: 1E30 cannot be rounded to cents within the decimal precision.
     if column.max_value is not None and value > Decimal(column.max_value):
         raise CellError(f"nombre trop grand ({column.max_value} au plus)")
-    return value
+    try:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise CellError("nombre trop grand") from None
 
 
 def parse_int(raw, column: Column) -> int:
@@ -125,6 +144,8 @@ def parse_int(raw, column: Column) -> int:
         text = _SPACES.sub("", str(raw))
         if not re.fullmatch(r"\d+", text):
             raise CellError("nombre entier positif attendu")
+        if len(text.lstrip("0")) > 9:  # and Python refuses to convert more than 4,300 digits
+            raise CellError("nombre trop grand")
         value = int(text)
     if value < 0:
         raise CellError("le nombre ne peut pas être négatif")
@@ -156,6 +177,8 @@ PARSERS = {
 
 def parse_cell(raw, column: Column):
     """The typed value of a cell, None when empty; raises CellError when invalid."""
+    if isinstance(raw, UnreadableCell):
+        raise CellError(raw.reason)
     if is_empty(raw):
         return None
     return PARSERS[column.kind](raw, column)

@@ -6,14 +6,17 @@ Row numbers are the spreadsheet's (the header is row 1), so that the report poin
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree import ElementTree
 
+from relogement.exchange.cells import UnreadableCell
 from relogement.exchange.columns import MENAGES, PROPOSITIONS
 
 
@@ -128,38 +131,74 @@ def _cell_text(cell) -> str:
     return "\n".join("".join(p.itertext()) for p in cell if p.tag == _X + "p")
 
 
-def _ods_value(cell):
-    import datetime as dt
-    from decimal import Decimal
+_DAMAGED = " (classeur endommagé : réenregistrez-le avec le tableur)"
 
+
+def _ods_number(cell):
+    raw = cell.get(_O + "value")
+    if raw is None:
+        return UnreadableCell(_cell_text(cell), "cellule de type nombre sans valeur" + _DAMAGED)
+    try:
+        number = Decimal(raw)
+        finite = number.is_finite()
+    except InvalidOperation:
+        finite = False
+    if not finite:
+        return UnreadableCell(raw, "cellule de type nombre dont la valeur n'est pas un nombre" + _DAMAGED)
+    # int() of 1E999999999 would build a billion-digit integer: only small integral values become int.
+    if number.adjusted() < 18 and number == number.to_integral_value():
+        return int(number)
+    return float(raw)
+
+
+def _ods_date(cell):
+    raw = cell.get(_O + "date-value")
+    if raw is None:
+        return UnreadableCell(_cell_text(cell), "cellule de type date sans date" + _DAMAGED)
+    try:
+        return dt.datetime.fromisoformat(raw) if "T" in raw else dt.date.fromisoformat(raw)
+    except ValueError:
+        return UnreadableCell(raw, "cellule de type date dont la valeur n'est pas une date" + _DAMAGED)
+
+
+def _ods_value(cell):
     value_type = cell.get(_O + "value-type")
     if value_type in ("float", "percentage", "currency"):
-        raw = cell.get(_O + "value")
-        number = Decimal(raw)
-        return int(number) if number == number.to_integral_value() else float(raw)
+        return _ods_number(cell)
     if value_type == "date":
-        raw = cell.get(_O + "date-value")
-        try:
-            return dt.datetime.fromisoformat(raw) if "T" in raw else dt.date.fromisoformat(raw)
-        except ValueError:
-            return _cell_text(cell)
+        return _ods_date(cell)
     if value_type == "boolean":
         return cell.get(_O + "boolean-value") == "true"
     text = _cell_text(cell)
     return text if text != "" else None
 
 
-def _ods_row_values(row) -> list:
+def _repeat(element, attribute: str, where) -> int:
+    """A number-rows/columns-repeated attribute: a positive integer, else the file is damaged."""
+    raw = element.get(attribute)
+    if raw is None:
+        return 1
+    text = raw.strip()
+    if text.isdigit() and len(text) <= 10 and int(text) >= 1:
+        return int(text)
+    kind = "lignes" if attribute == _ROWS_REPEATED else "colonnes"
+    sheet, row = where
+    raise ContainerError(
+        f"Feuille « {sheet} », ligne {row} : nombre de {kind} répétées invalide (« {raw[:50]} »){_DAMAGED}."
+    )
+
+
+def _ods_row_values(row, where) -> list:
     values = []
     for cell in row:
         if cell.tag != _CELL and cell.tag != _COVERED:
             continue
-        repeat = cell.get(_COLS_REPEATED)
+        repeat = _repeat(cell, _COLS_REPEATED, where)
         value = _ods_value(cell) if len(cell) or cell.attrib else None
-        if repeat is None:
+        if repeat == 1:
             values.append(value)
         else:
-            values.extend([value] * min(int(repeat), _MAX_REPEAT))
+            values.extend([value] * min(repeat, _MAX_REPEAT))
     while values and values[-1] is None:
         values.pop()
     return values
@@ -171,14 +210,15 @@ def _ods_tables(stream) -> Iterator[tuple[str, Iterator[list]]]:
     for event, element in context:
         if event == "start" and element.tag == _TABLE:
             name = (element.get(_TABLE_NAME) or "").strip().lower()
-            yield name, _ods_table_rows(context, element)
+            yield name, _ods_table_rows(context, element, name)
 
 
-def _ods_table_rows(context, table) -> Iterator[list]:
+def _ods_table_rows(context, table, name) -> Iterator[list]:
+    number = 1  # of the next row, for the messages
     for event, element in context:
         if event == "end" and element.tag == _ROW:
-            values = _ods_row_values(element)
-            repeat = int(element.get(_ROWS_REPEATED, "1"))
+            values = _ods_row_values(element, (name, number))
+            repeat = _repeat(element, _ROWS_REPEATED, (name, number))
             element.clear()
             if _is_blank_row(values):
                 for _ in range(min(repeat, 10_000)):
@@ -186,6 +226,7 @@ def _ods_table_rows(context, table) -> Iterator[list]:
             else:
                 for _ in range(repeat):
                     yield values
+            number += repeat
         elif event == "end" and element is table:
             table.clear()
             return

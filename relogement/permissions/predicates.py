@@ -213,6 +213,19 @@ def can_view_origin_costs(user: User, household: Household) -> bool:
     return can_view_resources(user, household)
 
 
+def can_view_destination_costs(user: User, household: Household) -> bool:
+    """Rent, charges, APL and RLS of the dwelling a household was rehoused in: the roles that see its
+    resources, and the landlord, which records the lease, the move-in and the benefits
+    (can_record_commission). The rehousing page and the exports apply it."""
+    return can_view_resources(user, household) or can_record_commission(user)
+
+
+def can_view_followups(user: User, household: Household) -> bool:
+    """Post-rehousing follow-up answers (satisfaction, rent arrears) are read on the follow-up pages,
+    open to the roles with named data; the metropolis gets them as aggregates (indicators) only."""
+    return can_view_named_data(user)
+
+
 def can_list_resources(user: User) -> bool:
     """Resources column and sort in household lists: the roles of can_view_resources (a rule on the
     role, the same for every household in the user's scope)."""

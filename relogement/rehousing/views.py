@@ -40,8 +40,7 @@ def rehousing_detail(request, pk):
             "rehousing": rehousing,
             "label": label,
             "rac": _rac(rehousing),
-            "show_money": predicates.can_view_resources(request.user, household)
-            or predicates.can_record_commission(request.user),
+            "show_money": predicates.can_view_destination_costs(request.user, household),
             "can_edit": predicates.can_record_commission(request.user),
             # A rehousing belongs to a household: the trail leads back to its file.
             "breadcrumbs": [
