@@ -36,6 +36,7 @@ from relogement.households.models import (
     HouseholdMember,
     HouseholdStatusChange,
     NextStep,
+    ProviderReassignment,
     ResourceLine,
     SocialDiagnosis,
     SupportLogEntry,
@@ -96,6 +97,9 @@ _REASON_PREFIXES = (
     "Échéance",
     "Emménagement",
     "Mise à jour des conditions du relogement",
+    "Changement de prestataire",
+    "Dossier social transmis",
+    "Étape libérée",
 )
 
 
@@ -222,6 +226,8 @@ def _anonymise(household: Household, *, today: dt.date, actor, report: Retention
     ProposalTransition.objects.filter(proposal__household_id=pk).exclude(reason__in=_FIXED_REASONS).update(
         reason=""
     )
+    # So may the reasons of its changes of social provider (who, when, from and to are kept).
+    ProviderReassignment.objects.filter(household_id=pk).update(reason="")
 
     # The household row: named fields erased, the date recorded, one history row with the reason.
     for name in HOUSEHOLD_NAMED_FIELDS:

@@ -379,3 +379,21 @@ def test_a_stale_edit_never_quotes_the_health_note(world, rich):
     assert "modifié par une autre personne" in html
     assert "contenu non affiché" in html
     assert "diabète" not in html and SECRETS["health"] not in html
+
+
+def test_retention_erases_the_reason_of_a_change_and_keeps_its_trace(world, rich):
+    """The reason is free text (it may quote the household): erased with the file's other notes."""
+    from django.utils import timezone
+
+    from relogement.households.retention import retention_apply
+
+    _reassign(world, rich, reason="Mme Martin a demandé une autre travailleuse sociale")
+    Household.objects.filter(pk=rich.pk).update(status="closed", census_date=dt.date(2015, 1, 1))
+    SupportLogEntry.objects.filter(household=rich).update(date=dt.date(2015, 2, 1))
+    report = retention_apply(today=timezone.localdate(), actor=None)
+    assert rich.reference in report.references
+    change = ProviderReassignment.objects.get(household=rich)
+    assert change.reason == ""
+    assert (change.from_provider, change.to_provider) == (world.orgs["social_a"], world.orgs["social_b"])
+    reasons = set(rich.history.values_list("history_change_reason", flat=True))
+    assert "Changement de prestataire" in reasons  # an application label, kept (names of providers cut)
