@@ -22,9 +22,9 @@ from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, b
 from relogement.indicators.cache import cached
 from relogement.indicators.figures import DISTRIBUTIONS, heavy_query
 from relogement.indicators.scope import pinned
-from relogement.indicators.secrecy import hidden_for, is_small
 from relogement.indicators.selectors import Result, _ratio, as_of_facts, compute
 from relogement.indicators.tables import Cell, Table, text
+from relogement.permissions.secrecy import hidden_for, is_small
 from relogement.territory.models import Commune
 
 KPIS = [

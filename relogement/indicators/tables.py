@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from relogement.core.formatting import format_euros, format_number, format_percent
 from relogement.indicators import registry
-from relogement.indicators.secrecy import HIDDEN_LABEL
+from relogement.permissions.secrecy import HIDDEN_LABEL
 
 TEXT = "text"
 

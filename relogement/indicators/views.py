@@ -29,9 +29,9 @@ from relogement.indicators.perimeter import (
     perimeter_for_user,
     scope_note,
 )
-from relogement.indicators.secrecy import is_small, must_hide
 from relogement.indicators.selectors import as_of_facts, scoped_households
 from relogement.permissions.predicates import can_view_names
+from relogement.permissions.secrecy import is_small, must_hide
 from relogement.permissions.shortcuts import get_project_for_user
 
 DASHBOARD_TABLES = [

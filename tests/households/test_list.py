@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -215,3 +216,23 @@ def test_bulk_referent_with_a_household_of_another_provider_is_404(world):
     assert response.status_code == 404
     world.household_a.refresh_from_db()
     assert world.household_a.referent is None
+
+
+def _status_line(response) -> str:
+    """The list's count line (total and counts by status), markup stripped."""
+    html = response.content.decode()
+    line = re.search(r'<p class="mb-0" role="status">(.*?)</p>', html, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", line).replace("&lt;", "<")
+
+
+def test_metropolis_list_hides_small_counts_as_its_dashboard_does(world):
+    """Secret statistique: the metropolis (no named data) reads "< 5" for a building whose three
+    households share a status, never "3"; the project office (named data) reads the exact counts."""
+    factories.HouseholdFactory(building=world.building, social_provider=world.orgs["social_a"])
+    query = f"?building={world.building.pk}"
+    metropolis = _status_line(world.client_for("metropolis").get(LIST + query))
+    assert "3" not in metropolis
+    hidden = "< 5 (secret statistique)"
+    assert " ".join(metropolis.split()) == f"{hidden} ménage(s) : À diagnostiquer {hidden}"
+    mous = _status_line(world.client_for("mous").get(LIST + query))
+    assert " ".join(mous.split()) == "3 ménage(s) : À diagnostiquer 3"

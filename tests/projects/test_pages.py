@@ -154,3 +154,25 @@ def test_detail_query_counts_do_not_grow(world, django_assert_num_queries):
                 assert client.get(url).status_code == 200
             counts.append(len(ctx.captured_queries))
     assert counts[:2] == counts[2:]
+
+
+SECRET = '<span class="secret" title="secret statistique">&lt; 5'
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["home", "project_list", "project_detail", "building_list", "building_detail", "matching:risk"],
+)
+def test_metropolis_reads_small_counts_as_secret_statistique(world, page):
+    """Every count of households shown to the metropolis (no named data) goes through the dashboards'
+    rule: building A's two households read "< 5"; the project office (named data) reads "2"."""
+    kwargs = {"pk": world.project.pk} if page == "project_detail" else {}
+    kwargs = {"pk": world.building.pk} if page == "building_detail" else kwargs
+    url = reverse(page, kwargs=kwargs)
+    metropolis = world.client_for("metropolis").get(url).content.decode()
+    mous = world.client_for("mous").get(url).content.decode()
+    assert SECRET in metropolis
+    assert SECRET not in mous
+    if page == "building_detail":
+        assert f"dans votre périmètre ({SECRET}" in metropolis
+        assert "dans votre périmètre (2)" in mous

@@ -8,22 +8,16 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from relogement.core.formatting import format_date, format_number
-from relogement.indicators.secrecy import HIDDEN_TITLE
+from relogement.permissions.secrecy import HIDDEN_HTML, is_small
 
 register = template.Library()
-
-
-_HIDDEN_HTML = (
-    f'<span class="secret" title="{escape(HIDDEN_TITLE)}">&lt; 5'
-    f'<span class="visually-hidden"> ({escape(HIDDEN_TITLE)})</span></span>'
-)
 
 
 def _cell(cell) -> str:
     """The escaped HTML of a cell. Plain ``html.escape`` and f-strings: ``format_html`` per cell cost a
     third of the metropolitan dashboard's rendering."""
     if cell.hidden:
-        return _HIDDEN_HTML
+        return HIDDEN_HTML
     display = escape(cell.display)
     if cell.link:
         return (
@@ -92,7 +86,7 @@ def at_risk_items(d):
     """The ``<li>`` of the buildings at risk (hundreds for the metropolis), rendered in Python."""
     items = []
     for b, reason in d.at_risk:
-        remaining = "&lt; 5" if d.hide and b.remaining < 5 else escape(format_number(b.remaining))
+        remaining = HIDDEN_HTML if d.hide and is_small(b.remaining) else escape(format_number(b.remaining))
         planned = format_date(b.planned_demolition) if b.planned_demolition else ""
         items.append(
             f"<li><strong>{escape(b.reference)}</strong> ({escape(b.project)}) : {remaining} ménage(s) "

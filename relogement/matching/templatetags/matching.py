@@ -20,7 +20,12 @@ def buildings_at_risk(context, project=None, only_at_risk=None):
     buildings = Building.objects.visible_to(user)
     if project is not None:
         buildings = buildings.filter(project=project)
-    return {"risks": building_risks(user, buildings, only_at_risk=only), "only_at_risk": only}
+    # The request goes along: its user decides which counts the secret statistique hides.
+    return {
+        "risks": building_risks(user, buildings, only_at_risk=only),
+        "only_at_risk": only,
+        "request": request,
+    }
 
 
 @register.inclusion_tag("matching/_link.html", takes_context=True)
