@@ -117,7 +117,7 @@ def run(ctx=None) -> list[dict]:
     count = perimeter.count()
     start, cpu = time.perf_counter(), time.process_time()
     buffer = io.BytesIO()
-    write_export(buffer, export_rows(perimeter, named=True), "xlsx")
+    write_export(buffer, export_rows(perimeter, viewer=None), "xlsx")
     export_cpu = time.process_time() - cpu
     results.append(
         {

@@ -1,12 +1,15 @@
-"""The columns of the exchange format (docs EXCHANGE-FORMAT.md), in export order, with their cell type."""
+"""The columns of the exchange format (docs EXCHANGE-FORMAT.md), in export order, with their cell type
+and the predicate that decides who may see them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from relogement.households.models import HouseholdType
 from relogement.households.statuses import ExitReason, ReportingStatus
 from relogement.offers.models import Answer
+from relogement.permissions import predicates as p
 from relogement.projects.models import DwellingType
 from relogement.rehousing.models import HousingStock
 
@@ -24,6 +27,10 @@ class Column:
     choices: tuple[str, ...] = ()
     max_value: str | None = None  # decimals and integers
     max_length: int | None = None
+    # The predicate(user, household) under which the household page (or the rehousing or follow-up page)
+    # shows this field; the export leaves the cell empty where it is false. None: every role that
+    # reaches the household sees it. docs/exchange-format.md, "Export per role".
+    shown_if: Callable | None = None
 
 
 def _choices(text_choices) -> tuple[str, ...]:
@@ -41,19 +48,19 @@ MENAGES_COLUMNS: tuple[Column, ...] = (
     Column("commune_origine_insee", "insee", required=True),
     Column("date_recensement", "date", required=True),
     Column("decohabitation_de", "text", max_length=60),
-    Column("nom_referent", "text", max_length=200),
+    Column("nom_referent", "text", max_length=200, shown_if=p.can_view_names),
     Column("nb_adultes", "int", required=True, max_value="30"),
     Column("nb_enfants", "int", required=True, max_value="30"),
     Column("type_menage", "choice", choices=_choices(HouseholdType)),
-    Column("age_referent", "int", max_value="120"),
-    Column("ressources_mensuelles", "decimal", max_value="9999999.99"),
+    Column("age_referent", "int", max_value="120", shown_if=p.can_view_names),
+    Column("ressources_mensuelles", "decimal", max_value="9999999.99", shown_if=p.can_view_resources),
     Column("besoin_pmr", "bool"),
     Column("typologie_origine", "choice", choices=_choices(DwellingType)),
     Column("surface_origine", "decimal", max_value=AREA),
-    Column("loyer_origine", "decimal", max_value=MONEY),
-    Column("charges_origine", "decimal", max_value=MONEY),
-    Column("apl_origine", "decimal", max_value=MONEY),
-    Column("rls_origine", "decimal", max_value=MONEY),
+    Column("loyer_origine", "decimal", max_value=MONEY, shown_if=p.can_view_origin_costs),
+    Column("charges_origine", "decimal", max_value=MONEY, shown_if=p.can_view_origin_costs),
+    Column("apl_origine", "decimal", max_value=MONEY, shown_if=p.can_view_origin_costs),
+    Column("rls_origine", "decimal", max_value=MONEY, shown_if=p.can_view_origin_costs),
     Column("statut", "choice", required=True, choices=_choices(ReportingStatus)),
     Column("motif_sortie", "choice", choices=_choices(ExitReason)),
     Column("date_diagnostic", "date"),
@@ -65,13 +72,13 @@ MENAGES_COLUMNS: tuple[Column, ...] = (
     Column("date_mise_en_service_destination", "date"),
     Column("typologie_destination", "choice", choices=_choices(DwellingType)),
     Column("surface_destination", "decimal", max_value=AREA),
-    Column("loyer_destination", "decimal", max_value=MONEY),
-    Column("charges_destination", "decimal", max_value=MONEY),
-    Column("apl_destination", "decimal", max_value=MONEY),
-    Column("rls_destination", "decimal", max_value=MONEY),
+    Column("loyer_destination", "decimal", max_value=MONEY, shown_if=p.can_view_destination_costs),
+    Column("charges_destination", "decimal", max_value=MONEY, shown_if=p.can_view_destination_costs),
+    Column("apl_destination", "decimal", max_value=MONEY, shown_if=p.can_view_destination_costs),
+    Column("rls_destination", "decimal", max_value=MONEY, shown_if=p.can_view_destination_costs),
     Column("minoration_loyer", "bool"),
-    Column("satisfaction_6_mois", "choice", choices=SATISFACTION_VALUES),
-    Column("impayes_6_mois", "bool"),
+    Column("satisfaction_6_mois", "choice", choices=SATISFACTION_VALUES, shown_if=p.can_view_followups),
+    Column("impayes_6_mois", "bool", shown_if=p.can_view_followups),
 )
 
 PROPOSITIONS_COLUMNS: tuple[Column, ...] = (

@@ -1,7 +1,8 @@
 """Export of the exchange format: the households of a perimeter and their notified proposals.
 
-The queryset given is already scoped (``Household.objects.visible_to(user)``); names are left empty
-for roles without access to named data.
+The queryset given is already scoped (``Household.objects.visible_to(user)``); within it, each cell is
+left empty where the predicate of its column (``columns.Column.shown_if``) hides the field from the
+user on the household's pages: an export shows nothing its reader could not see on screen.
 """
 
 from __future__ import annotations
@@ -24,15 +25,37 @@ from relogement.exchange.columns import COLUMNS, MENAGES, PROPOSITIONS
 FORMATS = ("xlsx", "ods", "csv")
 
 
-def export_rows(households: QuerySet, *, named: bool, progress=None) -> dict[str, Iterator[dict]]:
-    """Typed rows per sheet (generators: the export streams chunk by chunk). ``progress(done)`` is
+def _governed(sheet: str) -> list[tuple[object, list[str]]]:
+    """The sheet's predicates, each with the columns it governs: evaluated once per row, not once per
+    column (four columns share the before-costs rule; a whole metropolis is 100,000 rows)."""
+    columns: dict[object, list[str]] = {}
+    for column in COLUMNS[sheet]:
+        if column.shown_if is not None:
+            columns.setdefault(column.shown_if, []).append(column.name)
+    return list(columns.items())
+
+
+def _blank_hidden(row: dict, governed, viewer, household) -> dict:
+    """``row`` with the cells ``viewer`` may not see for ``household`` emptied."""
+    for shown_if, names in governed:
+        if not shown_if(viewer, household):
+            for name in names:
+                row[name] = None
+    return row
+
+
+def export_rows(households: QuerySet, *, viewer, progress=None) -> dict[str, Iterator[dict]]:
+    """Typed rows per sheet (generators: the export streams chunk by chunk), as ``viewer`` may see
+    them; ``viewer=None`` for the command line, which exports every column. ``progress(done)`` is
     called after each chunk of households."""
+    governed = {sheet: _governed(sheet) if viewer is not None else [] for sheet in COLUMNS}
 
     def menages():
         done = 0
         for chunk in snapshot.iter_chunks(households):
             for household in chunk:
-                yield snapshot.household_values(household, named=named)
+                row = snapshot.household_values(household)
+                yield _blank_hidden(row, governed[MENAGES], viewer, household)
             done += len(chunk)
             if progress is not None:
                 progress(done)
@@ -41,7 +64,10 @@ def export_rows(households: QuerySet, *, named: bool, progress=None) -> dict[str
         ids = list(households.order_by().values_list("pk", flat=True))
         for start in range(0, len(ids), snapshot.CHUNK):
             for proposal in snapshot.exported_proposals(ids[start : start + snapshot.CHUNK]):
-                yield snapshot.proposal_values(proposal)
+                row = snapshot.proposal_values(proposal)
+                # A predicate on a proposal column reads the household's fields: load them in
+                # ``snapshot.exported_proposals`` (else one query per proposal).
+                yield _blank_hidden(row, governed[PROPOSITIONS], viewer, proposal.household)
 
     return {MENAGES: menages(), PROPOSITIONS: propositions()}
 

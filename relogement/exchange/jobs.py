@@ -167,7 +167,7 @@ def run_export(job_id: int) -> None:
     try:
         rows = export_rows(
             households,
-            named=job.named,
+            viewer=job.created_by,  # acting for job.organisation (export_households)
             progress=lambda done: ExportJob.objects.filter(pk=job_id).update(done=done),
         )
         with target.open("wb") as handle:

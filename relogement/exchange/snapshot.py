@@ -106,7 +106,8 @@ def _status_date(household: Household, status: str):
     return dates[-1] if dates else None
 
 
-def household_values(household: Household, *, named: bool = True) -> dict:
+def household_values(household: Household) -> dict:
+    """Every column, whoever reads it: the exporter empties what its reader may not see."""
     reporting = str(REPORTING_STATUS[household.status])
     building = household.building
     destination = destination_of(household)
@@ -122,7 +123,7 @@ def household_values(household: Household, *, named: bool = True) -> dict:
         "commune_origine_insee": building.commune.insee_code,
         "date_recensement": household.census_date,
         "decohabitation_de": household.split_from.reference if household.split_from_id else None,
-        "nom_referent": (household.reference_name or None) if named else None,
+        "nom_referent": household.reference_name or None,
         "nb_adultes": household.adults_count,
         "nb_enfants": household.children_count,
         "type_menage": household.household_type or None,

@@ -160,7 +160,7 @@ def export_file(request):
                 transaction.on_commit(lambda: jobs.start_export(job))
             return redirect("exchange:export_job", pk=job.pk)
         buffer = io.BytesIO()
-        write_export(buffer, export_rows(households, named=named), fmt)
+        write_export(buffer, export_rows(households, viewer=request.user), fmt)
         response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

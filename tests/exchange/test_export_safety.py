@@ -17,7 +17,7 @@ from tests.spreadsheets import FORMULA_PAYLOADS, csv_dicts, ods_dicts, same_text
 
 def _export(fmt) -> bytes:
     buffer = io.BytesIO()
-    write_export(buffer, export_rows(Household.objects.all(), named=True), fmt)
+    write_export(buffer, export_rows(Household.objects.all(), viewer=None), fmt)
     return buffer.getvalue()
 
 

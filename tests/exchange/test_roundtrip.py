@@ -14,7 +14,7 @@ from tests.exchange.builders import build_perimeter, wipe_household_data
 
 def _export(fmt):
     buffer = io.BytesIO()
-    write_export(buffer, export_rows(Household.objects.all(), named=True), fmt)
+    write_export(buffer, export_rows(Household.objects.all(), viewer=None), fmt)
     return buffer.getvalue()
 
 
@@ -73,13 +73,13 @@ def test_export_content(world):
 def test_folder_of_csv_round_trip(world, tmp_path):
     build_perimeter(world)
     folder = tmp_path / "export"
-    write_export(folder, export_rows(Household.objects.all(), named=True), "csv-folder")
+    write_export(folder, export_rows(Household.objects.all(), viewer=None), "csv-folder")
     before = {p.name: p.read_text(encoding="utf-8-sig") for p in folder.iterdir()}
     wipe_household_data()
     report = exchange_import(sheets=read_path(folder))
     assert report.valid, report.text()
     second = tmp_path / "second"
-    write_export(second, export_rows(Household.objects.all(), named=True), "csv-folder")
+    write_export(second, export_rows(Household.objects.all(), viewer=None), "csv-folder")
     assert {p.name: p.read_text(encoding="utf-8-sig") for p in second.iterdir()} == before
 
 

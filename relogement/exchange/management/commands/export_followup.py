@@ -31,7 +31,8 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"Projet inconnu : « {project} ».")
             households = households.filter(project=found)
-        sheets = export_rows(households, named=True)
+        # The command line is the operator's: every column, named.
+        sheets = export_rows(households, viewer=None)
         if fmt == "csv-folder":
             write_export(path, sheets, fmt)
         else:
