@@ -5,7 +5,7 @@ A new major version gets its own prefix (/api/v2/) beside this one (docs/api.md,
 
 from django.urls import path
 
-from relogement.api import docs, projects, token_pages
+from relogement.api import docs, households, projects, token_pages
 
 app_name = "api"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("v1/projets/<int:pk>/", projects.ProjectViewSet.as_view({"get": "retrieve"}), name="projet"),
     path("v1/batiments/", projects.BuildingViewSet.as_view({"get": "list"}), name="batiments"),
     path("v1/batiments/<int:pk>/", projects.BuildingViewSet.as_view({"get": "retrieve"}), name="batiment"),
+    path("v1/menages/", households.HouseholdViewSet.as_view({"get": "list"}), name="menages"),
+    path("v1/menages/<int:pk>/", households.HouseholdViewSet.as_view({"get": "retrieve"}), name="menage"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
     path("jetons/", token_pages.token_list, name="tokens"),

@@ -50,6 +50,14 @@ CASES = [
         allowed=("mous", "metropolis", "commune", "social_a", "social_b", "landlord"),
         denied=("outsider",),
     ),
+    # Households: provider B never reaches provider A's household.
+    Api("api:menages", allowed=OPERATIONAL, denied=()),
+    Api(
+        "api:menage",
+        kwargs=lambda w: {"pk": w.household_a.pk},
+        allowed=("mous", "metropolis", "commune", "social_a", "landlord"),
+        denied=("social_b", "outsider"),
+    ),
     # Schema and documentation: for a signed-in person (the schema also answers a token).
     UrlCase("api:schema", allowed=EVERYONE, denied=()),
     UrlCase("api:docs", allowed=EVERYONE, denied=()),
