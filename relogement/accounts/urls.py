@@ -7,4 +7,5 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", views.switch_organisation, name="switch_organisation"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -16,6 +17,15 @@ from relogement.accounts.models import Organisation
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Any logged-in user changes their own password (the old one is asked again); the rules are
+    AUTH_PASSWORD_VALIDATORS. The session stays open (Django keeps it valid after the change)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+    success_message = "Votre mot de passe a été modifié."
 
 
 @require_POST
