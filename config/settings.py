@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatutMenageEnum": "relogement.households.statuses.HouseholdStatus",
         "TypologieEnum": "relogement.projects.models.DwellingType",
+        "EtatPropositionEnum": "relogement.offers.models.ProposalStatus",
+        "DecisionCaleolEnum": "relogement.offers.models.CommissionDecision",
+        "ReponseEnum": "relogement.offers.models.Answer",
+        "ReponseDuMenageEnum": "relogement.api.proposals.ANSWERS",
     },
 }
 
