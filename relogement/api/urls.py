@@ -5,7 +5,7 @@ A new major version gets its own prefix (/api/v2/) beside this one (docs/api.md,
 
 from django.urls import path
 
-from relogement.api import docs, households, offers, projects, proposals, token_pages
+from relogement.api import docs, households, indicators, offers, projects, proposals, token_pages
 
 app_name = "api"
 
@@ -51,6 +51,7 @@ urlpatterns = [
             ("emmenagement", "move_in"),
         )
     ],
+    path("v1/indicateurs/", indicators.IndicatorViewSet.as_view({"get": "list"}), name="indicateurs"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
     path("jetons/", token_pages.token_list, name="tokens"),

@@ -271,6 +271,8 @@ CASES = [
             ),
         )
     ],
+    # Indicators: every organisation, of its own scope (perimeters outside it: tests/api/test_indicators.py).
+    Api("api:indicateurs", query="?perimetre=metropole", allowed=OPERATIONAL, denied=()),
     # Schema and documentation: for a signed-in person (the schema also answers a token).
     UrlCase("api:schema", allowed=EVERYONE, denied=()),
     UrlCase("api:docs", allowed=EVERYONE, denied=()),
