@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -59,20 +59,19 @@ class IndicatorsSerializer(serializers.Serializer):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
+class IndicatorViewSet(ApiViewSet):
+    serializer_class = IndicatorsSerializer
+    pagination_class = None
+
+    # One object per perimeter and date, not a list: named so that the schema says so.
+    @extend_schema(
         summary="Indicateurs d'un périmètre à une date",
         description="Mêmes clés et mêmes valeurs que la commande `manage.py indicators --format json`, "
         "dans le périmètre de l'organisation du jeton.",
         parameters=[IndicatorQuery],
         responses=IndicatorsSerializer,
     )
-)
-class IndicatorViewSet(ApiViewSet):
-    serializer_class = IndicatorsSerializer
-    pagination_class = None
-
-    def list(self, request):
+    def compute(self, request):
         query = self.query(IndicatorQuery)
         perimeter = perimeter_for_user(request.user, query["perimetre"])
         as_of = query.get("date") or dt.date.today()

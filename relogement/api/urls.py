@@ -51,7 +51,7 @@ urlpatterns = [
             ("emmenagement", "move_in"),
         )
     ],
-    path("v1/indicateurs/", indicators.IndicatorViewSet.as_view({"get": "list"}), name="indicateurs"),
+    path("v1/indicateurs/", indicators.IndicatorViewSet.as_view({"get": "compute"}), name="indicateurs"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
     path("jetons/", token_pages.token_list, name="tokens"),
