@@ -34,7 +34,23 @@ ERRORS = {
 }
 
 
+# The documentation page groups the operations by resource, under French headings.
+TAGS = {
+    "projets": "Projets",
+    "batiments": "Bâtiments",
+    "menages": "Ménages",
+    "offres": "Offres de logement",
+    "motifs-refus": "Motifs de refus",
+    "propositions": "Propositions",
+    "indicateurs": "Indicateurs",
+}
+
+
 class AutoSchema(BaseAutoSchema):
+    def get_tags(self) -> list[str]:
+        segment = self.path.removeprefix("/api/v1/").split("/")[0]
+        return [TAGS.get(segment, segment)]
+
     def _error_codes(self) -> list[int]:
         codes = [401, 429]
         writes = self.method not in ("GET", "HEAD")

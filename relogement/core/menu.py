@@ -44,6 +44,7 @@ MENU: list[MenuItem] = [
         lambda user: organisation_of(user) is not None and organisation_of(user).kind != "admin",
     ),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
+    MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
 ]
 
 
@@ -57,6 +58,12 @@ def _can_view_access_log(user) -> bool:
     from relogement.permissions.predicates import can_view_access_log
 
     return can_view_access_log(user)
+
+
+def _can_manage_api_tokens(user) -> bool:
+    from relogement.permissions.predicates import can_manage_api_tokens
+
+    return can_manage_api_tokens(user)
 
 
 def main_menu(request):

@@ -221,8 +221,10 @@ def test_command_errors_are_french_and_write_nothing(world, args, message):
 def test_tokens_page_is_for_those_granted_the_permission(world):
     url = reverse("api:tokens")
     assert world.client_for("landlord").get(url).status_code == 404
+    assert url not in world.client_for("landlord").get("/").content.decode()
     _grant_token_management(world.users["landlord"])
     assert world.client_for("landlord").get(url).status_code == 200
+    assert f'href="{url}"' in world.client_for("landlord").get("/").content.decode()  # the menu's entry
     _grant_token_management(world.users["admin"])
     assert world.client_for("admin").get(url).status_code == 404
 
