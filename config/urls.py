@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("relogement.projects.urls")),
     path("menages/", include("relogement.households.urls")),
     path("audit/", include("relogement.audit.urls")),
+    path("rgpd/", include("relogement.dataprotection.urls")),
     path("offres/", include("relogement.offers.urls")),
     path("relogements/", include("relogement.rehousing.urls")),
     path("simulateur/", include("relogement.benefits.urls")),

@@ -45,6 +45,9 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
+    MenuItem(
+        "Protection des données", "dataprotection:home", lambda user: _can_handle_data_subject_requests(user)
+    ),
 ]
 
 
@@ -58,6 +61,12 @@ def _can_view_access_log(user) -> bool:
     from relogement.permissions.predicates import can_view_access_log
 
     return can_view_access_log(user)
+
+
+def _can_handle_data_subject_requests(user) -> bool:
+    from relogement.permissions.predicates import can_handle_data_subject_requests
+
+    return can_handle_data_subject_requests(user)
 
 
 def _can_manage_api_tokens(user) -> bool:

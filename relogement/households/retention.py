@@ -49,6 +49,8 @@ from relogement.rehousing.models import Rehousing
 
 RETENTION_YEARS = 2
 CHANGE_REASON = "Anonymisation (durée de conservation CNIL)"
+# The same erasure, asked by the household (art. 17 RGPD) through the DPO (dataprotection.erasure).
+ON_REQUEST_REASON = "Anonymisation (demande d'effacement, art. 17 RGPD)"
 ERASED_REASON = "Motif effacé (conservation CNIL)"
 # Only files that are over; a file reopened later (status back to "searching") is active again.
 ENDED_STATUSES = (HouseholdStatus.CLOSED, HouseholdStatus.EXITED)
@@ -75,7 +77,7 @@ _FIXED_REASONS = frozenset(
     {t.label for t in TRANSITIONS.values()}
     | {r.label for r in RULES.values()}
     | {label for _, label in ExitReason.choices}
-    | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, CHANGE_REASON, ERASED_REASON}
+    | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, CHANGE_REASON, ON_REQUEST_REASON, ERASED_REASON}
 )
 _REASON_PREFIXES = (
     "Modification",
@@ -195,7 +197,9 @@ def _erase_admin_log(household: Household, deleted: dict) -> None:
     ).update(object_repr=household.reference, change_message="")
 
 
-def _anonymise(household: Household, *, today: dt.date, actor, report: RetentionReport) -> None:
+def _anonymise(
+    household: Household, *, today: dt.date, actor, report: RetentionReport, reason: str = CHANGE_REASON
+) -> None:
     pk = household.pk
     # Deleted children: rows, then their history (deleting writes one more history row, with the
     # names: it goes too), including rows removed earlier. Members moved to a split household still
@@ -234,13 +238,26 @@ def _anonymise(household: Household, *, today: dt.date, actor, report: Retention
         setattr(household, name, "")
     household.anonymised_on = today
     household.version += 1
-    household._change_reason = CHANGE_REASON
+    household._change_reason = reason
     household._history_user = actor
     household.save(update_fields=[*HOUSEHOLD_NAMED_FIELDS, "anonymised_on", "version", "updated_at"])
     history = _history(Household).filter(id=pk)
     report.history_rows_blanked += history.update(**dict.fromkeys(HOUSEHOLD_NAMED_FIELDS, ""))
     _blank_history_reasons(history)
     _erase_admin_log(household, deleted)
+
+
+def household_anonymise(*, household: Household, today: dt.date, actor, reason: str) -> RetentionReport:
+    """Erase one household's personal data now, exactly as the retention does (same fields, same
+    history cleaning), whatever its last contact: for an erasure on request, whose legal checks and
+    log are the caller's (``dataprotection.erasure.household_erase``, which holds the transaction and
+    the lock). ``reason`` is the history row's change reason and must be one the cleaning keeps."""
+    if reason not in _FIXED_REASONS:
+        raise ValueError(f"Motif d'anonymisation inconnu : {reason}")
+    report = RetentionReport(today=today, cutoff=today, dry_run=False)
+    _anonymise(household, today=today, actor=actor, report=report, reason=reason)
+    report.references.append(household.reference)
+    return report
 
 
 def retention_apply(*, today: dt.date, actor=None, dry_run: bool = False) -> RetentionReport:

@@ -278,3 +278,35 @@ def can_manage_api_tokens(user: User) -> bool:
     access. The administration organisation has no data to exchange and gets no token."""
     org = organisation_of(user)
     return org is not None and org.kind != OrganisationKind.ADMIN and user.has_perm("api.manage_apitoken")
+
+
+# --- Data protection: the DPO's tools (dataprotection helper) -------------------------------------
+
+
+def can_handle_data_subject_requests(user: User) -> bool:
+    """The DPO's tools on one named household — find it by its reference or pseudonym, the
+    subject-access export, the erasure on request, its information notice — are used by the
+    administrators, who act for the data-protection officer. The administration has no household in
+    its scope (scopes.py): this is the one deliberate exception, reached only through an explicit
+    search of the DPO page, and every household it opens this way is written to the read log
+    (« RGPD … »). Same people as the read log (can_view_access_log)."""
+    return can_view_access_log(user)
+
+
+def can_review_changes(user: User) -> bool:
+    """The review of changes across households (who changed which table of which file, when, which
+    fields — never the values) is for administrators, like the read log it complements."""
+    return can_view_access_log(user)
+
+
+def can_keep_processing_register(user: User) -> bool:
+    """The register of processing activities (art. 30 RGPD) and the controller it names (printed on
+    the information notices) are kept by administrators."""
+    return can_view_access_log(user)
+
+
+def can_print_information_notice(user: User, household: Household) -> bool:
+    """A household's information notice (art. 13–14 RGPD) is printed, to be handed over, by those who
+    keep its file: its assigned social provider and the project office. The administrator prints it
+    from the DPO pages (can_handle_data_subject_requests)."""
+    return can_edit_household(user, household)
