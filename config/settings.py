@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "relogement.core",
     "relogement.accounts",
     "relogement.territory",
@@ -64,15 +68,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave its second factor (accounts/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "relogement.accounts.middleware.ActiveOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: it logs an idle or too old session out with a message (docs/operations.md).
     "relogement.accounts.session_timeout.SessionTimeoutMiddleware",
+    # A user who owes a second factor reaches only the page asking for it (accounts/two_factor_gate.py).
+    "relogement.accounts.two_factor_gate.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "relogement.core.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lock-out page (accounts/throttling.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +131,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in security (docs/operations.md § Sign-in security). django-axes' backend comes first: it refuses
+# a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Two-factor authentication (TOTP) is mandatory for everyone who can see named household data and for
+# administrators (predicates.must_use_two_factor); on by default outside DEBUG, offered in the demo.
+OTP_REQUIRED = env_bool("RELOGEMENT_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("RELOGEMENT_2FA_ISSUER", "Relogement")
+# Login throttling (accounts/throttling.py): failures per username and per address within the window,
+# and the length of a lock-out (an administrator may unlock earlier).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=3)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=3)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
+# The header in which the reverse proxy writes the client's address (empty: REMOTE_ADDR; client_ip.py).
+CLIENT_IP_HEADER = env_str("RELOGEMENT_CLIENT_IP_HEADER", "")
+AXES_HANDLER = "relogement.accounts.throttling.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = "relogement.accounts.throttling.cooloff"
+AXES_LOCKOUT_CALLABLE = "relogement.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "relogement.accounts.client_ip.client_ip"
+# The security log (accounts/security_log.py) is the record of logins: no second one in axes' tables,
+# and no axes pages in the admin (unlocking is logged on /securite/comptes/).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

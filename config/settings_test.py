@@ -18,3 +18,5 @@ WHITENOISE_USE_FINDERS = True
 INDICATORS_CACHE_SECONDS = 0
 # No openfisca warm-up thread in test processes (tests build the engine when they need it).
 MATCHING_WARM_UP_ENGINE = False
+# Two-factor authentication is optional in tests (as in the demo); tests/accounts turn it on.
+OTP_REQUIRED = False

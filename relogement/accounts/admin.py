@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relogement.accounts.models import Membership, Organisation, User
+
+# Two-factor devices hold secret keys and recovery codes: not shown in the admin. An administrator
+# resets a user's device on /securite/comptes/, which is logged (accounts/security_views.py).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class MembershipInline(admin.TabularInline):

@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        # Connects the login signal that starts the session clock (idle and absolute timeouts).
-        from relogement.accounts import session_timeout  # noqa: F401
+        # Connect their signal receivers: the session clock (idle and absolute timeouts), the security
+        # log, the two-factor status of a new session.
+        from relogement.accounts import security_log, session_timeout, two_factor  # noqa: F401

@@ -7,6 +7,7 @@ landlord, its buildings and offers. Access decisions live in ``relogement.permis
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class OrganisationKind(models.TextChoices):
@@ -74,3 +75,44 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation}"
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", "Connexion"
+    LOGIN_FAILED = "login_failed", "Échec de connexion"
+    LOGOUT = "logout", "Déconnexion"
+    LOCKED_OUT = "locked_out", "Blocage après trop d'échecs"
+    UNLOCKED = "unlocked", "Déblocage par un administrateur"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Double authentification activée"
+    TWO_FACTOR_SUCCESS = "2fa_success", "Code de double authentification accepté"
+    TWO_FACTOR_FAILED = "2fa_failed", "Code de double authentification refusé"
+    RECOVERY_CODE_USED = "recovery_code_used", "Code de secours utilisé"
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", "Nouveaux codes de secours"
+    TWO_FACTOR_RESET = "2fa_reset", "Double authentification réinitialisée par un administrateur"
+    ORGANISATION_SWITCH = "organisation_switch", "Changement d'organisation"
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log (accounts/security_log.py): who, from where, what. Never a password
+    nor a code; the username is the one typed, kept even when no such account exists."""
+
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="compte"
+    )
+    username = models.CharField("identifiant saisi", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    kind = models.CharField("événement", max_length=30, choices=SecurityEventKind.choices, db_index=True)
+    detail = models.CharField("détail", max_length=300, blank=True)
+    # The administrator who acted on the account (unlock, reset), when it is not the user themself.
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+
+    class Meta:
+        verbose_name = "événement de sécurité"
+        verbose_name_plural = "journal de sécurité"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

@@ -10,7 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from relogement.accounts.middleware import SESSION_KEY
-from relogement.accounts.models import Organisation
+from relogement.accounts.models import Organisation, SecurityEventKind
+from relogement.accounts.security_log import record
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -34,7 +35,15 @@ def switch_organisation(request):
     organisation = get_object_or_404(
         Organisation.objects.filter(memberships__user=request.user), pk=request.POST.get("organisation") or 0
     )
+    previous = request.user.active_organisation
     request.session[SESSION_KEY] = organisation.pk
+    if previous != organisation:
+        record(
+            SecurityEventKind.ORGANISATION_SWITCH,
+            request=request,
+            user=request.user,
+            detail=f"{previous or '—'} → {organisation.name}",
+        )
     messages.success(request, f"Vous agissez maintenant pour « {organisation.name} ».")
     target = request.POST.get("next") or reverse("home")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -280,6 +280,31 @@ def can_manage_api_tokens(user: User) -> bool:
     return org is not None and org.kind != OrganisationKind.ADMIN and user.has_perm("api.manage_apitoken")
 
 
+# --- Sign-in security (accounts helper) ----------------------------------------------------------
+
+
+def can_administer_accounts(user: User) -> bool:
+    """The security log (logins, failures, lock-outs, two-factor events, changes of organisation) and
+    the account actions that follow from it (unlocking a locked-out account or address, resetting a
+    user's two-factor device) are for administrators only: superusers and the people acting for the
+    administration organisation, like the read log."""
+    return can_view_access_log(user)
+
+
+def must_use_two_factor(user: User) -> bool:
+    """Two-factor authentication is required (when the OTP_REQUIRED setting is on) of everyone who
+    could see named household data through **any** of their organisations (not only the one they act
+    for now: switching is one click) and of administrators (staff, superusers, members of the
+    administration organisation). Only the metropolis' analysts, who see pseudonymised data and
+    aggregates, may sign in with a password alone."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    kinds = NAMED_DATA_KINDS | {OrganisationKind.ADMIN}
+    return user.memberships.filter(organisation__kind__in=kinds).exists()
+
+
 # --- Data protection: the DPO's tools (dataprotection helper) -------------------------------------
 
 

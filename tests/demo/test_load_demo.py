@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -125,7 +126,9 @@ def test_social_notes_are_held_by_the_household_provider(demo):
 def test_demo_logins_and_perimeters(demo):
     client = Client()
     for username in ("metropole", "commune", "mous", "social-a", "social-b", "bailleur", "admin"):
-        assert client.login(username=username, password="demo-relogement"), username
+        # django-axes' backend needs the request (it counts failures per address): the login page gives
+        # it, the test client's login() does not unless passed one.
+        assert client.login(request=HttpRequest(), username=username, password="demo-relogement"), username
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     commune_projects = set(User.objects.get(username="commune").active_organisation.projects.all())
