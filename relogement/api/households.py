@@ -215,7 +215,7 @@ class HouseholdFileSerializer(HouseholdSummarySerializer):
 
     @extend_schema_field(WishesSerializer(allow_null=True))
     def get_souhaits(self, household):
-        wishes = getattr(household, "wishes", None) if hasattr(household, "wishes") else None
+        wishes = getattr(household, "wishes", None)  # no row yet: the reverse accessor raises
         return WishesSerializer(wishes).data if wishes is not None else None
 
     @extend_schema_field(SupportEntrySerializer(many=True))

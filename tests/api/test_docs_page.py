@@ -7,8 +7,10 @@ tests/browser): the page must draw the operations with no Content-Security-Polic
 import os
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from tests.api.clients import api_client
 from tests.browser.test_login_and_lists import CHROMIUM, LAUNCH_ARGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -28,13 +30,18 @@ def test_docs_page_uses_local_assets_and_no_inline_code(world):
     assert '"validatorUrl": null' in script.content.decode()
 
 
-def test_docs_page_needs_a_session(world):
-    response = world.client_for("landlord").get(reverse("api:docs"))
-    assert response.status_code == 200
-    from django.test import Client
-
+def test_docs_page_sends_anonymous_visitors_to_the_login_page(world):
     anonymous = Client().get(reverse("api:docs"))
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+
+
+def test_schema_answers_a_token_or_a_session_and_nobody_else(world):
+    assert Client().get(reverse("api:schema")).status_code == 401
+    assert world.client_for("metropolis").get(reverse("api:schema")).status_code == 200
+    schema = api_client(world, "landlord").get(reverse("api:schema")).json()
+    assert schema["info"]["title"] == "API Relogement"
+    assert schema["components"]["securitySchemes"]["jeton"]["name"] == "Authorization"
+    assert "/api/v1/offres/{id}/retrait/" in schema["paths"]
 
 
 @pytest.mark.browser
