@@ -159,6 +159,9 @@ AXES_CLIENT_IP_CALLABLE = "relogement.accounts.client_ip.client_ip"
 # and no axes pages in the admin (unlocking is logged on /securite/comptes/).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
+# Rows of the security log older than this are deleted by `manage.py purge_security_log` (CNIL: 6 to
+# 12 months for access logs; docs/personal-data.md §8).
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=30)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

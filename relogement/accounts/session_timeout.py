@@ -109,6 +109,7 @@ class SessionTimeoutMiddleware:
             at = now()
             message = expiry_message(request.session, at=at)
             if message:
+                request.logout_reason = "Session expirée"  # the detail of the security log's row
                 logout(request)
                 messages.warning(request, message)
                 return _login_redirect(request)

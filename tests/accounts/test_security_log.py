@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -131,3 +132,26 @@ def test_the_export_is_filtered_and_inert_for_spreadsheets(world):
 def test_the_header_links_administrators_to_the_log(world):
     assert "Sécurité des comptes" in world.client_for("admin").get(reverse("home")).content.decode()
     assert "Sécurité des comptes" not in world.client_for("mous").get(reverse("home")).content.decode()
+
+
+def test_old_rows_are_purged(world, settings):
+    settings.SECURITY_LOG_RETENTION_DAYS = 365
+    now = timezone.now()
+    old = SecurityEvent.objects.create(kind=SecurityEventKind.LOGIN, at=now - dt.timedelta(days=366))
+    kept = SecurityEvent.objects.create(kind=SecurityEventKind.LOGIN, at=now - dt.timedelta(days=364))
+    out = io.StringIO()
+    call_command("purge_security_log", stdout=out)
+    assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not SecurityEvent.objects.filter(pk=old.pk).exists()
+    assert "1 ligne(s)" in out.getvalue()
+
+
+def test_an_expired_session_is_logged_as_such(world, monkeypatch):
+    from relogement.accounts import session_timeout
+
+    client = password_login("mous")
+    start = session_timeout.now()
+    monkeypatch.setattr(session_timeout, "now", lambda: start + 31 * 60)
+    assert client.get(reverse("home")).status_code == 302
+    event = SecurityEvent.objects.filter(kind=SecurityEventKind.LOGOUT).get()
+    assert event.user == world.users["mous"] and event.detail == "Session expirée"
