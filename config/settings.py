@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Logs a read of every named household a page shows (audit/reads.py; needs the active organisation).
+    "relogement.audit.middleware.FileReadMiddleware",
     "relogement.core.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: turns a refused login into the lock-out page (accounts/throttling.py).
     "axes.middleware.AxesMiddleware",

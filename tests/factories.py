@@ -132,7 +132,8 @@ class HouseholdMemberFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     first_name = "Alex"
-    last_name = factory.Sequence(lambda n: f"Exemple{n}")
+    # Distinct from households' names ("Famille Exemple…"): the read-log crawl finds each name on pages.
+    last_name = factory.Sequence(lambda n: f"Nommembre{n}")
     birth_date = dt.date(1980, 5, 17)
     relation = Relation.REFERENCE
 

@@ -1,23 +1,32 @@
-"""Recording reads of household files (CNIL: access to personal data is individual and logged)."""
+"""Recording reads of household files (CNIL: access to personal data is individual and logged).
+
+Pages are logged by ``audit.middleware.FileReadMiddleware`` from the named fields they read; these
+functions are for the reads a view logs itself (the file page, even pseudonymised; exports). Either
+way the household is marked as logged for the current request, so that it is never logged twice.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from relogement.audit.models import FileRead
+from relogement.audit.reads import households_logged
 from relogement.permissions.scopes import organisation_of
 
 
 def file_read_record(*, user, household, what: str = "fiche") -> FileRead:
     """One read of one household file by the user, for the organisation they act for."""
-    return FileRead.objects.create(
+    read = FileRead.objects.create(
         household=household, user=user, organisation=organisation_of(user), what=what[:60]
     )
+    households_logged([household.pk])
+    return read
 
 
 def file_reads_record(*, user, household_ids: Iterable[int], what: str) -> int:
-    """One read per household of an exported named list (one insert query per 500 households)."""
+    """One read per household of a named list or export (one insert query per 500 households)."""
     org = organisation_of(user)
     rows = [FileRead(household_id=pk, user=user, organisation=org, what=what[:60]) for pk in household_ids]
     FileRead.objects.bulk_create(rows, batch_size=500)
+    households_logged(row.household_id for row in rows)
     return len(rows)

@@ -7,13 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from relogement.audit.models import FileRead
+from relogement.audit.services import file_read_record
 from relogement.core.errors import DomainError
 from relogement.followup import selectors, services
 from relogement.followup.dates import MILESTONES
 from relogement.followup.forms import FollowUpForm
 from relogement.permissions import predicates
-from relogement.permissions.scopes import organisation_of
 from relogement.permissions.shortcuts import get_household_for_user
 
 
@@ -40,12 +39,7 @@ def _household(request, pk):
 
 def household_followups(request, pk):
     household = _household(request, pk)
-    FileRead.objects.create(
-        household=household,
-        user=request.user,
-        organisation=organisation_of(request.user),
-        what="suivi post-relogement",
-    )
+    file_read_record(user=request.user, household=household, what="suivi post-relogement")
     milestones = selectors.household_milestones(household)
     return render(
         request,

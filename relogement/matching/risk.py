@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from django.db.models import Case, Count, DateField, F, Min, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from relogement.audit.reads import household_shown
 from relogement.households.models import Household, HouseholdStatusChange
 from relogement.households.statuses import HouseholdStatus as S
 from relogement.matching.context import today
@@ -151,13 +152,15 @@ def _add_blockers(user, at_risk: dict[int, BuildingRisk]) -> None:
         .filter(rank__lte=MAX_BLOCKERS_SHOWN)
         .order_by("building_id", "census_date", "pk")
         # Plain rows, not model instances: up to ten per building at risk on the metropolis pages.
-        .values_list("building_id", "reference", "reference_name", "pseudonym", "status", "total")
+        .values_list("building_id", "pk", "reference", "reference_name", "pseudonym", "status", "total")
     )
     labels = dict(S.choices)
-    for building_id, reference, reference_name, pseudonym, status, total in holding:
+    for building_id, pk, reference, reference_name, pseudonym, status, total in holding:
         household = SimpleNamespace(reference=reference, reference_name=reference_name, pseudonym=pseudonym)
+        label = household_label(user, household)
+        if label != pseudonym:
+            # Plain rows bypass the named fields' read log (audit/reads.py): the name shown is noted here.
+            household_shown(pk)
         risk = at_risk[building_id]
-        risk.blockers.append(
-            {"label": household_label(user, household), "status": labels.get(status, status)}
-        )
+        risk.blockers.append({"label": label, "status": labels.get(status, status)})
         risk.more_blockers = total - min(total, MAX_BLOCKERS_SHOWN)
