@@ -232,3 +232,16 @@ def test_verification_ignores_an_outside_next_url(world):
         reverse("two_factor_verify"), {"code": code_of(device), "next": "https://evil.example/"}
     )
     assert response.url == reverse("home")
+
+
+def test_partner_api_tokens_are_not_asked_for_a_second_factor(world, settings):
+    """The API authenticates by token in the view, with no session: neither 2FA nor enrolment apply."""
+    from tests.api.clients import api_client
+
+    settings.OTP_REQUIRED = True
+    response = api_client(world, "mous").get(reverse("api:menages"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert not SecurityEvent.objects.exists()
+    # A browser session that has not given its second factor does not reach the API either.
+    session = password_login("mous")
+    assert session.get(reverse("api:menages")).status_code == 302
