@@ -25,8 +25,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
+from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -179,10 +179,6 @@ def two_factor_reset(*, user: User, actor: User, request=None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record(SecurityEventKind.TWO_FACTOR_RESET, request=request, user=user, actor=actor)
-
-
-def is_verified(request) -> bool:
-    return bool(request.session.get(DEVICE_ID_SESSION_KEY)) and request.user.is_verified()
 
 
 @receiver(user_logged_in, dispatch_uid="two_factor_status_at_login")
