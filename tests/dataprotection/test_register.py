@@ -52,3 +52,10 @@ def test_the_page(world):
         "Responsable de traitement",
     ):
         assert expected in page, expected
+
+
+def test_the_menu_offers_the_tools_to_administrators_only(world):
+    url = reverse("dataprotection:home")
+    assert f'href="{url}"' in world.client_for("admin").get(reverse("audit:index")).content.decode()
+    for persona in ("mous", "social_a", "metropolis"):
+        assert f'href="{url}"' not in world.client_for(persona).get(reverse("home")).content.decode()
