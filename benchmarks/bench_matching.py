@@ -116,7 +116,7 @@ def bench_ranking(communes) -> list[dict]:
     hh.reduced_mobility = hh.needs_ground_floor_or_lift = False
     hh.max_residual_rent = None
     hh.demolition_date = TODAY + dt.timedelta(days=900)
-    hh.profile = engine.HouseholdProfile(adults=2, children=2, monthly_taxable_income=Decimal("1600"))
+    hh.profile = engine.HouseholdProfile.simple(2, 2, Decimal("1600"))
     hh.adults, hh.children = 2, 2
     weights = registry.default_weights()
     provider = EngineResidualRent()

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from relogement.benefits import engine
+from relogement.benefits.stock import StockKind
 from relogement.core.errors import DomainError
 
 CSV_COLUMNS = (
@@ -29,6 +30,7 @@ class RentCase:
     rent: Decimal
     charges: Decimal
     month: date
+    stock: str
 
 
 def parse_int(value, label: str, *, minimum: int, maximum: int) -> int:
@@ -85,10 +87,11 @@ def parse_case(values: Mapping[str, object]) -> RentCase:
         social_housing = text == "1"
     month_text = str(values.get("month") or "").strip()
     month = engine.parse_month(month_text) if month_text else engine.DEFAULT_MONTH
-    profile = engine.HouseholdProfile(adults, children, income, social_housing=social_housing)
+    profile = engine.HouseholdProfile.simple(adults, children, income)
     engine.check_profile(profile)
     engine.commune_zone(commune)  # unknown commune: refused before anything is computed
-    return RentCase(insee_code=commune, profile=profile, rent=rent, charges=charges, month=month)
+    stock = StockKind.SOCIAL if social_housing else StockKind.PRIVATE_UNFURNISHED
+    return RentCase(insee_code=commune, profile=profile, rent=rent, charges=charges, month=month, stock=stock)
 
 
 def compute_cases(cases: Sequence[RentCase]) -> list[engine.BenefitResult]:
@@ -100,7 +103,7 @@ def compute_cases(cases: Sequence[RentCase]) -> list[engine.BenefitResult]:
     for (profile, month), indexes in groups.items():
         computed = engine.compute_for_offers(
             profile=profile,
-            offers=[(cases[i].insee_code, cases[i].rent, cases[i].charges) for i in indexes],
+            offers=[(cases[i].insee_code, cases[i].rent, cases[i].charges, cases[i].stock) for i in indexes],
             month=month,
         )
         for index, result in zip(indexes, computed, strict=True):

@@ -1,16 +1,16 @@
-"""Housing benefit (APL/AL) and rent reduction (RLS) for a household and a rent, with openfisca-france.
+"""Housing benefit (APL/AL) and rent reduction (RLS) for a household and a dwelling, with openfisca-france.
 
 The contract (used by offers, matching and rehousing) is ``HouseholdProfile``, ``BenefitResult``,
-``profile_for_household``, ``compute_benefits``, ``compute_for_rents`` and ``effort_rate``.
-Design, accuracy and caching are explained in ``docs/benefits.md``.
+``profile_for_household``, ``compute_benefits``, ``compute_for_rents``, ``compute_for_offers``,
+``compute_for_households`` and ``effort_rate``. Design, accuracy and caching: ``docs/benefits.md``.
 
-Why a curve: building an openfisca simulation costs about a second whatever its size, so one
-household is simulated once over a whole range of rents (openfisca ``axes``, one point per euro)
-and each offer's rent is read from that curve. The final amount is floored to the euro by
-openfisca, so the curve keeps the amount *before* that floor, interpolates it linearly between
-two whole euros, and floors it the same way. Where the interpolation could be wrong (a kink of
-the formula inside the interval, or a value too close to a whole euro to decide the floor), the
-rent is simulated exactly instead: the result always equals a direct openfisca run.
+Why a curve: building an openfisca simulation costs about a tenth of a second whatever its size, so
+one household is simulated once over a whole range of rents (one copy per euro, see ``situation``)
+and each offer's rent is read from that curve. The final amount is floored to the euro by openfisca,
+so the curve keeps the amount *before* that floor, interpolates it linearly between two whole euros,
+and floors it the same way. Where the interpolation could be wrong (a kink of the formula inside
+the interval, or a value too close to a whole euro to decide the floor), the rent is simulated
+exactly instead: the result always equals a direct openfisca run.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from importlib.metadata import version
 import numpy as np
 from django.conf import settings
 
+from relogement.benefits import situation
+from relogement.benefits.situation import Dwelling, SimHousehold, SimPerson
+from relogement.benefits.stock import StockKind
 from relogement.core.errors import DomainError
 
 # Parameter vintage of openfisca-france 176.1.8: the latest APL/AL values start on 2026-10-01
@@ -41,7 +44,7 @@ LAST_MONTH = date(2026, 12, 1)
 FIRST_MONTH = date(2021, 1, 1)
 DEFAULT_CHILD_AGE = 8
 ADULT_AGE = 35
-MAX_ADULTS = 2
+MAX_ADULTS = 8
 MAX_CHILDREN = 12
 MAX_AMOUNT = Decimal("100000")
 # Rents are simulated from 0 to this value (rounded up to a multiple of 500 € when an offer is
@@ -58,50 +61,153 @@ KINK_TOLERANCE = 0.05
 # An interpolated amount closer than FLOOR_MARGIN + 1.5 teeth to a whole euro is simulated exactly.
 FLOOR_MARGIN = 0.05
 CURVE_CACHE_SIZE = 256
+VALUES_CACHE_SIZE = 8192
 EXACT_CACHE_SIZE = 20_000
+# A household needing fewer distinct rents than this in one kind of dwelling gets them simulated
+# exactly (no curve): cheaper for a plan of many households against a few hundred offers.
+EXACT_POINTS_BELOW = 400
+# Copies per openfisca run (memory: a few hundred bytes per person and variable).
+MAX_COPIES_PER_RUN = 150_000
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
+ROLES = ("reference", "spouse", "child", "other")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of the household as the rules see them.
+
+    ``role``: "reference" (the applicant), "spouse", "child" (a dependant of the couple for tax:
+    under 21, or a student under 25) or "other" (another adult living in the dwelling, with their
+    own tax household: an adult child, a grandparent…). Children and other adults are members of
+    the applicant's *famille*, as the CAF rules count the persons living in the household: they are
+    dependants when the rules say so (age, resources), and their resources count after an
+    allowance. Amounts are monthly taxable amounts of the rolling past year.
+    """
+
+    role: str
+    age: int
+    situation: str = ""  # households.EmploymentSituation value ("" when unknown)
+    salary: Decimal = ZERO
+    pension: Decimal = ZERO
+    unemployment: Decimal = ZERO
+    alimony: Decimal = ZERO
+    aah: Decimal = ZERO
+
+    @property
+    def taxable(self) -> Decimal:
+        return self.salary + self.pension + self.unemployment + self.alimony
+
 
 @dataclass(frozen=True)
 class HouseholdProfile:
-    """What the benefit rules need to know about a household.
+    """What the benefit rules need to know about a household (frozen, hashable).
 
-    ``monthly_taxable_income`` is the total monthly taxable income over the rolling past year. The
-    optional split says how much of it is pensions, unemployment benefits or alimony received (the
-    rest is salaries); each has its own allowance in the rules. ``monthly_resources`` is the
-    denominator of the effort rate (all resources); it defaults to the taxable income. Minimum income
-    (RSA) and AAH are not resources for the benefit but are passed to openfisca as received amounts.
+    ``persons`` holds one ``Person`` per member, the applicant first. ``monthly_minimum_income`` is
+    the RSA the famille receives (not a resource, but it neutralises activity income).
+    ``monthly_resources`` is the denominator of the effort rate (all resources), by default the
+    taxable income. ``assumptions`` says, in French, what was assumed where the file is silent; a
+    result with assumptions is an estimate (it does not enter equality, hash or the curve key).
     """
 
-    adults: int
-    children: int
-    monthly_taxable_income: Decimal
-    social_housing: bool = True
-    monthly_pension: Decimal = ZERO
-    monthly_unemployment: Decimal = ZERO
-    monthly_alimony: Decimal = ZERO
-    children_ages: tuple[int, ...] | None = None
-    monthly_resources: Decimal | None = None
-    # Received but not counted as resources; RSA neutralises activity income, AAH changes allowances.
+    persons: tuple[Person, ...]
     monthly_minimum_income: Decimal = ZERO
-    monthly_aah: Decimal = ZERO
+    monthly_resources: Decimal | None = None
+    assumptions: tuple[str, ...] = field(default=(), compare=False)
 
-    @property
-    def monthly_salary(self) -> Decimal:
-        return (
-            self.monthly_taxable_income
-            - self.monthly_pension
-            - self.monthly_unemployment
-            - self.monthly_alimony
+    @classmethod
+    def simple(
+        cls,
+        adults: int,
+        children: int,
+        monthly_taxable_income,
+        *,
+        monthly_pension=ZERO,
+        monthly_unemployment=ZERO,
+        monthly_alimony=ZERO,
+        monthly_aah=ZERO,
+        monthly_minimum_income=ZERO,
+        children_ages: Sequence[int] | None = None,
+        monthly_resources=None,
+        assumptions: Sequence[str] = (),
+    ) -> HouseholdProfile:
+        """A couple or single adult (and other adults) with the whole income on the applicant.
+
+        ``monthly_taxable_income`` is the total; pensions, unemployment benefits and alimony are parts
+        of it, the rest is salaries. Adults are 35, children 8 unless ``children_ages`` is given.
+        """
+        total = Decimal(str(monthly_taxable_income))
+        pension, unemployment, alimony = (
+            Decimal(str(v)) for v in (monthly_pension, monthly_unemployment, monthly_alimony)
+        )
+        ages = tuple(children_ages) if children_ages is not None else (DEFAULT_CHILD_AGE,) * children
+        persons = []
+        for index in range(adults):
+            role = ("reference", "spouse")[index] if index < 2 else "other"
+            if index == 0:
+                persons.append(
+                    Person(
+                        role,
+                        ADULT_AGE,
+                        salary=total - pension - unemployment - alimony,
+                        pension=pension,
+                        unemployment=unemployment,
+                        alimony=alimony,
+                        aah=Decimal(str(monthly_aah)),
+                    )
+                )
+            else:
+                persons.append(Person(role, ADULT_AGE))
+        if len(ages) != children:
+            raise DomainError("Il faut un âge par enfant.")
+        persons += [Person("child", age) for age in ages]
+        return cls(
+            tuple(persons),
+            monthly_minimum_income=Decimal(str(monthly_minimum_income)),
+            monthly_resources=None if monthly_resources is None else Decimal(str(monthly_resources)),
+            assumptions=tuple(assumptions),
         )
 
     @property
+    def adults(self) -> int:
+        return sum(1 for p in self.persons if p.role != "child")
+
+    @property
+    def children(self) -> int:
+        return sum(1 for p in self.persons if p.role == "child")
+
+    @property
     def ages(self) -> tuple[int, ...]:
-        if self.children_ages is not None:
-            return tuple(self.children_ages)
-        return (DEFAULT_CHILD_AGE,) * self.children
+        return tuple(p.age for p in self.persons if p.role == "child")
+
+    def _total(self, attribute: str) -> Decimal:
+        return sum((getattr(p, attribute) for p in self.persons), ZERO)
+
+    @property
+    def monthly_salary(self) -> Decimal:
+        return self._total("salary")
+
+    @property
+    def monthly_pension(self) -> Decimal:
+        return self._total("pension")
+
+    @property
+    def monthly_unemployment(self) -> Decimal:
+        return self._total("unemployment")
+
+    @property
+    def monthly_alimony(self) -> Decimal:
+        return self._total("alimony")
+
+    @property
+    def monthly_aah(self) -> Decimal:
+        return self._total("aah")
+
+    @property
+    def monthly_taxable_income(self) -> Decimal:
+        return self._total("taxable")
 
     @property
     def effort_resources(self) -> Decimal:
@@ -112,11 +218,17 @@ class HouseholdProfile:
 
 @dataclass
 class BenefitResult:
-    apl: Decimal  # benefit actually paid, after the RLS deduction (APL, or AL outside social housing)
+    apl: Decimal  # benefit actually paid, after the RLS deduction (APL, or AL outside conventioned housing)
     rls: Decimal
     rac: Decimal  # rent + charges - apl - rls
     effort_rate: Decimal | None
     inputs: dict = field(default_factory=dict)
+    # What was assumed where the household file is silent (French); empty: no assumption.
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def estimate(self) -> bool:
+        return bool(self.assumptions)
 
 
 def effort_rate(rac, monthly_resources) -> Decimal | None:
@@ -169,25 +281,38 @@ def _money(value, label: str) -> Decimal:
 
 
 def check_profile(profile: HouseholdProfile) -> None:
+    roles = [p.role for p in profile.persons]
+    if any(role not in ROLES for role in roles):
+        raise DomainError("Rôle de membre inconnu pour le calcul des aides au logement.")
     if not 1 <= profile.adults <= MAX_ADULTS:
-        raise DomainError("Le calcul des aides au logement accepte 1 ou 2 adultes.")
+        raise DomainError(f"Le calcul des aides au logement accepte de 1 à {MAX_ADULTS} adultes.")
+    if roles.count("reference") != 1 or roles[0] != "reference" or roles.count("spouse") > 1:
+        raise DomainError("Il faut une personne de référence (en premier) et au plus un conjoint.")
     if not 0 <= profile.children <= MAX_CHILDREN:
         raise DomainError(f"Le nombre d'enfants doit être compris entre 0 et {MAX_CHILDREN}.")
-    if len(profile.ages) != profile.children:
-        raise DomainError("Il faut un âge par enfant.")
-    if any(not 0 <= age <= 25 for age in profile.ages):
+    if any(not 0 <= p.age <= 25 for p in profile.persons if p.role == "child"):
         raise DomainError("L'âge d'un enfant doit être compris entre 0 et 25 ans.")
-    _money(profile.monthly_taxable_income, "Revenu imposable mensuel")
-    for amount, label in (
-        (profile.monthly_pension, "Pensions de retraite"),
-        (profile.monthly_unemployment, "Allocations chômage"),
-        (profile.monthly_alimony, "Pensions alimentaires"),
-        (profile.monthly_minimum_income, "RSA"),
-        (profile.monthly_aah, "AAH"),
-    ):
-        _money(amount, label)
-    if profile.monthly_salary < 0:
-        raise DomainError("Les pensions et allocations dépassent le revenu imposable total.")
+    if any(not 16 <= p.age <= 120 for p in profile.persons if p.role != "child"):
+        raise DomainError("L'âge d'un adulte doit être compris entre 16 et 120 ans.")
+    for person in profile.persons:
+        if person.salary < 0 <= person.taxable:
+            # simple() puts salaries = total - the other parts.
+            raise DomainError("Les pensions et allocations dépassent le revenu imposable total.")
+        for amount, label in (
+            (person.salary, "Salaires"),
+            (person.pension, "Pensions de retraite"),
+            (person.unemployment, "Allocations chômage"),
+            (person.alimony, "Pensions alimentaires"),
+            (person.aah, "AAH"),
+        ):
+            _money(amount, label)
+    _money(profile.monthly_minimum_income, "RSA")
+
+
+def check_stock(stock) -> str:
+    if stock not in StockKind.values:
+        raise DomainError(f"Type de logement inconnu : « {stock} ».")
+    return str(stock)
 
 
 def normalise_month(month: date | None) -> date:
@@ -247,113 +372,25 @@ def commune_zone(insee_code: str) -> int | None:
     return commune_zones([code])[code]
 
 
-# --- Situations -----------------------------------------------------------------------------
+# --- From a profile to openfisca's persons ----------------------------------------------------
 
 
-def _shift_months(month: date, delta: int) -> date:
-    index = month.year * 12 + month.month - 1 + delta
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _birth(month: date, age_years: int) -> str:
-    # Six months past the birthday: the age is the same in every month around the simulated one.
-    return _shift_months(month, -(12 * age_years + 6)).isoformat()
-
-
-def _situation(profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date) -> dict:
-    """One openfisca household (famille, foyer fiscal, ménage) for the profile; the rent is set later."""
-    period = f"{month:%Y-%m}"
-    # Incomes are taxable amounts of the rolling past year (months M-13 to M-2 for month M), assumed
-    # stable: they are entered for every month from January of year N-2 to M, which also covers the
-    # fiscal reference year N-2 and the previous calendar year that some checks read. Every person
-    # gets explicit amounts (zero for children) so that openfisca does not rebuild salaries from
-    # gross wages, and RSA/AAH/ASS are taken as declared rather than re-simulated (openfisca would
-    # otherwise compute RSA, which is slow and not what the household receives).
-    income_months = [f"{_shift_months(month, -delta):%Y-%m}" for delta in range(0, 24 + month.month)]
-    incomes = {
-        "salaire_imposable": float(profile.monthly_salary),
-        "retraite_imposable": float(profile.monthly_pension),
-        "chomage_imposable": float(profile.monthly_unemployment),
-        "pensions_alimentaires_percues": float(profile.monthly_alimony),
-        "aah": float(profile.monthly_aah),
-        "ass": 0.0,
-    }
-    housing_status = "locataire_hlm" if profile.social_housing else "locataire_vide"
-    adults = [f"adulte{n}" for n in range(profile.adults)]
-    children = [f"enfant{n}" for n in range(profile.children)]
-    individus = {name: {"date_naissance": {"ETERNITY": _birth(month, ADULT_AGE)}} for name in adults}
-    for name, age in zip(children, profile.ages, strict=True):
-        individus[name] = {"date_naissance": {"ETERNITY": _birth(month, age)}}
-    # The whole income is declared by the first adult (the applicant); the others have none.
-    for position, name in enumerate(adults + children):
-        for variable, amount in incomes.items():
-            individus[name][variable] = {m: amount if position == 0 else 0.0 for m in income_months}
-        individus[name]["boursier"] = {period: False}
-    menage = {
-        "personne_de_reference": adults[:1],
-        "conjoint": adults[1:],
-        "enfants": children,
-        "loyer": {period: 0.0},
-        "depcom": {period: insee_code},
-        "statut_occupation_logement": {period: housing_status},
-    }
-    if zone is not None:
-        menage["zone_apl"] = {period: f"zone_{zone}"}
-    return {
-        "individus": individus,
-        "familles": {
-            "famille": {
-                "parents": adults,
-                "enfants": children,
-                "rsa": {m: float(profile.monthly_minimum_income) for m in income_months},
-            }
-        },
-        "foyers_fiscaux": {"foyer": {"declarants": adults, "personnes_a_charge": children}},
-        "menages": {"menage": menage},
-    }
-
-
-OUTPUTS = (
-    "aide_logement_montant",
-    "aide_logement_montant_brut_crds",
-    "crds_logement",
-    "reduction_loyer_solidarite",
-    "aide_logement_ressources_apres_abattement",
-)
-
-
-def simulate_rents(
-    profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, rents: Sequence[float]
-) -> dict[str, np.ndarray]:
-    """Run openfisca once for the profile at each rent.
-
-    The household is replicated by an openfisca axis (one copy per rent, computed together as
-    vectors), then each copy's rent is set: the inputs are parsed once, which is what makes a
-    thousand rents cost about as much as one.
-    """
-    from openfisca_core.simulation_builder import SimulationBuilder
-
-    period = f"{month:%Y-%m}"
-    situation = _situation(profile, insee_code=insee_code, zone=zone, month=month)
-    situation["axes"] = [[{"count": len(rents), "name": "loyer", "min": 0, "max": 1, "period": period}]]
-    simulation = SimulationBuilder().build_from_entities(tax_benefit_system(), situation)
-    # Replace the axis placeholder rents (0 to 1) by the wanted ones.
-    simulation.delete_arrays("loyer", period)
-    simulation.set_input("loyer", period, np.asarray(rents, dtype=np.float32))
-    return {name: np.asarray(simulation.calculate(name, period), dtype=np.float64) for name in OUTPUTS}
-
-
-def simulate_exact(
-    profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, rents: Sequence[float]
-) -> list[tuple[float, float]]:
-    """(apl, rls) for each rent, simulated (no interpolation)."""
-    values = simulate_rents(profile, insee_code=insee_code, zone=zone, month=month, rents=rents)
-    return list(
-        zip(
-            values["aide_logement_montant"].tolist(),
-            values["reduction_loyer_solidarite"].tolist(),
-            strict=True,
-        )
+def sim_household(profile: HouseholdProfile, *, month: date) -> SimHousehold:
+    """The openfisca inputs of a profile (the curve key: two profiles with the same inputs share curves)."""
+    return SimHousehold(
+        tuple(
+            SimPerson(
+                role=p.role,
+                age=p.age,
+                salary=float(p.salary),
+                pension=float(p.pension),
+                unemployment=float(p.unemployment),
+                alimony=float(p.alimony),
+                aah=float(p.aah),
+            )
+            for p in profile.persons
+        ),
+        minimum_income=float(profile.monthly_minimum_income),
     )
 
 
@@ -361,25 +398,11 @@ def simulate_exact(
 
 
 class RentCurve:
-    """Benefit of one profile in one zone and month, for every whole-euro rent from 0 to ``upper``."""
+    """Benefit of one household in one kind of dwelling and month, for every whole-euro rent from 0
+    to ``upper`` (openfisca rents: a foyer's fee includes its charges)."""
 
-    def __init__(
-        self, profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, upper: int
-    ):
-        self.profile, self.insee_code, self.zone, self.month, self.upper = (
-            profile,
-            insee_code,
-            zone,
-            month,
-            upper,
-        )
-        values = simulate_rents(
-            profile,
-            insee_code=insee_code,
-            zone=zone,
-            month=month,
-            rents=np.arange(upper + 1, dtype=np.float64),
-        )
+    def __init__(self, values: dict[str, np.ndarray], upper: int):
+        self.upper = upper
         self.apl = values["aide_logement_montant"]
         # The amount net of CRDS before openfisca floors it to the euro: piecewise linear in the rent.
         self.before_floor = values["aide_logement_montant_brut_crds"] + values["crds_logement"]
@@ -401,119 +424,215 @@ class RentCurve:
         flat = first_difference == 0
         self.flat = flat & np.concatenate(([False], flat[:-1])) & np.concatenate((flat[1:], [False]))
         self.flat &= ~inconsistent[:-1] & ~inconsistent[1:] & (self.rls[:-1] == self.rls[1:])
-        self.exact: OrderedDict[int, tuple[float, float]] = OrderedDict()
-        self.exact_simulations = 0
-        self._lock = threading.Lock()
 
-    def values_for(self, rents_in_cents: Sequence[int]) -> list[tuple[float, float]]:
-        """(apl, rls) for each rent given in cents."""
-        results: list[tuple[float, float] | None] = []
-        to_simulate: list[int] = []
-        for cents in rents_in_cents:
-            whole, fraction = divmod(cents, 100)
-            if fraction == 0:
-                results.append((float(self.apl[whole]), float(self.rls[whole])))
-                continue
-            if self.flat[whole]:
-                results.append((float(self.apl[whole]), float(self.rls[whole])))
-                continue
-            if self.linear[whole]:
-                low, high = self.before_floor[whole], self.before_floor[whole + 1]
-                value = low + (high - low) * fraction / 100
-                if abs(value - round(value)) > self.margin:
-                    results.append((float(max(math.floor(value), 0)), float(self.rls[whole])))
-                    continue
-            with self._lock:
-                cached = self.exact.get(cents)
-            if cached is not None:
-                results.append(cached)
-            else:
-                results.append(None)
-                to_simulate.append(cents)
-        if to_simulate:
-            unique = sorted(set(to_simulate))
-            computed = simulate_exact(
-                self.profile,
-                insee_code=self.insee_code,
-                zone=self.zone,
-                month=self.month,
-                rents=[c / 100 for c in unique],
-            )
-            self.exact_simulations += 1
-            found = dict(zip(unique, computed, strict=True))
-            with self._lock:
-                self.exact.update(found)
-                while len(self.exact) > EXACT_CACHE_SIZE:
-                    self.exact.popitem(last=False)
-            results = [found[c] if r is None else r for c, r in zip(rents_in_cents, results, strict=True)]
-        return results  # type: ignore[return-value]
+    def lookup(self, cents: int) -> tuple[float, float] | None:
+        """(apl, rls) for a rent in cents, or None when only an exact simulation can tell."""
+        whole, fraction = divmod(cents, 100)
+        if fraction == 0 or self.flat[whole]:
+            return float(self.apl[whole]), float(self.rls[whole])
+        if self.linear[whole]:
+            low, high = self.before_floor[whole], self.before_floor[whole + 1]
+            value = low + (high - low) * fraction / 100
+            if abs(value - round(value)) > self.margin:
+                return float(max(math.floor(value), 0)), float(self.rls[whole])
+        return None
 
 
+@dataclass
+class _Entry:
+    """One household in one kind of dwelling (APL zone or commune, stock kind) and month."""
+
+    household: SimHousehold
+    dwelling: Dwelling
+    month: date
+    values: dict | None = None  # stage-1 values (situation.household_values)
+    curve: RentCurve | None = None
+    exact: OrderedDict = field(default_factory=OrderedDict)  # rent in cents → (apl, rls)
+
+
+_values: OrderedDict[tuple, dict] = OrderedDict()
 _curves: OrderedDict[tuple, RentCurve] = OrderedDict()
-_curves_lock = threading.Lock()
-_stats = {"hits": 0, "misses": 0}
+_exact: OrderedDict[tuple, OrderedDict] = OrderedDict()
+_lock = threading.Lock()
+_stats = {"hits": 0, "misses": 0, "exact_runs": 0}
 
 
-def curve_key(profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date) -> tuple:
-    """Everything the curve depends on, by value.
+def dwelling_key(household: SimHousehold, dwelling: Dwelling, month: date) -> tuple:
+    """Everything a curve depends on, by value.
 
-    Built from the profile's values, so a household whose composition or resources change gets a
-    new key: a stale curve can never be served (it just ages out of the LRU). Communes of the same
-    APL zone share a curve (the zone is set explicitly, so the commune code changes nothing else).
+    Built from the household's openfisca inputs, so a household whose composition, situations or
+    resources change gets a new key: a stale curve can never be served (it ages out of the LRU).
+    Communes of the same APL zone share a curve (the zone is set explicitly, so the commune code
+    changes nothing else for metropolitan communes).
     """
-    where = ("zone", zone) if zone is not None else ("commune", insee_code)
-    return (
-        profile.adults,
-        profile.children,
-        profile.ages,
-        str(profile.monthly_salary),
-        str(profile.monthly_pension),
-        str(profile.monthly_unemployment),
-        str(profile.monthly_alimony),
-        str(profile.monthly_minimum_income),
-        str(profile.monthly_aah),
-        bool(profile.social_housing),
-        where,
-        f"{month:%Y-%m}",
-    )
+    where = ("zone", dwelling.zone) if dwelling.zone is not None else ("commune", dwelling.insee_code)
+    return (household, where, dwelling.stock, f"{month:%Y-%m}")
 
 
-def _curve_for(profile, *, insee_code: str, zone: int | None, month: date, max_rent: Decimal) -> RentCurve:
-    key = curve_key(profile, insee_code=insee_code, zone=zone, month=month)
-    needed = int(max_rent) + 1
-    with _curves_lock:
-        curve = _curves.get(key)
-        if curve is not None and curve.upper >= needed:
-            _curves.move_to_end(key)
-            _stats["hits"] += 1
-            return curve
-        _stats["misses"] += 1
-    upper = DEFAULT_RENT_UPPER if needed <= DEFAULT_RENT_UPPER else math.ceil(needed / 500) * 500
-    curve = RentCurve(profile, insee_code=insee_code, zone=zone, month=month, upper=upper)
-    with _curves_lock:
-        _curves[key] = curve
-        _curves.move_to_end(key)
-        while len(_curves) > CURVE_CACHE_SIZE:
-            _curves.popitem(last=False)
-    return curve
+def curve_key(
+    profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, stock=StockKind.SOCIAL
+) -> tuple:
+    month = normalise_month(month)
+    return dwelling_key(sim_household(profile, month=month), Dwelling(insee_code, zone, str(stock)), month)
+
+
+def _remember(cache: OrderedDict, key, value, size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def _ensure_values(entries: dict[tuple, _Entry]) -> None:
+    """Stage 1 for the entries whose household values are not cached, in one run per month."""
+    missing: dict[date, list[tuple]] = {}
+    with _lock:
+        for key, entry in entries.items():
+            cached = _values.get(key)
+            if cached is not None:
+                _values.move_to_end(key)
+                entry.values = cached
+            else:
+                missing.setdefault(entry.month, []).append(key)
+    for month, keys in missing.items():
+        computed = situation.household_values(
+            tax_benefit_system(), [(entries[k].household, entries[k].dwelling) for k in keys], month=month
+        )
+        with _lock:
+            for key, values in zip(keys, computed, strict=True):
+                entries[key].values = values
+                _remember(_values, key, values, VALUES_CACHE_SIZE)
+
+
+def _run_rents(jobs: list[tuple[_Entry, np.ndarray]]) -> list[dict[str, np.ndarray]]:
+    """Stage 2 for (entry, openfisca rents) jobs, in as few openfisca runs as memory allows."""
+    results: list = [None] * len(jobs)
+    by_month: dict[date, list[int]] = {}
+    for index, (entry, _) in enumerate(jobs):
+        by_month.setdefault(entry.month, []).append(index)
+    for month, indexes in by_month.items():
+        batch: list[int] = []
+        copies = 0
+        for position, index in enumerate(indexes):
+            batch.append(index)
+            copies += len(jobs[index][1])
+            if copies >= MAX_COPIES_PER_RUN or position == len(indexes) - 1:
+                items = [
+                    (jobs[i][0].household, jobs[i][0].dwelling, jobs[i][0].values, jobs[i][1]) for i in batch
+                ]
+                outputs = situation.simulate_rents(tax_benefit_system(), items, month=month)
+                start = 0
+                for i in batch:
+                    stop = start + len(jobs[i][1])
+                    results[i] = {name: array[start:stop] for name, array in outputs.items()}
+                    start = stop
+                batch, copies = [], 0
+    return results
+
+
+def _resolve(
+    wanted: dict[tuple, tuple[_Entry, set[int]]], *, curves: bool
+) -> dict[tuple, dict[int, tuple[float, float]]]:
+    """(apl, rls) for every (entry key, openfisca rent in cents) wanted.
+
+    ``curves``: read the rents from whole-euro curves (one household against many offers); without
+    it, entries needing few distinct rents get them simulated exactly (many households at once).
+    """
+    found: dict[tuple, dict[int, tuple[float, float]]] = {key: {} for key in wanted}
+    _ensure_values({key: entry for key, (entry, _) in wanted.items()})
+    grid_jobs: list[tuple[tuple, _Entry, int]] = []
+    with _lock:
+        for key, (entry, cents) in wanted.items():
+            use_curve = curves or len(cents) >= EXACT_POINTS_BELOW
+            needed = max(cents) // 100 + 1
+            curve = _curves.get(key) if use_curve else None
+            if use_curve:
+                if curve is not None and curve.upper >= needed:
+                    _curves.move_to_end(key)
+                    _stats["hits"] += 1
+                    entry.curve = curve
+                else:
+                    _stats["misses"] += 1
+                    upper = (
+                        DEFAULT_RENT_UPPER if needed <= DEFAULT_RENT_UPPER else math.ceil(needed / 500) * 500
+                    )
+                    grid_jobs.append((key, entry, upper))
+    if grid_jobs:
+        outputs = _run_rents(
+            [(entry, np.arange(upper + 1, dtype=np.float64)) for _, entry, upper in grid_jobs]
+        )
+        with _lock:
+            for (key, entry, upper), values in zip(grid_jobs, outputs, strict=True):
+                entry.curve = RentCurve(values, upper)
+                _remember(_curves, key, entry.curve, CURVE_CACHE_SIZE)
+    exact_jobs: list[tuple[tuple, _Entry, list[int]]] = []
+    with _lock:
+        for key, (entry, cents) in wanted.items():
+            cached = _exact.get(key, {})
+            todo = []
+            for value in cents:
+                known = entry.curve.lookup(value) if entry.curve is not None else None
+                if known is None:
+                    known = cached.get(value)
+                if known is None:
+                    todo.append(value)
+                else:
+                    found[key][value] = known
+            if todo:
+                exact_jobs.append((key, entry, sorted(todo)))
+    if exact_jobs:
+        outputs = _run_rents(
+            [(entry, np.array(todo, dtype=np.float64) / 100) for _, entry, todo in exact_jobs]
+        )
+        with _lock:
+            _stats["exact_runs"] += 1
+            for (key, entry, todo), values in zip(exact_jobs, outputs, strict=True):
+                pairs = dict(
+                    zip(
+                        todo,
+                        zip(
+                            values["aide_logement_montant"].tolist(),
+                            values["reduction_loyer_solidarite"].tolist(),
+                            strict=True,
+                        ),
+                        strict=True,
+                    )
+                )
+                found[key].update(pairs)
+                if entry.curve is not None:
+                    # Only the few rents a ranking's curve could not decide are kept (a plan's many
+                    # exact points are not: they would fill the memory).
+                    store = _exact.get(key)
+                    if store is None:
+                        store = OrderedDict()
+                        _remember(_exact, key, store, CURVE_CACHE_SIZE)
+                    store.update(pairs)
+                    while len(store) > EXACT_CACHE_SIZE:
+                        store.popitem(last=False)
+    return found
 
 
 def clear_cache() -> None:
     """Forget every curve (tests, benchmarks, or after upgrading openfisca-france)."""
-    with _curves_lock:
+    with _lock:
+        _values.clear()
         _curves.clear()
-        _stats.update(hits=0, misses=0)
+        _exact.clear()
+        _matrices.clear()
+        _stats.update(hits=0, misses=0, exact_runs=0)
 
 
 def cache_info() -> dict:
-    with _curves_lock:
-        return {"curves": len(_curves), **_stats}
+    with _lock:
+        return {"curves": len(_curves), "hits": _stats["hits"], "misses": _stats["misses"]}
 
 
 # --- Public API -----------------------------------------------------------------------------
 
 
-def _base_inputs(profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date) -> dict:
+def _base_inputs(
+    profile: HouseholdProfile, *, insee_code: str, zone: int | None, month: date, stock: str
+) -> dict:
     return {
         "commune": insee_code,
         "zone_apl": zone,
@@ -521,6 +640,19 @@ def _base_inputs(profile: HouseholdProfile, *, insee_code: str, zone: int | None
         "adults": profile.adults,
         "children": profile.children,
         "children_ages": list(profile.ages),
+        "persons": [
+            {
+                "role": p.role,
+                "age": p.age,
+                "situation": p.situation,
+                **{
+                    name: str(getattr(p, name).quantize(CENT))
+                    for name in ("salary", "pension", "unemployment", "alimony", "aah")
+                    if getattr(p, name)
+                },
+            }
+            for p in profile.persons
+        ],
         "monthly_taxable_income": str(profile.monthly_taxable_income.quantize(CENT)),
         "monthly_salary": str(profile.monthly_salary.quantize(CENT)),
         "monthly_pension": str(profile.monthly_pension.quantize(CENT)),
@@ -529,64 +661,190 @@ def _base_inputs(profile: HouseholdProfile, *, insee_code: str, zone: int | None
         "monthly_minimum_income": str(profile.monthly_minimum_income.quantize(CENT)),
         "monthly_aah": str(profile.monthly_aah.quantize(CENT)),
         "monthly_resources": str(profile.effort_resources.quantize(CENT)),
-        "social_housing": bool(profile.social_housing),
-        "housing_status": "locataire_hlm" if profile.social_housing else "locataire_vide",
+        "stock": stock,
+        "stock_label": str(StockKind(stock).label),
+        "housing_status": situation.STATUS[stock],
+        "conventioned": situation.CONVENTIONED[stock],
+        "assumptions": list(profile.assumptions),
         "engine": openfisca_version(),
     }
+
+
+def compute_for_households(
+    requests: Sequence[tuple[HouseholdProfile, Sequence[tuple[str, Decimal, Decimal, str]]]],
+    *,
+    month: date | None = None,
+    curves: bool = False,
+) -> list[list[BenefitResult]]:
+    """Benefits of many households, each against its dwellings ``(insee_code, rent, charges, stock)``.
+
+    Households are simulated together: one openfisca run for what does not depend on the rent (per
+    household and kind of dwelling), then as few runs as memory allows for the rents. Each household
+    gets, in order, the same results as ``compute_for_offers`` would give it.
+    """
+    month = normalise_month(month)
+    prepared = []
+    codes = set()
+    for profile, offers in requests:
+        check_profile(profile)
+        items = [
+            (
+                str(code or "").strip().upper(),
+                _money(rent, "Loyer"),
+                _money(charge, "Charges"),
+                check_stock(stock),
+            )
+            for code, rent, charge, stock in offers
+        ]
+        codes.update(code for code, *_ in items)
+        prepared.append((profile, items))
+    zones = commune_zones(codes) if codes else {}
+    wanted: dict[tuple, tuple[_Entry, set[int]]] = {}
+    plans = []
+    for profile, items in prepared:
+        household = sim_household(profile, month=month)
+        placed = []
+        for code, rent, charge, stock in items:
+            dwelling = Dwelling(code, zones[code], stock)
+            key = dwelling_key(household, dwelling, month)
+            if key not in wanted:
+                wanted[key] = (_Entry(household, dwelling, month), set())
+            cents = int(
+                (Decimal(str(situation.openfisca_rent(stock, rent, charge))) * 100).to_integral_value()
+            )
+            wanted[key][1].add(cents)
+            placed.append((key, cents))
+        plans.append(placed)
+    found = _resolve(wanted, curves=curves)
+    results = []
+    for (profile, items), placed in zip(prepared, plans, strict=True):
+        bases: dict[tuple, dict] = {}
+        household_results = []
+        for (code, rent, charge, stock), (key, cents) in zip(items, placed, strict=True):
+            apl_value, rls_value = found[key][cents]
+            if (code, stock) not in bases:
+                bases[(code, stock)] = _base_inputs(
+                    profile, insee_code=code, zone=zones[code], month=month, stock=stock
+                )
+            apl = Decimal(int(round(apl_value))).quantize(CENT)
+            rls = Decimal(str(round(rls_value, 2))).quantize(CENT)
+            rac = rent + charge - apl - rls
+            household_results.append(
+                BenefitResult(
+                    apl=apl,
+                    rls=rls,
+                    rac=rac,
+                    effort_rate=effort_rate(rac, profile.effort_resources),
+                    inputs={**bases[(code, stock)], "rent": str(rent), "charges": str(charge)},
+                    assumptions=profile.assumptions,
+                )
+            )
+        results.append(household_results)
+    return results
+
+
+_matrices: OrderedDict[tuple, np.ndarray] = OrderedDict()
+MATRIX_CACHE_SIZE = 4
+
+
+def residual_rent_matrix(
+    *,
+    profiles: Sequence[HouseholdProfile | None],
+    offers: Sequence[tuple[str, Decimal, Decimal, str]],
+    month: date | None = None,
+    zones: dict[str, int | None] | None = None,
+) -> np.ndarray:
+    """Residual rents (rent + charges − APL − RLS) of many households × many offers, as floats.
+
+    For an allocation plan: each household is simulated once per kind of dwelling (zone, stock kind),
+    then exactly at each distinct rent of the offers, all households together (no curve, no
+    ``BenefitResult`` per pair). Row ``i`` equals ``compute_for_offers`` for ``profiles[i]`` (tested);
+    a ``None`` profile, or one the rules refuse, gives a row of ``nan``. The last few matrices are
+    kept, so that a plan shown again (after a pin or an exclusion) is not recomputed. ``zones``: the
+    APL zone of each commune when the caller read them with the offers (saves a query).
+    """
+    month = normalise_month(month)
+    items = [
+        (
+            str(code or "").strip().upper(),
+            _money(rent, "Loyer"),
+            _money(charge, "Charges"),
+            check_stock(stock),
+        )
+        for code, rent, charge, stock in offers
+    ]
+    out = np.full((len(profiles), len(items)), np.nan)
+    if not items or not profiles:
+        return out
+    households: list[SimHousehold | None] = []
+    for profile in profiles:
+        try:
+            if profile is None:
+                raise DomainError("")
+            check_profile(profile)
+            households.append(sim_household(profile, month=month))
+        except DomainError:
+            households.append(None)
+    cache_key = (tuple(households), tuple(items), month)
+    with _lock:
+        cached = _matrices.get(cache_key)
+        if cached is not None:
+            _matrices.move_to_end(cache_key)
+            return cached.copy()
+    codes = {code for code, *_ in items}
+    if zones is None or not codes <= zones.keys():
+        zones = commune_zones(codes)
+    gross = np.array([float(rent + charge) for _, rent, charge, _ in items])
+    # Offers grouped by kind of dwelling; within a group, by distinct openfisca rent (in cents).
+    grouped: dict[tuple, tuple[Dwelling, list[int], list[int]]] = {}
+    for index, (code, rent, charge, stock) in enumerate(items):
+        dwelling = Dwelling(code, zones[code], stock)
+        where = ("zone", dwelling.zone) if dwelling.zone is not None else ("commune", code)
+        group = grouped.setdefault((where, stock), (dwelling, [], []))
+        group[1].append(index)
+        group[2].append(
+            int((Decimal(str(situation.openfisca_rent(stock, rent, charge))) * 100).to_integral_value())
+        )
+    groups = []
+    for dwelling, columns, cents in grouped.values():
+        distinct, position = np.unique(np.array(cents, dtype=np.int64), return_inverse=True)
+        groups.append((dwelling, np.array(columns), distinct / 100, position))
+    entries = {}
+    jobs = []
+    for row, household in enumerate(households):
+        if household is None:
+            continue
+        for number, (dwelling, _, rents, _) in enumerate(groups):
+            key = dwelling_key(household, dwelling, month)
+            entry = entries.setdefault(key, _Entry(household, dwelling, month))
+            jobs.append((row, number, entry, rents))
+    _ensure_values(entries)
+    outputs = _run_rents([(entry, rents) for _, _, entry, rents in jobs])
+    for (row, number, _, _), values in zip(jobs, outputs, strict=True):
+        _, columns, _, position = groups[number]
+        apl = np.floor(values["aide_logement_montant"] + 0.5)[position]
+        rls = np.round(values["reduction_loyer_solidarite"], 2)[position]
+        out[row, columns] = gross[columns] - apl - rls
+    with _lock:
+        _remember(_matrices, cache_key, out.copy(), MATRIX_CACHE_SIZE)
+    return out
 
 
 def compute_for_offers(
     *,
     profile: HouseholdProfile,
-    offers: Sequence[tuple[str, Decimal, Decimal]],
+    offers: Sequence[tuple[str, Decimal, Decimal, str]],
     month: date | None = None,
 ) -> list[BenefitResult]:
-    """Benefits for one household against many offers ``(insee_code, rent, charges)``, in order.
+    """Benefits for one household against many offers ``(insee_code, rent, charges, stock)``, in order.
 
-    Offers are grouped by APL zone: one cached curve per zone, and at most one exact openfisca run
-    per zone for the rents the curve cannot decide. Prefer it to ``compute_for_rents`` per commune
-    when the offers are in several communes.
+    Offers are grouped by APL zone and stock kind: one cached curve per group (all built in one
+    openfisca run), and at most one more run for the rents the curves cannot decide.
     """
-    check_profile(profile)
-    month = normalise_month(month)
-    items = [
-        (str(code or "").strip().upper(), _money(rent, "Loyer"), _money(charge, "Charges"))
-        for code, rent, charge in offers
-    ]
-    if not items:
+    if not offers:
+        check_profile(profile)
         return []
-    zones = commune_zones({code for code, _, _ in items})
-    keys = {code: curve_key(profile, insee_code=code, zone=zone, month=month) for code, zone in zones.items()}
-    groups: dict[tuple, list[int]] = {}
-    for index, (code, _, _) in enumerate(items):
-        groups.setdefault(keys[code], []).append(index)
-    results: list = [None] * len(items)
-    for indexes in groups.values():
-        first_code = items[indexes[0]][0]
-        curve = _curve_for(
-            profile,
-            insee_code=first_code,
-            zone=zones[first_code],
-            month=month,
-            max_rent=max(items[i][1] for i in indexes),
-        )
-        pairs = curve.values_for([int(items[i][1] * 100) for i in indexes])
-        bases: dict[str, dict] = {}
-        for index, (apl_value, rls_value) in zip(indexes, pairs, strict=True):
-            code, rent, charge = items[index]
-            if code not in bases:
-                bases[code] = _base_inputs(profile, insee_code=code, zone=zones[code], month=month)
-            apl = Decimal(int(round(apl_value))).quantize(CENT)
-            rls = Decimal(str(round(rls_value, 2))).quantize(CENT)
-            rac = rent + charge - apl - rls
-            results[index] = BenefitResult(
-                apl=apl,
-                rls=rls,
-                rac=rac,
-                effort_rate=effort_rate(rac, profile.effort_resources),
-                inputs={**bases[code], "rent": str(rent), "charges": str(charge)},
-            )
-    return results
+    return compute_for_households([(profile, offers)], month=month, curves=True)[0]
 
 
 def compute_for_rents(
@@ -595,28 +853,60 @@ def compute_for_rents(
     insee_code: str,
     rents: Sequence[Decimal],
     charges: Sequence[Decimal],
+    stock: str,
     month: date | None = None,
 ) -> list[BenefitResult]:
-    """Benefits for one household against many rents in one commune (one cached openfisca curve).
+    """Benefits for one household against many rents in one commune and stock kind (one cached curve).
 
-    Actual charges do not enter the benefit (openfisca uses a flat charges allowance); they only
-    add to the residual rent.
+    Actual charges do not enter the benefit (openfisca uses a flat charges allowance) except in a
+    foyer, whose fee includes them; otherwise they only add to the residual rent.
     """
     if len(rents) != len(charges):
         raise ValueError("rents and charges must have the same length")
     return compute_for_offers(
         profile=profile,
-        offers=[(insee_code, rent, charge) for rent, charge in zip(rents, charges, strict=True)],
+        offers=[(insee_code, rent, charge, stock) for rent, charge in zip(rents, charges, strict=True)],
         month=month,
     )
 
 
 def compute_benefits(
-    *, profile: HouseholdProfile, insee_code: str, rent: Decimal, charges: Decimal, month: date | None = None
+    *,
+    profile: HouseholdProfile,
+    insee_code: str,
+    rent: Decimal,
+    charges: Decimal,
+    stock: str,
+    month: date | None = None,
 ) -> BenefitResult:
     return compute_for_rents(
-        profile=profile, insee_code=insee_code, rents=[rent], charges=[charges], month=month
+        profile=profile, insee_code=insee_code, rents=[rent], charges=[charges], stock=stock, month=month
     )[0]
+
+
+def simulate_exact(
+    profile: HouseholdProfile,
+    *,
+    insee_code: str,
+    zone: int | None,
+    month: date,
+    rents: Sequence[float],
+    stock: str = StockKind.SOCIAL,
+) -> list[tuple[float, float]]:
+    """(apl, rls) for each openfisca rent, simulated without curve or cache (warm-up, benchmarks)."""
+    month = normalise_month(month)
+    entry = _Entry(sim_household(profile, month=month), Dwelling(insee_code, zone, str(stock)), month)
+    entry.values = situation.household_values(
+        tax_benefit_system(), [(entry.household, entry.dwelling)], month=month
+    )[0]
+    values = _run_rents([(entry, np.asarray(rents, dtype=np.float64))])[0]
+    return list(
+        zip(
+            values["aide_logement_montant"].tolist(),
+            values["reduction_loyer_solidarite"].tolist(),
+            strict=True,
+        )
+    )
 
 
 # --- Households -------------------------------------------------------------------------------
@@ -637,9 +927,7 @@ RESOURCE_MAPPING = {
 COUNTED_KINDS = ("salaire", "retraite", "chomage", "pension_alimentaire")
 
 
-def profile_for_household(
-    household, *, social_housing: bool = True, month: date | None = None
-) -> HouseholdProfile:
+def profile_for_household(household, *, month: date | None = None) -> HouseholdProfile:
     """The benefit profile of a household, from its resource lines (or ``monthly_resources``).
 
     Uses ``household.resources.all()`` and ``household.members.all()``, so prefetching both keeps a
@@ -658,7 +946,6 @@ def profile_for_household(
         # Without resource lines, the declared monthly resources are taken as taxable salaries.
         totals["salaire"] = household.monthly_resources or ZERO
         resources = household.monthly_resources
-    pension, unemployment, alimony = totals["retraite"], totals["chomage"], totals["pension_alimentaire"]
     taxable = sum((totals[kind] for kind in COUNTED_KINDS), ZERO)
     children = min(household.children_count or 0, MAX_CHILDREN)
     ages = [
@@ -668,14 +955,13 @@ def profile_for_household(
     ]
     ages = [age for age in ages if 0 <= age <= 25][:children]
     ages += [DEFAULT_CHILD_AGE] * (children - len(ages))
-    return HouseholdProfile(
-        adults=min(max(household.adults_count or 1, 1), MAX_ADULTS),
-        children=children,
-        monthly_taxable_income=taxable,
-        social_housing=social_housing,
-        monthly_pension=pension,
-        monthly_unemployment=unemployment,
-        monthly_alimony=alimony,
+    return HouseholdProfile.simple(
+        min(max(household.adults_count or 1, 1), 2),
+        children,
+        taxable,
+        monthly_pension=totals["retraite"],
+        monthly_unemployment=totals["chomage"],
+        monthly_alimony=totals["pension_alimentaire"],
         children_ages=tuple(ages),
         monthly_resources=resources,
         monthly_minimum_income=totals["rsa"],

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 
 from relogement.benefits import engine
+from relogement.benefits.stock import StockKind
 from relogement.core.errors import DomainError
 from relogement.territory.models import Commune
 
@@ -98,6 +99,7 @@ class SimulatorForm(forms.Form):
 
     def profile(self) -> engine.HouseholdProfile:
         data = self.cleaned_data
-        return engine.HouseholdProfile(
-            data["adults"], data["children"], data["taxable_income"], social_housing=data["social_housing"]
-        )
+        return engine.HouseholdProfile.simple(data["adults"], data["children"], data["taxable_income"])
+
+    def stock(self) -> str:
+        return StockKind.SOCIAL if self.cleaned_data["social_housing"] else StockKind.PRIVATE_UNFURNISHED

@@ -25,6 +25,7 @@ def simulator(request):
                 insee_code=data["commune"],
                 rent=data["rent"],
                 charges=data["charges"],
+                stock=form.stock(),
                 month=data["month"],
             )
         except DomainError as exception:

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from faker import Faker
 
 from relogement.accounts.models import Membership, Organisation, OrganisationKind, User
+from relogement.benefits.stock import StockKind
 from relogement.demo.bulk import fast_insert
 from relogement.followup.models import FollowUp, Satisfaction
 from relogement.households.models import (
@@ -54,6 +55,7 @@ from relogement.offers.models import (
     ProposalTransition,
     RefusalReason,
 )
+from relogement.offers.services import rehousing_stock
 from relogement.projects.models import Building, Operation, OperationKind, OriginDwelling, Project
 from relogement.rehousing.models import HousingStock, Rehousing, RehousingKind
 from relogement.territory.models import Commune
@@ -428,9 +430,20 @@ class Generator:
             )
 
     # --- offers -----------------------------------------------------------------------------------
+    @staticmethod
+    def _stock_kind(financing: str, rng: random.Random) -> str:
+        """Private offers are unfurnished or furnished lets; some PLAI offers are résidences sociales."""
+        if financing == Financing.PRIVATE:
+            return StockKind.PRIVATE_FURNISHED if rng.random() < 0.25 else StockKind.PRIVATE_UNFURNISHED
+        if financing == Financing.PLAI and rng.random() < 0.1:
+            return StockKind.FOYER
+        return StockKind.SOCIAL
+
     def offers(self) -> None:
         n_offers = max(300, int(self.target * 0.3))
         weights = [c.population or 1000 for c in self.communes]
+        # Stock kinds drawn apart so that the rest of the dataset stays what this seed always gave.
+        stock_rng = random.Random(self.seed + 2)
         offers = []
         for i in range(n_offers):
             commune = self.rng.choices(self.communes, weights=weights)[0]
@@ -462,6 +475,7 @@ class Generator:
                     rent=(area * Decimal(per_m2)).quantize(CENTS),
                     charges=(area * Decimal(self.rng.uniform(1.1, 2.1))).quantize(CENTS),
                     financing=financing,
+                    stock_kind=self._stock_kind(financing, stock_rng),
                     commissioning_date=self.between(dt.date(2021, 6, 1), dt.date(2026, 9, 1))
                     if is_new
                     else self.between(dt.date(1965, 1, 1), dt.date(2016, 12, 31)),
@@ -1074,11 +1088,7 @@ class Generator:
             )
             commissioning = offer.commissioning_date if offer else None
             address = offer.address if offer else f"{rng.randint(1, 200)} {rng.choice(self.streets)}"
-            stock = (
-                HousingStock.PRIVATE
-                if offer and offer.financing == Financing.PRIVATE
-                else HousingStock.SOCIAL
-            )
+            stock = rehousing_stock(offer)
             if offer:
                 offer.status = OfferStatus.LET
         apl, rls = approx_benefits(

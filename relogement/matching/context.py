@@ -30,6 +30,7 @@ OFFER_FIELDS = (
     "commissioning_date",
     "available_from",
     "commune__zone_apl",
+    "stock_kind",
 )
 
 
@@ -199,6 +200,7 @@ def table_from_tuples(rows: Iterable[tuple]) -> OfferTable:
                 "commissioning": r[14],
                 "available_from": r[15],
                 "zone": r[16],
+                "stock": r[17],
             }
             for r in rows
         ]

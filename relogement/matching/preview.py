@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from relogement.households.models import Household
 from relogement.matching import registry, selectors
-from relogement.matching.context import available_offers, household_context, household_queryset, offer_table
-from relogement.matching.residual_rent import estimated_residual_rent
+from relogement.matching.context import available_offers, household_context
 
 PREVIEW_HOUSEHOLDS = 5
 TOP = 5
 
 
 def weights_preview(user, project, weights: dict[str, float], options: dict[str, bool]) -> dict:
-    """Estimated residual rents (the benefits engine would take seconds per household)."""
+    """Exact residual rents from the benefits engine: the project's households against the offers are
+    computed once (the plan's matrix), then read by both rankings and both plans."""
     current_weights = registry.weights_for(project)
     current_options = registry.options_for(project)
     offers_qs = available_offers(user)
-    table = offer_table(offers_qs)
     households_qs = Household.objects.visible_to(user).filter(
         project=project, status__in=selectors.CANDIDATE_STATUSES
     )
-    households = list(household_queryset(households_qs).order_by("pk")[:PREVIEW_HOUSEHOLDS])
+    current = selectors.plan_data(households_qs, offers_qs, weights=current_weights, options=current_options)
+    table = current.table
+    households = current.households[:PREVIEW_HOUSEHOLDS]
     rows = []
     for household in households:
         tops = []
         for w, opts in ((current_weights, current_options), (weights, options)):
             hh = household_context(household)
             hh.under_occupation_hard = opts["under_occupation_hard"]
-            scores, order = selectors.rank_table(hh, table, weights=w, rac_provider=estimated_residual_rent)
+            scores, order = selectors.rank_table(hh, table, weights=w, rac_provider=current.rac_provider)
             tops.append([(str(table.reference[i]), float(scores.total[i])) for i in order[:TOP]])
         rows.append(
             {
@@ -37,9 +38,9 @@ def weights_preview(user, project, weights: dict[str, float], options: dict[str,
                 "changed": [r for r, _ in tops[0]] != [r for r, _ in tops[1]],
             }
         )
-    plans = []
-    for w, opts in ((current_weights, current_options), (weights, options)):
-        data = selectors.plan_data(households_qs, offers_qs, weights=w, options=opts)
-        optimal, _ = selectors.compute_plan(data)
-        plans.append(optimal)
+    plans = [selectors.compute_plan(current)[0]]
+    proposed = selectors.plan_data(
+        households_qs, offers_qs, weights=weights, options=options, rac_provider=current.rac_provider
+    )
+    plans.append(selectors.compute_plan(proposed)[0])
     return {"households": rows, "plan_before": plans[0], "plan_after": plans[1]}

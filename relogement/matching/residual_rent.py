@@ -7,9 +7,10 @@ themselves, so their tests inject a plain function.
 - ``EngineResidualRent``: the benefits engine (``relogement.benefits.engine.compute_for_offers``), one
   cached openfisca curve per household profile and zone: exact (within 0.01 €), used for a household's
   ranking and for "why not this offer?".
+- ``MatrixResidualRent``: the same exact values for many households against the same offers, computed
+  together (allocation plan, weights preview).
 - ``EstimatedResidualRent``: rent + charges − (APL + RLS received before), the household's current aid
-  carried over. Used where hundreds of households are scored at once (allocation plan, weights
-  preview), where one openfisca simulation per household would take minutes.
+  carried over. Used to score one offer against thousands of households (offer → households).
 """
 
 from __future__ import annotations
@@ -51,9 +52,15 @@ class EngineResidualRent:
         codes = offers.insee_code[indices].tolist()
         rents = offers.rent[indices]
         charges = offers.charges[indices]
+        stocks = offers.stock[indices].tolist()
         # Table amounts are floats read from Decimal columns: formatting to cents gives them back exactly.
         rows = {
-            position: (code, Decimal(f"{rents[position]:.2f}"), Decimal(f"{charges[position]:.2f}"))
+            position: (
+                code,
+                Decimal(f"{rents[position]:.2f}"),
+                Decimal(f"{charges[position]:.2f}"),
+                stocks[position],
+            )
             for position, code in enumerate(codes)
             if code
         }
@@ -76,6 +83,66 @@ class EngineResidualRent:
             return
         results = engine.compute_for_offers(profile=profile, offers=list(rows.values()))
         out[np.fromiter(rows.keys(), dtype=np.int64, count=len(rows))] = [float(r.rac) for r in results]
+
+
+class MatrixResidualRent:
+    """Exact residual rents of many households against the same offers, computed together.
+
+    For the allocation plan (and the weights preview, which shows plans): ``engine.residual_rent_matrix``
+    simulates every household once per kind of dwelling, then every distinct offer rent, all households
+    in the same openfisca runs. The values equal ``EngineResidualRent``'s (tested). Asked about a
+    household or a table it was not built for, it falls back to ``EngineResidualRent``.
+    """
+
+    def __init__(self, contexts: list[HouseholdContext], table: OfferTable):
+        from relogement.benefits import engine
+
+        profiles = []
+        for hh in contexts:
+            if hh.profile is None and hh.household is not None:
+                try:
+                    hh.profile = engine.profile_for_household(hh.household)
+                except DomainError:
+                    hh.profile = None
+            profiles.append(hh.profile)
+        self.table = table
+        self.rows = {hh.pk: row for row, hh in enumerate(contexts)}
+        self.matrix = np.full((len(contexts), len(table)), np.nan)
+        columns = [i for i, code in enumerate(table.insee_code.tolist()) if code]
+        offers = [
+            (
+                table.insee_code[i],
+                Decimal(f"{table.rent[i]:.2f}"),
+                Decimal(f"{table.charges[i]:.2f}"),
+                table.stock[i],
+            )
+            for i in columns
+        ]
+        # The table read each commune's zone with the offers (0: unknown, openfisca derives it).
+        zones = {table.insee_code[i]: int(table.zone[i]) or None for i in columns}
+        try:
+            self.matrix[:, columns] = engine.residual_rent_matrix(
+                profiles=profiles, offers=offers, zones=zones
+            )
+        except DomainError:
+            # A commune the engine does not know: only its offers stay unknown.
+            by_commune: dict[str, list[int]] = {}
+            for position, offer in enumerate(offers):
+                by_commune.setdefault(offer[0], []).append(position)
+            for positions in by_commune.values():
+                try:
+                    values = engine.residual_rent_matrix(
+                        profiles=profiles, offers=[offers[p] for p in positions]
+                    )
+                except DomainError:
+                    continue
+                self.matrix[:, [columns[p] for p in positions]] = values
+
+    def __call__(self, hh: HouseholdContext, offers: OfferTable, indices: np.ndarray) -> np.ndarray:
+        row = self.rows.get(hh.pk)
+        if row is None or not (offers is self.table or np.array_equal(offers.pk, self.table.pk)):
+            return EngineResidualRent()(hh, offers, indices)
+        return self.matrix[row, indices]
 
 
 def estimated_residual_rent(hh: HouseholdContext, offers: OfferTable, indices: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from relogement.matching.context import (
 from relogement.matching.criteria.base import HouseholdContext, OfferTable, Verdict
 from relogement.matching.residual_rent import (
     EngineResidualRent,
+    MatrixResidualRent,
     ResidualRentProvider,
     estimated_residual_rent,
 )
@@ -270,6 +271,7 @@ class PlanData:
     allowed: np.ndarray
     priority: np.ndarray
     order: list[int]  # first-come-first-served order
+    rac_provider: ResidualRentProvider | None = None  # the residual rents the scores used
 
 
 def score_matrix(
@@ -277,7 +279,7 @@ def score_matrix(
     table: OfferTable,
     *,
     weights_by_project: dict,
-    rac_provider: ResidualRentProvider = estimated_residual_rent,
+    rac_provider: ResidualRentProvider,
 ) -> tuple[np.ndarray, np.ndarray]:
     suitability = np.zeros((len(contexts), len(table)))
     allowed = np.zeros((len(contexts), len(table)), dtype=bool)
@@ -303,11 +305,15 @@ def plan_data(
     offers_qs,
     *,
     on: dt.date | None = None,
-    rac_provider=estimated_residual_rent,
+    rac_provider: ResidualRentProvider | None = None,
     weights=None,
     options=None,
 ) -> PlanData:
-    """``weights``/``options`` override every project's settings (used by the weights preview)."""
+    """``weights``/``options`` override every project's settings (used by the weights preview).
+
+    Residual rents come from the benefits engine, every household against every offer computed
+    together (``MatrixResidualRent``), unless ``rac_provider`` says otherwise.
+    """
     on = on or today()
     households = list(household_queryset(households_qs.filter(status__in=CANDIDATE_STATUSES)).order_by("pk"))
     contexts = [household_context(h, on=on) for h in households]
@@ -315,6 +321,8 @@ def plan_data(
         for hh in contexts:
             hh.under_occupation_hard = options["under_occupation_hard"]
     table = offer_table(offers_qs)
+    if rac_provider is None:
+        rac_provider = MatrixResidualRent(contexts, table)
     projects = {h.project_id: h.project for h in households}
     weights_by_project = {
         pk: (weights if weights is not None else registry.weights_for(project))
@@ -324,7 +332,9 @@ def plan_data(
         contexts, table, weights_by_project=weights_by_project, rac_provider=rac_provider
     )
     prio = plan_solver.priority([c.demolition_date for c in contexts], on)
-    return PlanData(households, contexts, table, suitability, allowed, prio, fcfs_order(contexts))
+    return PlanData(
+        households, contexts, table, suitability, allowed, prio, fcfs_order(contexts), rac_provider
+    )
 
 
 def compute_plan(data: PlanData, *, pins=(), exclusions=()):

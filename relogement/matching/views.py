@@ -29,8 +29,10 @@ from relogement.territory.models import Commune
 
 PAGE_SIZE = 20
 PLAN_PAGE_SIZE = 50
-# 3,000 households × 3,000 offers is computed in a few seconds (docs/benchmarks.md).
-MAX_PLAN_CELLS = 3_000 * 3_000
+# Every household × offer pair gets its exact residual rent from the benefits engine (about 20–50 µs
+# of openfisca per pair, plus one run per household and kind of dwelling): 200,000 pairs take 5–10 s
+# on two cores (docs/matching.md). The solver alone would take 3,000 × 3,000 in a few seconds.
+MAX_PLAN_CELLS = 200_000
 
 
 def _household_crumbs(household, label):

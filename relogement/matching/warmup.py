@@ -24,13 +24,17 @@ _lock = threading.Lock()
 
 
 def warm_up_engine() -> None:
-    """Build the tax-benefit system and run one small simulation (nothing is cached by household)."""
+    """Build the tax-benefit system and run one small simulation (nothing is cached by household).
+
+    The simulation also traces, once per process, which variables depend on the rent (the engine's
+    two-stage runs need it, about 2 s).
+    """
     from relogement.benefits import engine
 
     engine.tax_benefit_system()
-    profile = engine.HouseholdProfile(adults=1, children=1, monthly_taxable_income=Decimal("1200"))
+    profile = engine.HouseholdProfile.simple(1, 1, Decimal("1200"))
     # An explicit zone and commune: no query, and the parameters of the default month get loaded.
-    engine.simulate_rents(
+    engine.simulate_exact(
         profile, insee_code="59350", zone=2, month=engine.DEFAULT_MONTH, rents=[300.0, 450.0]
     )
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from relogement.benefits.stock import StockKind
 from relogement.offers.querysets import HousingOfferQuerySet, ProposalQuerySet
 from relogement.projects.models import DwellingType
 
@@ -40,6 +41,15 @@ class HousingOffer(models.Model):
     rent = models.DecimalField("loyer (€)", max_digits=8, decimal_places=2)
     charges = models.DecimalField("charges (€)", max_digits=8, decimal_places=2)
     financing = models.CharField("financement", max_length=6, choices=Financing.choices)
+    # What the housing-benefit rules need (docs/benefits.md): APL and RLS in conventioned social
+    # housing, AL without RLS in the private stock (2/3 of a furnished rent), APL-foyer in a foyer.
+    stock_kind = models.CharField(
+        "type de logement (aides au logement)",
+        max_length=12,
+        choices=StockKind.choices,
+        default=StockKind.SOCIAL,
+        help_text="Décide du calcul des aides : APL et RLS seulement en logement social conventionné.",
+    )
     commissioning_date = models.DateField(
         "date de mise en service ou de conventionnement", null=True, blank=True
     )

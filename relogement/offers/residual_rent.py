@@ -88,8 +88,14 @@ def _french_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]
 
 
-def estimate_for_dwelling(household, *, insee_code: str, rent: Decimal, charges: Decimal) -> RentEstimate:
-    """APL, RLS, residual rent and effort rate of the household in a dwelling, computed by the engine."""
+def estimate_for_dwelling(
+    household, *, insee_code: str, rent: Decimal, charges: Decimal, stock: str
+) -> RentEstimate:
+    """APL, RLS, residual rent and effort rate of the household in a dwelling, computed by the engine.
+
+    ``stock`` is the dwelling's stock kind (``benefits.stock.StockKind``): RLS only in conventioned
+    social housing, AL in the private stock, APL-foyer in a foyer.
+    """
     engine = _engine()
     if engine is None:
         return RentEstimate(
@@ -100,7 +106,9 @@ def estimate_for_dwelling(household, *, insee_code: str, rent: Decimal, charges:
         )
     try:
         profile = engine.profile_for_household(household)
-        result = engine.compute_benefits(profile=profile, insee_code=insee_code, rent=rent, charges=charges)
+        result = engine.compute_benefits(
+            profile=profile, insee_code=insee_code, rent=rent, charges=charges, stock=stock
+        )
         effort = engine.effort_rate(result.rac, household.monthly_resources)
     except Exception:  # the page must still render if openfisca fails on odd inputs
         logger.exception("Calcul APL/RLS impossible pour le ménage %s", household.pk)
@@ -124,5 +132,9 @@ def estimate_for_dwelling(household, *, insee_code: str, rent: Decimal, charges:
 
 def estimate_for_offer(household, offer) -> RentEstimate:
     return estimate_for_dwelling(
-        household, insee_code=offer.commune.insee_code, rent=offer.rent, charges=offer.charges
+        household,
+        insee_code=offer.commune.insee_code,
+        rent=offer.rent,
+        charges=offer.charges,
+        stock=offer.stock_kind,
     )

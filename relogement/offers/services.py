@@ -44,6 +44,7 @@ OFFER_FIELDS = [
     "rent",
     "charges",
     "financing",
+    "stock_kind",
     "commissioning_date",
     "reservation_holder",
     "available_from",
@@ -58,6 +59,18 @@ POSITIONABLE_HOUSEHOLD_STATUSES = {
 
 class ProposalError(DomainError):
     pass
+
+
+def rehousing_stock(offer) -> str:
+    """The rehousing record's stock, from the offer's stock kind (social without an offer)."""
+    from relogement.benefits.stock import StockKind
+
+    kind = offer.stock_kind if offer is not None else StockKind.SOCIAL
+    if kind in (StockKind.PRIVATE_UNFURNISHED, StockKind.PRIVATE_FURNISHED):
+        return HousingStock.PRIVATE
+    if kind == StockKind.FOYER:
+        return HousingStock.INSTITUTION
+    return HousingStock.SOCIAL
 
 
 def _today() -> dt.date:
@@ -504,8 +517,7 @@ def proposal_move_in(
                 apl=apl,
                 rls=rls,
                 rent_reduction_payment=rent_reduction_payment,
-                housing_stock=housing_stock
-                or (HousingStock.PRIVATE if offer and offer.financing == "prive" else HousingStock.SOCIAL),
+                housing_stock=housing_stock or rehousing_stock(offer),
             )
     except IntegrityError as exc:
         if "one_definitive" in str(exc) or (

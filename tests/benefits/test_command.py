@@ -23,10 +23,11 @@ def run(*args):
 
 def expected(adults, children, income, commune, rent, charges, social, month="2025-11"):
     return engine.compute_benefits(
-        profile=engine.HouseholdProfile(adults, children, Decimal(income), social_housing=social),
+        profile=engine.HouseholdProfile.simple(adults, children, Decimal(income)),
         insee_code=commune,
         rent=Decimal(rent),
         charges=Decimal(charges),
+        stock="social" if social else "prive_vide",
         month=engine.parse_month(month),
     )
 
@@ -59,7 +60,7 @@ def test_defaults_private_rental_and_default_month(communes):
     [
         (["--commune", "99999"], "Commune inconnue"),
         (["--adults", "deux"], "Adultes : nombre entier attendu"),
-        (["--adults", "3"], "Adultes : valeur comprise entre 1 et 2"),
+        (["--adults", "9"], "Adultes : valeur comprise entre 1 et 8"),
         (["--rent", "-10"], "Loyer : le montant ne peut pas être négatif"),
         (["--charges", "-1"], "Charges : le montant ne peut pas être négatif"),
         (["--taxable-income", "beaucoup"], "Revenu imposable mensuel : montant invalide"),

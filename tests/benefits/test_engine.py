@@ -147,10 +147,15 @@ def _engine_results(cases: list[dict]) -> list[engine.BenefitResult]:
         groups.setdefault(key, []).append(index)
     results: list = [None] * len(cases)
     for (adults, children, income, commune, social), indexes in groups.items():
-        profile = engine.HouseholdProfile(adults, children, Decimal(income), social_housing=social)
+        profile = engine.HouseholdProfile.simple(adults, children, Decimal(income))
         rents = [Decimal(str(cases[i]["rent"])) for i in indexes]
         computed = engine.compute_for_rents(
-            profile=profile, insee_code=commune, rents=rents, charges=[Decimal("0")] * len(rents), month=MONTH
+            profile=profile,
+            insee_code=commune,
+            rents=rents,
+            charges=[Decimal("0")] * len(rents),
+            stock="social" if social else "prive_vide",
+            month=MONTH,
         )
         for i, result in zip(indexes, computed, strict=True):
             results[i] = result
@@ -187,12 +192,12 @@ def test_communes_of_the_same_zone_share_a_curve_and_stay_exact(db, expected):
     factories.CommuneFactory(insee_code=LILLE, name="Lille", zone_apl=2)
     factories.CommuneFactory(insee_code="59512", name="Roubaix", zone_apl=2)
     engine.clear_cache()
-    profile = engine.HouseholdProfile(1, 2, Decimal("1400"))
+    profile = engine.HouseholdProfile.simple(1, 2, Decimal("1400"))
     lille = engine.compute_benefits(
-        profile=profile, insee_code=LILLE, rent=Decimal("450"), charges=Decimal("0")
+        profile=profile, insee_code=LILLE, rent=Decimal("450"), charges=Decimal("0"), stock="social"
     )
     roubaix = engine.compute_benefits(
-        profile=profile, insee_code="59512", rent=Decimal("450"), charges=Decimal("0")
+        profile=profile, insee_code="59512", rent=Decimal("450"), charges=Decimal("0"), stock="social"
     )
     assert engine.cache_info() == {"curves": 1, "hits": 1, "misses": 1}
     want = reference([dict(adults=1, children=2, income=1400, rent=450, commune="59512", social=True)])[0]
@@ -201,9 +206,14 @@ def test_communes_of_the_same_zone_share_a_curve_and_stay_exact(db, expected):
 
 
 def test_result_fields_and_residual_rent(communes):
-    profile = engine.HouseholdProfile(1, 2, Decimal("1400"))
+    profile = engine.HouseholdProfile.simple(1, 2, Decimal("1400"))
     result = engine.compute_benefits(
-        profile=profile, insee_code=LILLE, rent=Decimal("450"), charges=Decimal("60"), month=MONTH
+        profile=profile,
+        insee_code=LILLE,
+        rent=Decimal("450"),
+        charges=Decimal("60"),
+        stock="social",
+        month=MONTH,
     )
     assert result.rac == Decimal("450") + Decimal("60") - result.apl - result.rls
     assert result.effort_rate == (result.rac / Decimal("1400")).quantize(Decimal("0.0001"))
@@ -216,22 +226,39 @@ def test_result_fields_and_residual_rent(communes):
 
 
 def test_actual_charges_do_not_change_the_benefit(communes):
-    profile = engine.HouseholdProfile(2, 1, Decimal("1200"))
+    profile = engine.HouseholdProfile.simple(2, 1, Decimal("1200"))
     rents = [Decimal("500")] * 2
     low, high = engine.compute_for_rents(
-        profile=profile, insee_code=LILLE, rents=rents, charges=[Decimal("0"), Decimal("150")]
+        profile=profile, insee_code=LILLE, rents=rents, charges=[Decimal("0"), Decimal("150")], stock="social"
     )
     assert (low.apl, low.rls) == (high.apl, high.rls)
     assert high.rac - low.rac == Decimal("150")
 
 
 def test_rls_only_in_social_housing(communes):
-    profile = engine.HouseholdProfile(1, 0, Decimal("700"), social_housing=False)
-    result = engine.compute_benefits(
-        profile=profile, insee_code=LILLE, rent=Decimal("400"), charges=Decimal("0")
-    )
-    assert result.rls == 0
-    assert result.inputs["housing_status"] == "locataire_vide"
+    profile = engine.HouseholdProfile.simple(1, 0, Decimal("700"))
+    results = {
+        stock: engine.compute_benefits(
+            profile=profile, insee_code=LILLE, rent=Decimal("400"), charges=Decimal("0"), stock=stock
+        )
+        for stock in ("social", "prive_vide", "prive_meuble", "foyer")
+    }
+    assert results["social"].rls > 0
+    assert all(results[stock].rls == 0 for stock in ("prive_vide", "prive_meuble", "foyer"))
+    assert results["prive_vide"].inputs["housing_status"] == "locataire_vide"
+    assert results["prive_meuble"].inputs["housing_status"] == "locataire_meuble"
+    assert results["foyer"].inputs["housing_status"] == "locataire_foyer"
+
+
+def test_unknown_stock_kind_is_refused(communes):
+    with pytest.raises(DomainError, match="Type de logement inconnu"):
+        engine.compute_benefits(
+            profile=engine.HouseholdProfile.simple(1, 0, Decimal("700")),
+            insee_code=LILLE,
+            rent=Decimal("400"),
+            charges=Decimal("0"),
+            stock="hlm",
+        )
 
 
 def test_zone_comes_from_the_shared_csv_when_the_referential_is_empty(db):
@@ -244,45 +271,49 @@ def test_zone_comes_from_the_shared_csv_when_the_referential_is_empty(db):
 def test_unknown_commune_is_refused_when_the_referential_is_loaded(communes):
     with pytest.raises(DomainError, match="Commune inconnue"):
         engine.compute_benefits(
-            profile=engine.HouseholdProfile(1, 0, Decimal("800")),
+            profile=engine.HouseholdProfile.simple(1, 0, Decimal("800")),
             insee_code="59512",
             rent=Decimal("400"),
             charges=Decimal("0"),
+            stock="social",
         )
 
 
 @pytest.mark.parametrize(
     "profile, rent, charges, month, message",
     [
-        (engine.HouseholdProfile(3, 0, Decimal("800")), "400", "0", None, "1 ou 2 adultes"),
-        (engine.HouseholdProfile(0, 1, Decimal("800")), "400", "0", None, "1 ou 2 adultes"),
-        (engine.HouseholdProfile(1, 13, Decimal("800")), "400", "0", None, "enfants"),
-        (engine.HouseholdProfile(1, 0, Decimal("-1")), "400", "0", None, "négatif"),
-        (engine.HouseholdProfile(1, 0, Decimal("800")), "-1", "0", None, "négatif"),
-        (engine.HouseholdProfile(1, 0, Decimal("800")), "400", "-5", None, "négatif"),
-        (engine.HouseholdProfile(1, 0, Decimal("800")), "400", "0", date(2027, 1, 1), "barèmes"),
-        (engine.HouseholdProfile(1, 0, Decimal("800")), "400", "0", date(2019, 1, 1), "barèmes"),
+        (engine.HouseholdProfile.simple(9, 0, Decimal("800")), "400", "0", None, "de 1 à 8 adultes"),
+        (engine.HouseholdProfile.simple(0, 1, Decimal("800")), "400", "0", None, "de 1 à 8 adultes"),
+        (engine.HouseholdProfile.simple(1, 13, Decimal("800")), "400", "0", None, "enfants"),
+        (engine.HouseholdProfile.simple(1, 0, Decimal("-1")), "400", "0", None, "négatif"),
+        (engine.HouseholdProfile.simple(1, 0, Decimal("800")), "-1", "0", None, "négatif"),
+        (engine.HouseholdProfile.simple(1, 0, Decimal("800")), "400", "-5", None, "négatif"),
+        (engine.HouseholdProfile.simple(1, 0, Decimal("800")), "400", "0", date(2027, 1, 1), "barèmes"),
+        (engine.HouseholdProfile.simple(1, 0, Decimal("800")), "400", "0", date(2019, 1, 1), "barèmes"),
         (
-            engine.HouseholdProfile(1, 0, Decimal("800"), monthly_pension=Decimal("900")),
+            engine.HouseholdProfile.simple(1, 0, Decimal("800"), monthly_pension=Decimal("900")),
             "400",
             "0",
             None,
             "dépassent",
-        ),
-        (
-            engine.HouseholdProfile(1, 2, Decimal("800"), children_ages=(3,)),
-            "400",
-            "0",
-            None,
-            "âge par enfant",
         ),
     ],
 )
 def test_bad_input_is_refused_in_french(communes, profile, rent, charges, month, message):
     with pytest.raises(DomainError, match=message):
         engine.compute_benefits(
-            profile=profile, insee_code=LILLE, rent=Decimal(rent), charges=Decimal(charges), month=month
+            profile=profile,
+            insee_code=LILLE,
+            rent=Decimal(rent),
+            charges=Decimal(charges),
+            stock="social",
+            month=month,
         )
+
+
+def test_one_age_per_child():
+    with pytest.raises(DomainError, match="âge par enfant"):
+        engine.HouseholdProfile.simple(1, 2, Decimal("800"), children_ages=(3,))
 
 
 def test_parse_month():
@@ -386,8 +417,8 @@ def test_changing_a_household_changes_the_curve_key(db):
     )
     assert len({key, key_income, key_child}) == 3
     # The effort-rate denominator does not enter the key (it does not change the benefit).
-    profile = engine.HouseholdProfile(1, 0, Decimal("800"))
-    other = engine.HouseholdProfile(1, 0, Decimal("800"), monthly_resources=Decimal("1200"))
+    profile = engine.HouseholdProfile.simple(1, 0, Decimal("800"))
+    other = engine.HouseholdProfile.simple(1, 0, Decimal("800"), monthly_resources=Decimal("1200"))
     assert engine.curve_key(profile, insee_code=LILLE, zone=2, month=MONTH) == engine.curve_key(
         other, insee_code=LILLE, zone=2, month=MONTH
     )

@@ -38,10 +38,11 @@ def test_result_shows_amounts_and_inputs(client):
     assert response.status_code == 200
     result = response.context["result"]
     expected = engine.compute_benefits(
-        profile=engine.HouseholdProfile(1, 2, Decimal("1400")),
+        profile=engine.HouseholdProfile.simple(1, 2, Decimal("1400")),
         insee_code="59350",
         rent=Decimal("450"),
         charges=Decimal("60"),
+        stock="social",
         month=engine.parse_month("2025-11"),
     )
     assert (result.apl, result.rls, result.rac, result.effort_rate) == (
@@ -81,7 +82,7 @@ def test_private_rental_has_no_rls(client):
     "change, message",
     [
         ({"rent": "-5"}, "supérieure ou égale à 0"),
-        ({"adults": "3"}, "inférieure ou égale à 2"),
+        ({"adults": "9"}, "inférieure ou égale à 8"),
         ({"commune": "75056"}, "Sélectionnez un choix valide"),
         ({"taxable_income": "abc"}, "Saisissez un nombre"),
         ({"month": "2031-01"}, "Mois hors de la période"),

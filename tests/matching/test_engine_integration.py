@@ -21,6 +21,12 @@ def offers(world):
         factories.HousingOfferFactory(landlord=landlord, commune=world.commune, rent=Decimal("430.55")),
         factories.HousingOfferFactory(landlord=landlord, commune=world.commune, rent=Decimal("612.00")),
         factories.HousingOfferFactory(landlord=landlord, commune=world.other_commune, rent=Decimal("380.10")),
+        factories.HousingOfferFactory(
+            landlord=landlord, commune=world.commune, rent=Decimal("405.20"), stock_kind="prive_vide"
+        ),
+        factories.HousingOfferFactory(
+            landlord=landlord, commune=world.other_commune, rent=Decimal("390.00"), stock_kind="foyer"
+        ),
     ]
 
 
@@ -33,7 +39,11 @@ def test_engine_provider_matches_compute_benefits(world, offers):
     profile = engine.profile_for_household(household)
     for i, offer in enumerate(HousingOffer.objects.order_by("pk")):
         expected = engine.compute_benefits(
-            profile=profile, insee_code=offer.commune.insee_code, rent=offer.rent, charges=offer.charges
+            profile=profile,
+            insee_code=offer.commune.insee_code,
+            rent=offer.rent,
+            charges=offer.charges,
+            stock=offer.stock_kind,
         )
         # The engine's exact residual rent, to the cent (no rounding of the rent to the euro).
         assert rac[i] == pytest.approx(float(expected.rac), abs=0.005)
@@ -74,6 +84,7 @@ def test_why_not_agrees_with_the_ranking(world, offers):
             insee_code=offer.commune.insee_code,
             rent=offer.rent,
             charges=offer.charges,
+            stock=offer.stock_kind,
         )
         assert ranking.scores.rac[index] == pytest.approx(float(expected.rac), abs=0.005)
 
@@ -91,3 +102,50 @@ def test_household_page_with_the_engine(world, offers):
     )
     assert "Reste à charge estimé" in html
     assert "le reste à charge est estimé avec les aides actuelles" not in html
+
+
+def test_plan_uses_the_engine_residual_rents(world, offers):
+    """The allocation plan scores with the engine's residual rents (every household against every
+    offer computed together), equal to the ranking's, per stock kind."""
+    from relogement.households.models import Household
+    from relogement.matching.selectors import plan_data
+
+    for household in (world.household_a, world.household_b):
+        household.status = S.SEARCHING
+        household.save()
+    data = plan_data(Household.objects.all(), HousingOffer.objects.all())
+    assert len(data.households) == 2
+    for row, household in enumerate(data.households):
+        profile = engine.profile_for_household(household)
+        for column, pk in enumerate(data.table.pk.tolist()):
+            offer = HousingOffer.objects.get(pk=pk)
+            expected = engine.compute_benefits(
+                profile=profile,
+                insee_code=offer.commune.insee_code,
+                rent=offer.rent,
+                charges=offer.charges,
+                stock=offer.stock_kind,
+            )
+            value = data.rac_provider(data.contexts[row], data.table, np.array([column]))[0]
+            assert value == pytest.approx(float(expected.rac), abs=0.005)
+    # Not the current aid carried over: a private offer gets no RLS, so its residual rent differs.
+    private = data.table.stock.tolist().index("prive_vide")
+    carried = float(data.table.rent[private] + data.table.charges[private]) - data.contexts[0].aid_before
+    assert data.rac_provider(data.contexts[0], data.table, np.array([private]))[0] != pytest.approx(carried)
+
+
+def test_matrix_rows_equal_compute_for_offers(world, offers):
+    profiles = [
+        engine.HouseholdProfile.simple(1, 0, Decimal("900")),
+        None,
+        engine.HouseholdProfile.simple(2, 3, Decimal("2100.55"), monthly_pension=Decimal("300")),
+    ]
+    rows = [
+        (o.commune.insee_code, o.rent, o.charges, o.stock_kind) for o in HousingOffer.objects.order_by("pk")
+    ]
+    engine.clear_cache()
+    matrix = engine.residual_rent_matrix(profiles=profiles, offers=rows)
+    assert np.isnan(matrix[1]).all()
+    for row in (0, 2):
+        expected = [float(r.rac) for r in engine.compute_for_offers(profile=profiles[row], offers=rows)]
+        assert matrix[row].tolist() == pytest.approx(expected, abs=0.005)

@@ -20,7 +20,7 @@ def days_ago(n: int) -> dt.date:
 
 
 class FakeEngine:
-    """Stands for relogement.benefits.engine: APL = 40 % of the rent, RLS = 30 €."""
+    """Stands for relogement.benefits.engine: APL = 40 % of the rent, RLS = 30 € in social housing."""
 
     calls = 0
 
@@ -39,12 +39,15 @@ class FakeEngine:
         return cls.Profile(household)
 
     @classmethod
-    def compute_benefits(cls, *, profile, insee_code, rent, charges, month=None):
+    def compute_benefits(cls, *, profile, insee_code, rent, charges, stock, month=None):
         cls.calls += 1
         apl = (rent * Decimal("0.4")).quantize(Decimal("0.01"))
-        rls = Decimal("30.00")
+        rls = Decimal("30.00") if stock == "social" else Decimal("0.00")
         return cls.Result(
-            apl, rls, rent + charges - apl - rls, {"commune": insee_code, "adultes": profile.adults}
+            apl,
+            rls,
+            rent + charges - apl - rls,
+            {"commune": insee_code, "adultes": profile.adults, "stock": stock},
         )
 
     @staticmethod

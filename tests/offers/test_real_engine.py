@@ -18,6 +18,7 @@ def test_estimate_uses_the_engine(world, offer, real_engine):
         insee_code=offer.commune.insee_code,
         rent=offer.rent,
         charges=offer.charges,
+        stock=offer.stock_kind,
     )
     assert (estimate.apl, estimate.rls, estimate.rac) == (direct.apl, direct.rls, direct.rac)
     assert estimate.rac == offer.rent + offer.charges - estimate.apl - estimate.rls
@@ -39,3 +40,40 @@ def test_move_in_records_engine_benefits(searching, offer, real_engine):
     assert (rehousing.apl, rehousing.rls) == (expected.apl, expected.rls)
     p.refresh_from_db()
     assert "Taux d'effort" in p.compliance_note
+
+
+def test_a_private_offer_gets_no_rls_and_its_own_benefit(world, offer, real_engine):
+    """The offer's stock kind decides the rules: RLS only in conventioned social housing, AL (and 2/3
+    of a furnished rent) in the private stock, APL-foyer on the fee (rent + charges) in a foyer."""
+    household = world.household_a
+    household.monthly_resources = Decimal("900")
+    social = estimate_for_offer(household, offer)
+    assert social.rls > 0 and social.inputs["housing_status"] == "locataire_hlm"
+    results = {}
+    for kind in ("prive_vide", "prive_meuble", "foyer"):
+        offer.stock_kind = kind
+        offer.save()
+        results[kind] = estimate_for_offer(household, offer)
+        assert results[kind].available
+        assert results[kind].rls == 0
+        assert results[kind].rac == offer.rent + offer.charges - results[kind].apl
+    assert results["prive_vide"].inputs["housing_status"] == "locataire_vide"
+    assert results["prive_meuble"].apl < results["prive_vide"].apl
+    assert results["foyer"].inputs["housing_status"] == "locataire_foyer"
+
+
+def test_move_in_to_a_private_offer_records_a_private_rehousing(searching, offer, real_engine):
+    world, mous = searching, searching.users["mous"]
+    offer.stock_kind = "prive_meuble"
+    offer.save()
+    p = services.proposal_position(offer=offer, household=world.household_a, actor=mous)
+    services.proposal_notify(proposal=p, actor=mous, notified_date=days_ago(10))
+    services.proposal_accept(proposal=p, actor=mous, answer_date=days_ago(9))
+    services.proposal_record_commission(
+        proposal=p, actor=mous, decision=CommissionDecision.ALLOCATED, commission_date=days_ago(8)
+    )
+    services.proposal_sign_lease(proposal=p, actor=mous, lease_date=days_ago(7))
+    rehousing = services.proposal_move_in(proposal=p, actor=mous, move_in_date=days_ago(5))
+    assert rehousing.housing_stock == "prive"
+    assert rehousing.rls == 0
+    assert rehousing.apl == estimate_for_offer(world.household_a, offer).apl

@@ -53,6 +53,7 @@ def test_landlord_publishes_and_bad_input_changes_nothing(world):
         "rent": "-5",
         "charges": "40",
         "financing": "PLAI",
+        "stock_kind": "social",
         "available_from": "2026-01-01",
     }
     response = client.post(reverse("offers:create"), data)

@@ -97,11 +97,14 @@ class OfferTable:
     commissioning: np.ndarray  # date ordinals, nan when unknown
     available_from: np.ndarray  # date ordinals
     zone: np.ndarray | None = None  # APL zone (0 when unknown); defaults to zeros
+    stock: np.ndarray | None = None  # object: benefits.stock.StockKind values; defaults to social
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.zone is None:
             self.zone = np.zeros(len(self.pk), dtype=np.int64)
+        if self.stock is None:
+            self.stock = np.full(len(self.pk), "social", dtype=object)
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "pk",
@@ -121,6 +124,7 @@ class OfferTable:
         "commissioning",
         "available_from",
         "zone",
+        "stock",
     )
 
     def __len__(self) -> int:
@@ -147,6 +151,7 @@ class OfferTable:
             commissioning=np.array([_ordinal(r.get("commissioning")) for r in rows], dtype=float),
             available_from=np.array([_ordinal(r["available_from"]) for r in rows], dtype=float),
             zone=np.array([r.get("zone") or 0 for r in rows], dtype=np.int64),
+            stock=np.array([r.get("stock") or "social" for r in rows], dtype=object),
         )
 
     def take(self, indices) -> OfferTable:
