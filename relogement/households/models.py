@@ -275,6 +275,9 @@ class EmploymentSituation(models.TextChoices):
     RETIRED = "retraite", "Retraité(e)"
     STUDENT = "etudiant", "Étudiant(e) / scolarisé(e)"
     INACTIVE = "inactif", "Sans activité"
+    # The housing-benefit rules treat these two apart (docs/benefits.md).
+    PARENTAL_LEAVE = "conge_parental", "En congé parental"
+    DISABLED = "handicap", "En situation de handicap (AAH, invalidité)"
     OTHER = "autre", "Autre"
 
 
