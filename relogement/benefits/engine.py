@@ -375,13 +375,40 @@ def commune_zone(insee_code: str) -> int | None:
 # --- From a profile to openfisca's persons ----------------------------------------------------
 
 
+# Member situation (households.EmploymentSituation) → openfisca's activity (TypesActivite). What the
+# housing-benefit rules do with it: a job seeker's activity income is reduced by 30 % (with benefits)
+# or, with the whole couple's, neutralised (without), once the unemployment is two months old; a
+# retired person or an AAH recipient without salary gets the same 30 % on their unemployment
+# benefits; parental leave neutralises the person's income; a student applicant gets the students'
+# flat resources. Everything else is an ordinary activity for these rules.
+ACTIVITY = {
+    "salarie": "actif",
+    "independant": "actif",
+    "demandeur_emploi": "chomeur",
+    "retraite": "retraite",
+    "etudiant": "etudiant",
+    "inactif": "inactif",
+    "conge_parental": "actif",
+    "handicap": "inactif",
+    "autre": "inactif",
+    "": "inactif",
+}
+# The file does not record when unemployment started: taken as more than two months ago (the
+# rules' threshold), a year before the simulated month.
+UNEMPLOYED_FOR_MONTHS = 12
+
+
 def sim_household(profile: HouseholdProfile, *, month: date) -> SimHousehold:
     """The openfisca inputs of a profile (the curve key: two profiles with the same inputs share curves)."""
+    start = situation.shift_months(month, -UNEMPLOYED_FOR_MONTHS)
     return SimHousehold(
         tuple(
             SimPerson(
                 role=p.role,
                 age=p.age,
+                activity=ACTIVITY.get(p.situation, "inactif"),
+                parental_leave=p.situation == "conge_parental",
+                unemployment_start=start if p.situation == "demandeur_emploi" else None,
                 salary=float(p.salary),
                 pension=float(p.pension),
                 unemployment=float(p.unemployment),
@@ -911,63 +938,14 @@ def simulate_exact(
 
 # --- Households -------------------------------------------------------------------------------
 
-# Which household resources the benefit rules count, and as what (docs/benefits.md has the table).
-RESOURCE_MAPPING = {
-    "salaire": "salaire_imposable",
-    "retraite": "retraite_imposable",
-    "chomage": "chomage_imposable",
-    "pension_alimentaire": "pensions_alimentaires_percues",
-    # Not resources for the benefit, but received: passed as such (RSA neutralises activity income).
-    "rsa": "rsa",
-    "aah": "aah",
-    # Not counted at all.
-    "prestations_familiales": None,
-    "autre": None,  # unknown nature: not counted rather than guessed
-}
-COUNTED_KINDS = ("salaire", "retraite", "chomage", "pension_alimentaire")
-
 
 def profile_for_household(household, *, month: date | None = None) -> HouseholdProfile:
-    """The benefit profile of a household, from its resource lines (or ``monthly_resources``).
+    """The benefit profile of a household: its members (roles, ages, situations) and its resource
+    lines given to the members they belong to, with the assumptions made (``benefits.profiles``).
 
     Uses ``household.resources.all()`` and ``household.members.all()``, so prefetching both keeps a
     list of households at a constant number of queries.
     """
-    from relogement.households.models import Relation
+    from relogement.benefits.profiles import household_profile
 
-    month = normalise_month(month)
-    lines = list(household.resources.all())
-    totals = dict.fromkeys(RESOURCE_MAPPING, ZERO)
-    if lines:
-        for line in lines:
-            totals[line.kind] = totals.get(line.kind, ZERO) + (line.monthly_amount or ZERO)
-        resources = sum((line.monthly_amount or ZERO for line in lines), ZERO)
-    else:
-        # Without resource lines, the declared monthly resources are taken as taxable salaries.
-        totals["salaire"] = household.monthly_resources or ZERO
-        resources = household.monthly_resources
-    taxable = sum((totals[kind] for kind in COUNTED_KINDS), ZERO)
-    children = min(household.children_count or 0, MAX_CHILDREN)
-    ages = [
-        _age(member.birth_date, month)
-        for member in household.members.all()
-        if member.relation == Relation.CHILD and member.birth_date
-    ]
-    ages = [age for age in ages if 0 <= age <= 25][:children]
-    ages += [DEFAULT_CHILD_AGE] * (children - len(ages))
-    return HouseholdProfile.simple(
-        min(max(household.adults_count or 1, 1), 2),
-        children,
-        taxable,
-        monthly_pension=totals["retraite"],
-        monthly_unemployment=totals["chomage"],
-        monthly_alimony=totals["pension_alimentaire"],
-        children_ages=tuple(ages),
-        monthly_resources=resources,
-        monthly_minimum_income=totals["rsa"],
-        monthly_aah=totals["aah"],
-    )
-
-
-def _age(birth: date, month: date) -> int:
-    return month.year - birth.year - ((month.month, month.day) < (birth.month, birth.day))
+    return household_profile(household, month=month)

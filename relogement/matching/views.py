@@ -88,6 +88,8 @@ def household_offers(request, pk):
             "items": items,
             "first_rank": page.start_index(),
             "exact_rac": exact,
+            # The profile the residual rents were computed with (set by the engine provider).
+            "assumptions": getattr(ranking.household.profile, "assumptions", ()),
             "why": why,
             "why_error": why_error,
             "reference": reference,

@@ -80,7 +80,13 @@ def check_means(estimate) -> Check:
         "Loyer et ressources",
         ok,
         f"Taux d'effort après relogement {format_percent(estimate.effort_rate)}"
-        f" (plafond retenu {format_percent(EFFORT_RATE_CEILING, 0)}).",
+        f" (plafond retenu {format_percent(EFFORT_RATE_CEILING, 0)})."
+        # An estimate says so; its assumptions name resources, so they stay on the pages that may show them.
+        + (
+            " Estimation : le dossier ne renseigne pas toute la situation du ménage."
+            if getattr(estimate, "assumptions", ())
+            else ""
+        ),
     )
 
 

@@ -29,6 +29,12 @@ class RentEstimate:
     available: bool = True
     source: str = ""  # "engine", "recorded"
     error: str = ""
+    # What the engine assumed where the household file is silent (French): an estimate then.
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def estimate(self) -> bool:
+        return bool(self.assumptions)
 
 
 def _engine():
@@ -125,9 +131,38 @@ def estimate_for_dwelling(
         rls=result.rls,
         rac=result.rac,
         effort_rate=effort,
-        inputs=dict(result.inputs),
+        inputs=shown_inputs(result.inputs),
         source="engine",
+        assumptions=tuple(result.assumptions),
     )
+
+
+ROLE_LABELS = {"reference": "demandeur", "spouse": "conjoint", "child": "enfant", "other": "autre adulte"}
+INCOME_LABELS = {
+    "salary": "salaires",
+    "pension": "retraite",
+    "unemployment": "chômage",
+    "alimony": "pension alimentaire",
+    "aah": "AAH",
+}
+
+
+def shown_inputs(inputs: dict) -> dict:
+    """The engine's inputs for the page: the members in one readable line each (the assumptions are
+    shown apart)."""
+    from relogement.core.formatting import format_euros
+
+    shown = {key: value for key, value in inputs.items() if key not in ("persons", "assumptions")}
+    for number, person in enumerate(inputs.get("persons", []), start=1):
+        incomes = ", ".join(
+            f"{label} {format_euros(person[key])}" for key, label in INCOME_LABELS.items() if person.get(key)
+        )
+        shown[f"membre {number}"] = (
+            f"{ROLE_LABELS.get(person['role'], person['role'])}, {person['age']} ans"
+            + (f", {person['situation']}" if person.get("situation") else "")
+            + (f" — {incomes}" if incomes else "")
+        )
+    return shown
 
 
 def estimate_for_offer(household, offer) -> RentEstimate:

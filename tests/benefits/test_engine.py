@@ -396,9 +396,12 @@ def test_profile_without_resource_lines_uses_monthly_resources(db):
     assert engine.profile_for_household(household).monthly_taxable_income == 0
 
 
-def test_profile_caps_adults_for_the_rules(db):
+def test_profile_keeps_every_adult(db):
+    """A third adult (adult child, grandparent) is no longer dropped (it used to be capped at two)."""
     household = factories.HouseholdFactory(adults_count=3, children_count=0)
-    assert engine.profile_for_household(household).adults == 2
+    profile = engine.profile_for_household(household)
+    assert profile.adults == 3
+    assert [p.role for p in profile.persons] == ["reference", "spouse", "other"]
 
 
 def test_changing_a_household_changes_the_curve_key(db):

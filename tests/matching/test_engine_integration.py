@@ -149,3 +149,29 @@ def test_matrix_rows_equal_compute_for_offers(world, offers):
     for row in (0, 2):
         expected = [float(r.rac) for r in engine.compute_for_offers(profile=profiles[row], offers=rows)]
         assert matrix[row].tolist() == pytest.approx(expected, abs=0.005)
+
+
+def test_household_page_shows_the_estimates_assumptions(world, offers):
+    """Residual rents resting on assumptions (a job seeker whose registration date is unknown) say so."""
+    from datetime import date
+
+    from django.urls import reverse
+
+    from relogement.households.models import EmploymentSituation, Relation
+
+    household = world.household_a
+    household.status = S.SEARCHING
+    household.save()
+    factories.HouseholdMemberFactory(
+        household=household, relation=Relation.REFERENCE, employment=EmploymentSituation.JOBSEEKER
+    )
+    factories.HouseholdMemberFactory(
+        household=household, relation=Relation.SPOUSE, birth_date=date(1990, 4, 1), employment="salarie"
+    )
+    html = (
+        world.client_for("mous")
+        .get(reverse("matching:household_offers", kwargs={"pk": household.pk}))
+        .content.decode()
+    )
+    assert "Restes à charge estimés" in html
+    assert "Demandeur d&#x27;emploi depuis plus de deux mois" in html

@@ -33,6 +33,7 @@ class FakeEngine:
     class Result:
         def __init__(self, apl, rls, rac, inputs):
             self.apl, self.rls, self.rac, self.effort_rate, self.inputs = apl, rls, rac, None, inputs
+            self.assumptions = ()
 
     @classmethod
     def profile_for_household(cls, household):

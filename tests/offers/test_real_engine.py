@@ -77,3 +77,37 @@ def test_move_in_to_a_private_offer_records_a_private_rehousing(searching, offer
     assert rehousing.housing_stock == "prive"
     assert rehousing.rls == 0
     assert rehousing.apl == estimate_for_offer(world.household_a, offer).apl
+
+
+def test_the_positioning_preview_says_estimate_and_why(searching, offer, real_engine):
+    """A file that does not say everything the rules need: the page shows an estimate and its assumptions."""
+    from datetime import date
+
+    from django.urls import reverse
+
+    from relogement.households.models import EmploymentSituation, Relation, ResourceKind, ResourceLine
+    from tests import factories
+
+    household = searching.household_a
+    household.adults_count, household.children_count = 2, 0
+    household.save()
+    factories.HouseholdMemberFactory(
+        household=household, relation=Relation.REFERENCE, employment=EmploymentSituation.EMPLOYED
+    )
+    factories.HouseholdMemberFactory(
+        household=household,
+        relation=Relation.SPOUSE,
+        birth_date=date(1988, 1, 1),
+        employment=EmploymentSituation.JOBSEEKER,
+    )
+    ResourceLine.objects.create(household=household, kind=ResourceKind.SALARY, monthly_amount=Decimal("1700"))
+    estimate = estimate_for_offer(household, offer)
+    assert estimate.estimate and any("plus de deux mois" in a for a in estimate.assumptions)
+    assert "membre 2" in estimate.inputs and "demandeur_emploi" in estimate.inputs["membre 2"]
+    html = (
+        searching.client_for("mous")
+        .get(reverse("offers:position", kwargs={"pk": offer.pk}) + f"?household={household.pk}")
+        .content.decode()
+    )
+    assert "Après : estimation." in html
+    assert "Demandeur d&#x27;emploi depuis plus de deux mois" in html
