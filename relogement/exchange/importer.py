@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +19,9 @@ from relogement.accounts.models import Organisation, OrganisationKind
 from relogement.exchange import snapshot
 from relogement.exchange.cells import CellError, display, parse_cell
 from relogement.exchange.columns import COLUMNS, MENAGES, PROPOSITIONS
-from relogement.exchange.readers import RawSheet
+from relogement.exchange.headers import read_header
 from relogement.exchange.report import ImportReport
+from relogement.exchange.sheets import PARSED_PER_COLUMN, RawSheet, parsed_key
 from relogement.followup.dates import add_months
 from relogement.followup.models import FollowUp
 from relogement.households.models import Household, HouseholdStatusChange, ensure_unique_pseudonyms
@@ -107,16 +108,55 @@ ANSWER_STATUS = {
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
+class Values(list):
+    """A row's typed values by column name, stored as a list in the order of the sheet's columns: the
+    import holds every row of the file at once, and a dict per row took three times the memory."""
+
+    __slots__ = ()
+    names: tuple[str, ...] = ()
+    index: dict[str, int] = {}
+
+    @classmethod
+    def of_sheet(cls, name: str) -> type[Values]:
+        names = tuple(c.name for c in COLUMNS[name])
+        return type(
+            f"{name.capitalize()}Values",
+            (cls,),
+            {"__slots__": (), "names": names, "index": {n: i for i, n in enumerate(names)}},
+        )
+
+    def __getitem__(self, column: str):
+        return list.__getitem__(self, self.index[column])
+
+    def __setitem__(self, column: str, value) -> None:
+        list.__setitem__(self, self.index[column], value)
+
+    def get(self, column: str, default=None):
+        value = list.__getitem__(self, self.index[column])
+        return default if value is None else value
+
+    def items(self):
+        return zip(self.names, list.__iter__(self), strict=True)
+
+
+_VALUES = {name: Values.of_sheet(name) for name in COLUMNS}
+
+
+@dataclass(slots=True)
 class Row:
     sheet: str
     number: int
-    values: dict
-    raw: dict
-    invalid: set = field(default_factory=set)
+    values: Values
+    cells: list  # the raw cells, aligned with the sheet's columns
+    positions: dict[str, int]  # column → index in cells, shared by the rows of a sheet
+    invalid: tuple[str, ...] = ()  # columns whose cell is invalid
     project: Project | None = None
     household_pk: int | None = None  # stored household this row matches
     ok: bool = True
+
+    def raw(self, column: str):
+        index = self.positions.get(column)
+        return None if index is None else self.cells[index]
 
 
 def _none(*args) -> None:
@@ -136,11 +176,11 @@ class Importer:
 
     def _error(self, row: Row, column: str, message: str, value=None) -> None:
         row.ok = False
-        shown = display(row.raw.get(column)) if value is None else value
+        shown = display(row.raw(column)) if value is None else value
         self.report.error(row.sheet, row.number, column, shown, message)
 
     def _warn(self, row: Row, column: str, message: str) -> None:
-        self.report.warn(row.sheet, row.number, column, display(row.raw.get(column)), message)
+        self.report.warn(row.sheet, row.number, column, display(row.raw(column)), message)
 
     # --- 1. cells -------------------------------------------------------------------------------
 
@@ -150,37 +190,45 @@ class Importer:
             if name == MENAGES:
                 self.report.error(MENAGES, None, "", "", "feuille « menages » absente du fichier")
             return []
-        columns = {c.name: c for c in COLUMNS[name]}
-        positions: dict[str, int] = {}
-        for index, title in enumerate(sheet.header):
-            key = title.strip().lower()
-            if not key:
-                continue
-            if key in positions:
-                self.report.error(name, 1, title, title, "colonne en double")
-            elif key not in columns:
-                self.report.warn(name, 1, title, title, "colonne inconnue, ignorée")
-            else:
-                positions[key] = index
-        for column in columns.values():
-            if column.required and column.name not in positions:
-                self.report.error(name, 1, column.name, "", "colonne obligatoire absente")
+        header = read_header(name, sheet.header)
+        for issue in header.issues:
+            record = self.report.error if issue.error else self.report.warn
+            record(name, 1, issue.title, issue.value, issue.message)
         if self.report.errors:
             return []
+        columns = COLUMNS[name]
+        positions = {column: index for index, column in enumerate(sheet.columns)}
+        # The cell of each column of the format, or None when the sheet does not have the column.
+        placed = [positions.get(column.name) for column in columns]
+        values_type = _VALUES[name]
+        # Parsed values are shared between equal cells (the same amounts and dates recur on many rows);
+        # each column's table is bounded, and sheets.SheetBuilder counted this memory when reading.
+        parsed: list[dict] = [{} for _ in columns]
         rows = []
         total = len(sheet.rows)
         for count, (number, cells) in enumerate(sheet.rows, start=1):
-            raw = {col: cells[pos] for col, pos in positions.items()}
-            row = Row(sheet=name, number=number, values={}, raw=raw)
-            for column in columns.values():
-                try:
-                    row.values[column.name] = parse_cell(raw.get(column.name), column)
-                except CellError as exc:
-                    row.values[column.name] = None
-                    row.invalid.add(column.name)
-                    self._error(row, column.name, str(exc))
-                    continue
-                if column.required and row.values[column.name] is None:
+            values = values_type([None] * len(columns))
+            row = Row(sheet=name, number=number, values=values, cells=cells, positions=positions)
+            for index, column in enumerate(columns):
+                position = placed[index]
+                raw = None if position is None else cells[position]
+                if raw is None:
+                    value = None
+                else:
+                    key = parsed_key(raw)
+                    cache = parsed[index]
+                    value = cache.get(key)
+                    if value is None:
+                        try:
+                            value = parse_cell(raw, column)
+                        except CellError as exc:
+                            row.invalid += (column.name,)
+                            self._error(row, column.name, str(exc))
+                            continue
+                        if value is not None and len(cache) < PARSED_PER_COLUMN:
+                            cache[key] = value
+                list.__setitem__(values, index, value)
+                if column.required and value is None:
                     self._error(row, column.name, "valeur obligatoire manquante")
             rows.append(row)
             if count % 1000 == 0:
@@ -477,7 +525,7 @@ class Importer:
                 existing = self.stored_proposals.get(key)
             if existing is None:
                 self.report.proposals.created += 1
-                self.proposal_plan.append((row, None, []))
+                self.proposal_plan.append((row, None, ()))
                 continue
             current = snapshot.proposal_values(existing)
             changed = [
@@ -854,7 +902,7 @@ class Importer:
             existing = self.current.get(row.household_pk) if row.household_pk else None
             if existing is None:
                 report.households.created += 1
-                household_plan.append((row, None, []))
+                household_plan.append((row, None, ()))
                 continue
             changed = self._changed_columns(row, existing)
             building = self.buildings.get((row.project.pk, row.values["batiment"]))
