@@ -88,11 +88,15 @@ class _Styles(XmlHandler):
     def __init__(self):
         self.custom: dict[str, str] = {}
         self.formats: list[str] = []
+        self.num_fmts_depth = 0
         self.cell_xfs_depth = 0
 
     def start(self, name, attributes):
         local = _local(name)
-        if local == "numFmt":
+        if local == "numFmts":
+            self.num_fmts_depth = self.depth
+        elif local == "numFmt" and self.num_fmts_depth and self.depth == self.num_fmts_depth + 1:
+            # (differential formats, dxf, hold numFmt elements too: not the cells' formats)
             self.custom[attributes.get("numFmtId", "")] = attributes.get("formatCode", "")
         elif local == "cellXfs":
             self.cell_xfs_depth = self.depth
@@ -102,6 +106,8 @@ class _Styles(XmlHandler):
     def end(self, name):
         if self.depth == self.cell_xfs_depth:
             self.cell_xfs_depth = 0
+        elif self.depth == self.num_fmts_depth:
+            self.num_fmts_depth = 0
 
     def date_styles(self) -> tuple[set[str], set[str]]:
         """The style indexes (as written in a cell's ``s``) of dates, and of durations."""
