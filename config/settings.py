@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.services import cache_settings, huey_settings, storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The task queue and scheduler (docs/operations.md § Tasks): `manage.py run_huey` is the worker.
+    "huey.contrib.djhuey",
     "relogement.core",
     "relogement.accounts",
     "relogement.territory",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (core/request_id.py).
+    "relogement.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,8 +184,11 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Every file (import uploads, exports) goes through the default storage: MEDIA_ROOT, a volume shared
+# by every web and worker process, or S3-compatible object storage when S3_BUCKET is set
+# (config/services.py). Nothing under it is served by a URL: downloads go through scoped views.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_settings(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -188,6 +196,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Personal data: files and folders readable by the application's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends SESSION_COOKIE_AGE seconds after the login however active the user (absolute), and
@@ -206,8 +218,45 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Background jobs (large imports) run in a thread by default; the broker is optional.
+# Shared services (docs/operations.md § Production stack). With REDIS_URL, the cache (API throttling,
+# indicators, map outlines) and the task queue live in Redis, shared by every process; without it the
+# cache is per process and the queue a SQLite file (the demo's single machine).
 REDIS_URL = env_str("REDIS_URL", "")
+CACHES = cache_settings(REDIS_URL)
+TASKS_SQLITE_PATH = Path(env_str("TASKS_SQLITE_PATH", str(BASE_DIR / "var" / "tasks.sqlite3")))
+HUEY = huey_settings(
+    redis_url=env_str("TASKS_REDIS_URL", REDIS_URL),
+    sqlite_path=TASKS_SQLITE_PATH,
+    # Runs every task at once in the caller, without a worker: tests only.
+    immediate=env_bool("TASKS_IMMEDIATE", False),
+    workers=env_int("TASKS_WORKERS", 2, minimum=1),
+)
+# A running import or export silent this long lost its worker; a job still waiting this long after
+# its creation lost its queued task. Both are then recorded as failed (exchange/models.py).
+JOBS_STALE_MINUTES = env_int("JOBS_STALE_MINUTES", 15, minimum=2)
+JOBS_PENDING_MAX_MINUTES = env_int("JOBS_PENDING_MAX_MINUTES", 360, minimum=10)
+
+# E-mail (notifications sent by the task worker, core/notifications.py): SMTP when EMAIL_HOST is set;
+# otherwise printed to the console in DEBUG and not sent at all in production.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relogement <ne-pas-repondre@relogement.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users reach, for links in e-mails (https://relogement.example.org).
+SITE_URL = env_str(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+)
 
 # Build the benefits engine (openfisca, 3–11 s) in a background thread when a server process starts,
 # so that the first household ranking does not pay for it (docs/matching.md). Off in tests.

@@ -1,7 +1,13 @@
 """Test settings: production settings with a throw-away key and fast password hashing."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
+# Tasks run at once in the caller (huey's immediate mode, in-memory queue): no worker in tests.
+os.environ.setdefault("TASKS_IMMEDIATE", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdefghij")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -20,3 +26,9 @@ INDICATORS_CACHE_SECONDS = 0
 MATCHING_WARM_UP_ENGINE = False
 # Two-factor authentication is optional in tests (as in the demo); tests/accounts turn it on.
 OTP_REQUIRED = False
+# Tests never share a cache with a running deployment (a test clears it): local memory, whatever
+# REDIS_URL says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Stored files (uploads, exports) go to a folder of this test process, removed at exit.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="relogement-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

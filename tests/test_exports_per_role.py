@@ -297,7 +297,6 @@ def test_a_background_export_hides_the_same_cells(world, full, role, settings):
     client = world.client_for(role)
     direct = _exchange_rows(client)["csv"]
     settings.EXCHANGE_EXPORT_INLINE_MAX = 0
-    settings.EXCHANGE_IMPORTS_INLINE = True
     response = client.get(reverse("exchange:export"), {"format": "csv"})
     assert response.status_code == 302
     job = int(response["Location"].rstrip("/").split("/")[-1])

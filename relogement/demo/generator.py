@@ -312,6 +312,8 @@ class Generator:
             user, _ = User.objects.get_or_create(username=username)
             first, _, last = role.partition(" ")
             user.first_name, user.last_name = first, last
+            # A reserved domain (RFC 2606): the demo's notifications reach no real mailbox.
+            user.email = f"{username}@demo.relogement.invalid"
             user.is_staff = user.is_superuser = username == "admin"
             user.set_password(self.password)
             user.save()

@@ -1,25 +1,30 @@
-"""Background processing of follow-up files (imports, and exports too large to wait for), with nothing
-but the database.
+"""What the background jobs of follow-up files do (imports, and exports too large to wait for), and where
+their files live.
 
-A job runs in a daemon thread of the web process and writes its progress to its ``ImportJob`` or
-``ExportJob`` row, which the page polls (htmx, every second). No broker: the demo runs on SQLite alone.
-Import progress rows are written outside the import transaction, so the write phase (one transaction)
-shows as a single step. Set ``EXCHANGE_IMPORTS_INLINE = True`` (tests) to run jobs in the request
-instead.
+The jobs run in the task worker (``tasks.py``, huey; docs/operations.md § Tasks) and write their progress
+to their ``ImportJob`` or ``ExportJob`` row, which the page polls (htmx, every second). Each progress
+write also refreshes the row's ``heartbeat_at``: a job whose worker died (restart, crash) stops
+refreshing it, and ``fail_interrupted_jobs`` records it as failed with a French message instead of
+leaving it « en cours » forever.
+
+Files go through Django's storage API (``default_storage``: ``MEDIA_ROOT``, a volume every web and
+worker process shares, or object storage), under private names that no URL serves: an upload waits
+there for the worker, an export for its author, who downloads it through the scoped view. A worker
+copies an upload to a folder of its own before reading it, since the readers take a local path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
+import secrets
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
-from django.conf import settings
-from django.db import close_old_connections, connection
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from relogement.accounts.models import OrganisationKind
@@ -34,6 +39,13 @@ from relogement.projects.models import Project
 
 logger = logging.getLogger(__name__)
 
+# Storage folders (names relative to the storage's root; never under a served URL).
+IMPORTS_FOLDER = "exchange/imports"
+EXPORTS_FOLDER = "exchange/exports"
+# A folder name holding the two CSV files of one import (read as a folder).
+CSV_PAIR = ("menages.csv", "propositions.csv")
+EXPORTS_KEPT = dt.timedelta(days=1)
+
 
 def importable_project_ids(user) -> list[int] | None:
     """Administrators import into any project; a project office only into its own (None: all)."""
@@ -43,45 +55,91 @@ def importable_project_ids(user) -> list[int] | None:
     return list(Project.objects.visible_to(user).values_list("pk", flat=True))
 
 
+def _private_folder(root: str) -> str:
+    # Unguessable, so that two jobs never share a folder and a name says nothing about its content.
+    return f"{root}/{secrets.token_hex(16)}"
+
+
 def store_upload(upload, extra=None) -> str:
-    """Copy the uploaded file(s) into a private temporary folder; returns the path to import."""
-    folder = Path(tempfile.mkdtemp(prefix="relogement-import-"))
-    os.chmod(folder, 0o700)
-    name = Path(upload.name).name
+    """Save the uploaded file(s) to the storage; returns the storage name the job imports: the file's,
+    or for two CSV files (menages + propositions) their folder's, ending with « / »."""
+    folder = _private_folder(IMPORTS_FOLDER)
     if extra is not None:
-        # Two CSV files: menages + propositions, read as a folder.
-        with (folder / "menages.csv").open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        with (folder / "propositions.csv").open("wb") as handle:
-            for chunk in extra.chunks():
-                handle.write(chunk)
-        return str(folder)
-    target = folder / name
-    with target.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return str(target)
+        default_storage.save(f"{folder}/{CSV_PAIR[0]}", upload)
+        default_storage.save(f"{folder}/{CSV_PAIR[1]}", extra)
+        return f"{folder}/"
+    suffix = Path(upload.name).suffix.lower()
+    return default_storage.save(f"{folder}/source{suffix}", upload)
+
+
+def _local_copy(name: str, filename: str) -> Path:
+    """Copy a stored upload into a private folder of this worker; returns the path to read (the file,
+    under its uploaded name so that messages quote it, or the folder of the two CSV files)."""
+    folder = Path(tempfile.mkdtemp(prefix="relogement-import-"))
+    if name.endswith("/"):
+        for member in CSV_PAIR:
+            if default_storage.exists(name + member):
+                _copy_out(name + member, folder / member)
+        return folder
+    local = Path(filename).name
+    if local in ("", ".", ".."):
+        local = "fichier" + Path(name).suffix
+    _copy_out(name, folder / local)
+    return folder / local
+
+
+def _copy_out(name: str, target: Path) -> None:
+    with default_storage.open(name, "rb") as source, target.open("wb") as handle:
+        shutil.copyfileobj(source, handle, 1024 * 1024)
+
+
+def delete_stored(name: str) -> None:
+    """Delete a stored upload or export (a file, or a CSV pair's folder)."""
+    if not name:
+        return
+    if name.endswith("/"):
+        folder = name
+        for member in CSV_PAIR:
+            default_storage.delete(folder + member)
+    else:
+        folder = name.rpartition("/")[0] + "/"
+        default_storage.delete(name)
+    _remove_empty_folder(folder)
 
 
 def _save_progress(job_id: int, phase: str, done: int, total: int) -> None:
-    ImportJob.objects.filter(pk=job_id).update(phase=phase, done=done, total=total)
+    ImportJob.objects.filter(pk=job_id).update(
+        phase=phase, done=done, total=total, heartbeat_at=timezone.now()
+    )
+
+
+def _claim(model, job_id: int, **fields) -> bool:
+    """Mark a pending job running; False when it is not pending any more (already run, or recorded as
+    failed while it waited: a task delivered twice or too late does nothing)."""
+    started = model.objects.filter(pk=job_id, status=ImportJobStatus.PENDING).update(
+        status=ImportJobStatus.RUNNING, heartbeat_at=timezone.now(), **fields
+    )
+    return started == 1
 
 
 def run_job(job_id: int) -> None:
+    """Import a stored upload as the job's author, acting for the organisation it was made for."""
     job = ImportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
+    if not _claim(ImportJob, job_id, phase="Lecture du fichier"):
+        logger.warning("Import %s ignoré : il n'est plus en attente (%s).", job_id, job.status)
+        return
     user = job.created_by
     user.active_organisation = job.organisation
-    ImportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.RUNNING, phase="Lecture du fichier")
     if connection.vendor == "sqlite":
         # Keep the import transaction in memory until commit so that the polling page can still read.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
+    local = None
     try:
         try:
+            local = _local_copy(job.source_path, job.filename)
             sheets = read_path(
-                job.source_path,
-                progress=lambda phase, done, total: _save_progress(job_id, phase, done, total),
+                local, progress=lambda phase, done, total: _save_progress(job_id, phase, done, total)
             )
         except ContainerError as exc:
             report = ImportReport(dry_run=job.dry_run)
@@ -104,47 +162,13 @@ def run_job(job_id: int) -> None:
             status=ImportJobStatus.FAILED, phase="", finished_at=timezone.now()
         )
     finally:
-        _cleanup(job.source_path)
-
-
-def _cleanup(path: str) -> None:
-    if not path:
-        return
-    target = Path(path)
-    folder = target if target.is_dir() else target.parent
-    if folder.name.startswith("relogement-import-"):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _in_thread(run, job_id: int) -> None:
-    """A job's thread: a database connection of its own, closed when the job ends."""
-    close_old_connections()
-    try:
-        run(job_id)
-    finally:
-        connection.close()
-
-
-def _start(run, job_id: int, name: str) -> None:
-    """Runs the job now (``EXCHANGE_IMPORTS_INLINE``: tests, command line) or in a background thread."""
-    if inline():
-        run(job_id)
-        return
-    threading.Thread(target=_in_thread, args=(run, job_id), name=f"{name}-{job_id}", daemon=True).start()
-
-
-def inline() -> bool:
-    return bool(getattr(settings, "EXCHANGE_IMPORTS_INLINE", False))
-
-
-def start_job(job: ImportJob) -> None:
-    _start(run_job, job.pk, "import")
+        if local is not None:
+            shutil.rmtree(local if local.is_dir() else local.parent, ignore_errors=True)
+        delete_stored(job.source_path)
+        ImportJob.objects.filter(pk=job_id).update(source_path="")
 
 
 # --- exports ----------------------------------------------------------------------------------------
-
-EXPORT_PREFIX = "relogement-export-"
-EXPORTS_KEPT = dt.timedelta(days=1)
 
 
 def export_households(job: ExportJob):
@@ -157,45 +181,108 @@ def export_households(job: ExportJob):
     return households
 
 
-def run_export(job_id: int) -> None:
+def _export_progress(job_id: int, done: int) -> None:
+    ExportJob.objects.filter(pk=job_id).update(done=done, heartbeat_at=timezone.now())
+
+
+def run_export(job_id: int) -> bool:
+    """Write the export into the storage; True when the file is ready (the author is then told)."""
     job = ExportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
     households = export_households(job)
-    ExportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.RUNNING, total=households.count())
-    folder = Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX))
-    os.chmod(folder, 0o700)
-    target = folder / job.filename
+    if not _claim(ExportJob, job_id, total=households.count()):
+        logger.warning("Export %s ignoré : il n'est plus en attente (%s).", job_id, job.status)
+        return False
+    name = ""
     try:
         rows = export_rows(
             households,
             viewer=job.created_by,  # acting for job.organisation (export_households)
-            progress=lambda done: ExportJob.objects.filter(pk=job_id).update(done=done),
+            progress=lambda done: _export_progress(job_id, done),
         )
-        with target.open("wb") as handle:
+        # Written locally first: the zip and workbook writers seek, which object storage cannot.
+        with tempfile.TemporaryFile() as handle:
             write_export(handle, rows, job.format)
+            handle.seek(0)
+            name = default_storage.save(f"{_private_folder(EXPORTS_FOLDER)}/{job.filename}", File(handle))
         ExportJob.objects.filter(pk=job_id).update(
-            status=ImportJobStatus.DONE, file_path=str(target), finished_at=timezone.now()
+            status=ImportJobStatus.DONE, file_path=name, finished_at=timezone.now()
         )
+        return True
     except Exception:
         logger.exception("Export %s en échec", job_id)
-        shutil.rmtree(folder, ignore_errors=True)
+        delete_stored(name)
         ExportJob.objects.filter(pk=job_id).update(status=ImportJobStatus.FAILED, finished_at=timezone.now())
-
-
-def start_export(job: ExportJob) -> None:
-    _start(run_export, job.pk, "export")
+        return False
 
 
 def remove_old_exports() -> int:
-    """Exported files hold personal data: files older than a day are deleted whenever an export starts
-    (the job row stays, without its file)."""
+    """Exported files hold personal data: files of exports finished more than a day ago are deleted
+    (the job row stays, without its file). Run whenever an export starts and by the scheduler."""
     old = list(ExportJob.objects.filter(finished_at__lt=timezone.now() - EXPORTS_KEPT).exclude(file_path=""))
     for job in old:
-        _remove_export_file(job.file_path)
+        delete_stored(job.file_path)
     ExportJob.objects.filter(pk__in=[job.pk for job in old]).update(file_path="")
     return len(old)
 
 
-def _remove_export_file(path: str) -> None:
-    folder = Path(path).parent
-    if folder.name.startswith(EXPORT_PREFIX):
-        shutil.rmtree(folder, ignore_errors=True)
+def remove_orphan_files() -> int:
+    """Delete stored uploads and exports that no job points at any more and that are older than a day:
+    left by a worker killed before its clean-up, or by a job row deleted with its author."""
+    referenced = set(ImportJob.objects.exclude(source_path="").values_list("source_path", flat=True))
+    referenced |= set(ExportJob.objects.exclude(file_path="").values_list("file_path", flat=True))
+    limit = timezone.now() - EXPORTS_KEPT
+    removed = 0
+    for root in (IMPORTS_FOLDER, EXPORTS_FOLDER):
+        try:
+            folders, _ = default_storage.listdir(root)
+        except FileNotFoundError:
+            continue
+        for folder in folders:
+            prefix = f"{root}/{folder}/"
+            _, files = default_storage.listdir(prefix)
+            old = [
+                prefix + filename
+                for filename in files
+                if prefix + filename not in referenced
+                and prefix not in referenced
+                and default_storage.get_modified_time(prefix + filename) < limit
+            ]
+            for name in old:
+                default_storage.delete(name)
+            if old:
+                _remove_empty_folder(prefix)
+            removed += len(old)
+    return removed
+
+
+def _remove_empty_folder(prefix: str) -> None:
+    # Object storage has no folders; on a file system, an emptied job folder goes too.
+    try:
+        Path(default_storage.path(prefix)).rmdir()
+    except (OSError, NotImplementedError):
+        pass
+
+
+# --- interrupted jobs -------------------------------------------------------------------------------
+
+
+def fail_interrupted_jobs() -> dict[str, int]:
+    """Record as failed, with a French message, every job whose worker stopped giving signs of life
+    (``JobProgress.fail_interrupted``), and delete the uploads of the imports among them. Returns the
+    number of jobs failed per kind."""
+    counts = {}
+    for model in (ImportJob, ExportJob):
+        try:
+            failed = model.fail_interrupted()
+        except OperationalError:
+            # SQLite: a running import holds the write lock; the next round will see it again.
+            logger.warning(
+                "Balayage des traitements interrompus (%s) reporté : base occupée.", model.__name__
+            )
+            failed = []
+        if model is ImportJob:
+            for job in ImportJob.objects.filter(pk__in=failed).exclude(source_path=""):
+                delete_stored(job.source_path)
+            ImportJob.objects.filter(pk__in=failed).update(source_path="")
+        counts[model.__name__] = len(failed)
+    return counts

@@ -4,10 +4,9 @@ in the background with progress when large)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from relogement.audit.models import FileRead
-from relogement.exchange import jobs
+from relogement.exchange import jobs, tasks
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.forms import ExportForm, ImportForm
 from relogement.exchange.models import ExportJob, ImportJob, ImportJobStatus
@@ -73,10 +72,7 @@ def import_file(request):
             dry_run=form.cleaned_data["dry_run"],
             source_path=jobs.store_upload(upload, form.cleaned_data.get("propositions")),
         )
-        if jobs.inline():
-            jobs.start_job(job)
-        else:
-            transaction.on_commit(lambda: jobs.start_job(job))
+        tasks.enqueue_import(job)
         return redirect("exchange:job", pk=job.pk)
     return render(request, "exchange/import.html", {"form": form, "breadcrumbs": _crumbs("Importer")})
 
@@ -108,7 +104,7 @@ def job_detail(request, pk):
 
 def job_progress(request, pk):
     job = _job_for(request, pk)
-    return render(request, "exchange/_job_progress.html", _job_context(job))
+    return render(request, "exchange/_import_progress.html", _job_context(job))
 
 
 def _log_named_export(request, households) -> None:
@@ -154,10 +150,7 @@ def export_file(request):
                 named=named,
                 filename=filename,
             )
-            if jobs.inline():
-                jobs.start_export(job)
-            else:
-                transaction.on_commit(lambda: jobs.start_export(job))
+            tasks.enqueue_export(job)
             return redirect("exchange:export_job", pk=job.pk)
         buffer = io.BytesIO()
         write_export(buffer, export_rows(households, viewer=request.user), fmt)
@@ -195,11 +188,12 @@ def export_job_progress(request, pk):
 
 
 def export_download(request, pk):
+    """The file from the storage that every server shares, through this scoped view only."""
     job = _export_job_for(request, pk)
-    if job.status != ImportJobStatus.DONE or not job.file_path or not Path(job.file_path).is_file():
+    if job.status != ImportJobStatus.DONE or not job.file_path or not default_storage.exists(job.file_path):
         raise Http404("Fichier d'export non disponible (en cours, en échec ou supprimé après un jour).")
     return FileResponse(
-        open(job.file_path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        default_storage.open(job.file_path, "rb"),  # FileResponse closes it
         as_attachment=True,
         filename=job.filename,
         content_type=CONTENT_TYPES[job.format],

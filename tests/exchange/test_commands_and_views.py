@@ -2,12 +2,15 @@
 
 import io
 import zipfile
+from html import unescape
 
 import openpyxl
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from huey.contrib.djhuey import HUEY
 
 from relogement.exchange.models import ImportJob
 from relogement.exchange.readers import read_upload
@@ -81,8 +84,9 @@ def test_export_command_formats(world, tmp_path):
 
 
 @pytest.fixture
-def inline_imports(settings):
-    settings.EXCHANGE_IMPORTS_INLINE = True
+def inline_imports():
+    """The import's task runs at once in the request (huey's immediate mode of the test settings)."""
+    assert HUEY.immediate
 
 
 def test_import_page_runs_job_and_shows_report(world, inline_imports):
@@ -132,21 +136,42 @@ def test_import_page_rejects_unknown_format(world):
     assert not ImportJob.objects.exists()
 
 
-def test_background_thread_runs_the_job(world, tmp_path, settings):
-    """What the background thread runs: the job acts for the organisation it was created for."""
-    from relogement.exchange import jobs
+def test_the_import_task_runs_the_job_and_deletes_the_upload(world):
+    """What the worker runs: the job acts for the organisation it was created for, reads the upload from
+    the shared storage and deletes it once done."""
+    from relogement.exchange import jobs, tasks
 
-    path = tmp_path / "menages.csv"
-    path.write_bytes(csv_bytes([menage()]))
+    upload = SimpleUploadedFile("menages.csv", csv_bytes([menage()]), content_type="text/csv")
+    name = jobs.store_upload(upload)
+    assert name.startswith("exchange/imports/") and default_storage.exists(name)
     job = ImportJob.objects.create(
         created_by=world.users["admin"],
         organisation=world.orgs["admin"],
         filename="menages.csv",
-        source_path=str(path),
+        source_path=name,
     )
-    jobs.run_job(job.pk)
+    tasks.import_file(job.pk)
     job.refresh_from_db()
-    assert job.status == "done" and job.finished_at is not None
+    assert job.status == "done" and job.finished_at is not None and job.heartbeat_at is not None
+    assert Household.objects.filter(reference="IMP-001").exists()
+    assert not default_storage.exists(name) and job.source_path == ""
+    tasks.import_file(job.pk)  # delivered twice: the finished job is not run again
+    job.refresh_from_db()
+    assert job.status == "done" and job.report["households"]["created"] == 1
+
+
+def test_two_csv_files_are_stored_and_read_as_a_folder(world):
+    client = world.client_for("mous")
+    main = SimpleUploadedFile("menages.csv", csv_bytes([menage()]), content_type="text/csv")
+    extra = SimpleUploadedFile(
+        "propositions.csv",
+        csv_bytes([proposition()], columns=list(proposition().keys())),
+        content_type="text/csv",
+    )
+    client.post(reverse("exchange:import"), {"fichier": main, "propositions": extra})
+    job = ImportJob.objects.get()
+    assert job.status == "done", job.report
+    assert job.report["households"]["created"] == 1 and job.report["proposals"]["created"] == 1
 
 
 def _export(client, **params):
@@ -213,6 +238,8 @@ def test_job_left_running_by_a_restart_is_shown_as_failed(world):
     job = ImportJob.objects.create(created_by=world.users["mous"], filename="x.xlsx", status="running")
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=3))
     html = world.client_for("mous").get(reverse("exchange:job", args=[job.pk])).content.decode()
-    assert "raison technique" in html and "hx-trigger" not in html
+    message = "Le traitement a été interrompu (redémarrage du serveur de tâches) ; relancez l'import."
+    assert message in unescape(html) and "Rien n'a été enregistré" in unescape(html)
+    assert "hx-trigger" not in html
     job.refresh_from_db()
-    assert job.status == "failed"
+    assert job.status == "failed" and job.error == message
