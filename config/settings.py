@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from config.services import cache_settings, huey_settings, storage_settings
+from config.services import cache_settings, huey_settings, init_sentry, storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -200,7 +200,6 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-
 SESSION_COOKIE_HTTPONLY = True
 # A session ends SESSION_COOKIE_AGE seconds after the login however active the user (absolute), and
 # after SESSION_IDLE_TIMEOUT_MINUTES without activity (accounts/session_timeout.py).
@@ -217,6 +216,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Probes of a load balancer speak plain HTTP to the application server (core/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 
 # Shared services (docs/operations.md § Production stack). With REDIS_URL, the cache (API throttling,
 # indicators, map outlines) and the task queue live in Redis, shared by every process; without it the
@@ -315,9 +317,37 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to the console (the container's output), one JSON object per line outside DEBUG, each with
+# the request id (core/request_id.py, core/structured_logs.py); LOG_FORMAT=text for plain lines.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} : json ou text attendu.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "relogement.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "relogement.core.structured_logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (runserver writes its own in DEBUG).
+        "relogement.access": {"level": env_str("ACCESS_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
+        # The worker's start, tasks received and finished, periodic tasks enqueued.
+        "huey": {"level": env_str("TASKS_LOG_LEVEL", "INFO")},
+    },
 }
+
+# Error reports to Sentry (or a compatible service) when SENTRY_DSN is set; without personal data
+# (config/services.py).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_int("SENTRY_TRACES_PERCENT", 0, minimum=0) / 100,
+    )

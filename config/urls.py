@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # /sante/: the public health check of load balancers (core/health.py).
+    path("", include("relogement.core.urls")),
     path("", include("relogement.accounts.urls")),
     path("", include("relogement.projects.urls")),
     path("menages/", include("relogement.households.urls")),
