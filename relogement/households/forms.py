@@ -284,6 +284,8 @@ class BulkReferentForm(forms.Form):
     """The referent chosen for the households ticked in the list (their ids are read by the view)."""
 
     def __init__(self, *args, referents=None, **kwargs):
+        # Its own ids: the list's filter form, on the same page, has a « referent » field too.
+        kwargs.setdefault("auto_id", "id_bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["referent"] = forms.ModelChoiceField(
             label="Travailleur social référent",

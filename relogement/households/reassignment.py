@@ -40,14 +40,32 @@ def provider_choices(household: Household):
     )
 
 
-def _validate(household: Household, provider: Organisation | None) -> None:
+def _state_blocker(household: Household) -> str | None:
     if household.anonymised_on is not None:
-        raise DomainError("Ce dossier est anonymisé : son prestataire social ne change plus.")
+        return "Ce dossier est anonymisé : son prestataire social ne change plus."
     if household.status in _ENDED:
-        raise DomainError(
+        return (
             f"Ce dossier est terminé (« {household.get_status_display()} ») : "
             "rouvrez-le avant de changer de prestataire social."
         )
+    return None
+
+
+def reassignment_blocker(household: Household) -> str | None:
+    """Why the household's provider cannot be changed now (French), or None: the file page says so
+    instead of offering a form that could only be refused."""
+    blocker = _state_blocker(household)
+    if blocker is None and not provider_choices(household).exists():
+        blocker = (
+            f"Aucun autre prestataire social n'intervient sur le projet « {household.project.name} » : "
+            "le prestataire ne peut pas être changé."
+        )
+    return blocker
+
+
+def _validate(household: Household, provider: Organisation | None) -> None:
+    if blocker := _state_blocker(household):
+        raise DomainError(blocker)
     if provider is None:
         raise DomainError("Choisissez le nouveau prestataire social.")
     if provider.kind != OrganisationKind.SOCIAL_PROVIDER:

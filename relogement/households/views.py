@@ -208,6 +208,9 @@ def detail_context(request, household: Household) -> dict:
         if vis.support_log
         else [],
         "provider_changes": list(household.provider_changes.all()) if vis.provider_changes else [],
+        "provider_change_blocker": reassignment.reassignment_blocker(household)
+        if vis.reassign_provider
+        else None,
         "next_steps": list(household.next_steps.all()) if vis.next_steps else [],
         "status_changes": list(household.status_changes.all()),
         "splits": list(household.splits.all()),

@@ -325,6 +325,34 @@ def test_an_ended_file_keeps_its_provider(world, rich):
     assert Household.objects.get(pk=rich.pk).social_provider == world.orgs["social_a"]
 
 
+def test_the_file_says_why_the_provider_cannot_change_instead_of_offering_a_form(world, rich):
+    button = "Changer de prestataire"
+    assert button in _page(world, "mous", rich)  # social_a and social_b both act on the project
+    Household.objects.filter(pk=rich.pk).update(status="closed")
+    html = _page(world, "mous", rich)
+    assert button not in html and "rouvrez-le avant de changer de prestataire" in html
+    Household.objects.filter(pk=rich.pk).update(status="searching")
+    world.orgs["social_b"].projects.remove(world.project)
+    html = _page(world, "mous", rich)
+    assert button not in html and "Aucun autre prestataire social n&#x27;intervient sur le projet" in html
+
+
+def test_errors_and_help_of_the_form_are_tied_to_their_fields(world, rich):
+    """Every aria-describedby of the form points at an element of the page (help text, error)."""
+    import re
+
+    response = world.client_for("mous").post(
+        reverse("households:reassign_provider", args=[rich.pk]),
+        {"version": Household.objects.get(pk=rich.pk).version, "provider": "", "reason": ""},
+        **HTMX,
+    )
+    html = response.content.decode()
+    described = [i for ids in re.findall(r'aria-describedby="([^"]+)"', html) for i in ids.split()]
+    assert "id_reason_error" in described
+    for element_id in described:
+        assert f'id="{element_id}"' in html, element_id
+
+
 # --- Attribution of notes -----------------------------------------------------------------------------
 
 
