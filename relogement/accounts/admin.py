@@ -5,6 +5,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relogement.accounts.models import Membership, Organisation, User
 
+# The admin speaks French like the rest of the application (Django's defaults name it « Django »).
+admin.site.site_header = "Administration de Relogement"
+admin.site.site_title = "Administration de Relogement"
+admin.site.index_title = "Configuration"
+
 # Two-factor devices hold secret keys and recovery codes: not shown in the admin. An administrator
 # resets a user's device on /securite/comptes/, which is logged (accounts/security_views.py).
 for _model in (TOTPDevice, StaticDevice):

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "relogement.accounts"
+    verbose_name = "Comptes et organisations"
     label = "accounts"
 
     def ready(self):

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     name = "relogement.audit"
+    verbose_name = "Journal des consultations"
     label = "audit"
 
     def ready(self):

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "relogement.matching"
+    verbose_name = "Aide à la décision"
     label = "matching"
 
     def ready(self):

@@ -236,3 +236,12 @@ def test_no_side_door_cascades_into_the_transition_logs(sensitive_file):
         h.delete()
     assert ProposalTransition.objects.filter(pk=transition.pk).exists()
     assert HouseholdStatusChange.objects.filter(pk=status_change.pk).exists()
+
+
+def test_the_admin_names_itself_and_its_sections_in_french(admin_client_):
+    html = admin_client_.get(reverse("admin:index")).content.decode()
+    assert "Administration de Relogement" in html and "Administration de Django" not in html
+    for section in ("Comptes et organisations", "Projets", "Territoire", "Offres et propositions"):
+        assert section in html, section
+    for english in ("Accounts", "Projects", "Territory", "Offers"):
+        assert f">{english}<" not in html, english
