@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 
 from relogement.accounts.models import SecurityEventKind
 
@@ -52,3 +55,16 @@ class SecurityLogFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "La date de fin précède la date de début.")
         return data
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the password rules' errors under the new password, where the user typed it
+    (Django puts them under the confirmation)."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2"):
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error("new_password1", error)

@@ -9,6 +9,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from relogement.accounts.forms import PasswordChangeForm
 from relogement.accounts.middleware import SESSION_KEY
 from relogement.accounts.models import Organisation, SecurityEventKind
 from relogement.accounts.security_log import record
@@ -25,6 +26,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     AUTH_PASSWORD_VALIDATORS. The session stays open (Django keeps it valid after the change)."""
 
     template_name = "registration/password_change_form.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("home")
     success_message = "Votre mot de passe a été modifié."
 

@@ -47,6 +47,9 @@ def test_a_weak_password_is_refused_in_french_and_nothing_changes(world, new, er
     html = response.content.decode()
     assert error in html and "Le mot de passe n'a pas été modifié" in html
     assert 'aria-invalid="true"' in html
+    # The rule's error stands under the new password, not under its confirmation.
+    form = response.context["form"]
+    assert error in " ".join(form.errors["new_password1"]) and "new_password2" not in form.errors
     assert User.objects.get(username="social_a").check_password(DEMO_PASSWORD)
 
 
