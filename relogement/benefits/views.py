@@ -47,3 +47,30 @@ def simulator(request):
     }
     template = "benefits/_result.html" if request.htmx else "benefits/simulator.html"
     return render(request, template, context)
+
+
+def potential_rights(request, pk):
+    """The household's potential rights (assigned social provider only, 404 otherwise); a read of the
+    file, logged as such. The household page loads it with htmx; without JavaScript, a page."""
+    from relogement.audit.services import file_read_record
+    from relogement.benefits.rights import potential_rights as check_rights
+    from relogement.households.models import Household
+    from relogement.permissions.shortcuts import get_household_for_user
+
+    household = get_household_for_user(
+        request.user, pk, queryset=Household.objects.select_related("building__commune")
+    )
+    if not predicates.can_view_potential_rights(request.user, household):
+        raise Http404
+    file_read_record(user=request.user, household=household, what="droits potentiels")
+    context = {
+        "household": household,
+        "check": check_rights(household),
+        "breadcrumbs": [
+            {"label": "Ménages", "url": reverse("households:list")},
+            {"label": household.reference, "url": reverse("households:detail", args=[household.pk])},
+            {"label": "Droits potentiels", "url": ""},
+        ],
+    }
+    template = "benefits/_potential_rights.html" if request.htmx else "benefits/potential_rights.html"
+    return render(request, template, context)

@@ -65,6 +65,8 @@ AS_OF = min(dt.date.today(), dt.date(2026, 11, 1))
 CHUNK = 4000
 BATCH = 2000
 CENTS = Decimal("0.01")
+# Share of households that claim neither the RSA nor the housing benefit they may be entitled to.
+NON_TAKE_UP = 0.04
 
 LANDLORDS = [
     ("Habitat du Nord Métropole", 0.32),
@@ -218,6 +220,7 @@ class Generator:
         self.password = password
         self.log = log
         self.rng = random.Random(seed)
+        self.rights_rng = random.Random(seed + 3)
         self.faker = Faker("fr_FR")
         self.faker.seed_instance(seed)
         self.result = DemoResult()
@@ -778,6 +781,13 @@ class Generator:
             parent["splits"] = parent.get("splits", 0) + 1
             reference = f"{parent['household'].reference}-D{parent['splits']}"
         resources = self._resources(members, children)
+        # A few households claim neither the RSA nor the housing benefit they may be entitled to (non
+        # take-up): the social provider's "droits potentiels à vérifier" shows them. Drawn apart, so
+        # that the rest of the dataset stays what this seed always gave.
+        claims_nothing = self.rights_rng.random() < NON_TAKE_UP
+        if claims_nothing:
+            # A household with no other resource keeps its RSA (the file would say nothing of its means).
+            resources = [r for r in resources if r.kind != ResourceKind.MINIMUM_INCOME] or resources
         total = sum((r.monthly_amount for r in resources), Decimal(0))
         persons = adults + children
         provider = plan["provider"]
@@ -794,6 +804,8 @@ class Generator:
                 persons=persons,
                 zone=building.commune.zone_apl or 2,
             )
+            if claims_nothing:
+                apl = None
         path = self._timeline(plan, census)
         final_status = path["changes"][-1][1]
         exit_reason = ""

@@ -56,6 +56,14 @@ def can_view_social_notes(user: User, household: Household) -> bool:
     return is_assigned_provider(user, household)
 
 
+def can_view_potential_rights(user: User, household: Household) -> bool:
+    """Potential rights (RSA, prime d'activité, housing benefit the household may claim and does not
+    declare, estimated by the benefits engine) are part of the social support: like the social notes,
+    only the social provider assigned to the household sees them, as leads to check with the CAF,
+    never as a decision."""
+    return is_assigned_provider(user, household)
+
+
 def holds_social_note(user: User, household: Household, holder_id: int | None) -> bool:
     """The user acts for the organisation holding a note (``holder_id``) and that organisation is the
     household's assigned provider (see can_view_social_note)."""

@@ -9,3 +9,13 @@ CASES = [
         denied=("admin",),
     ),
 ]
+
+# Potential rights are a social-support matter: the assigned provider only (like the social notes).
+CASES.append(
+    UrlCase(
+        "benefits:potential_rights",
+        kwargs=lambda world: {"pk": world.household_a.pk},
+        allowed=("social_a",),
+        denied=("metropolis", "commune", "mous", "social_b", "landlord", "outsider", "admin"),
+    )
+)

@@ -189,3 +189,16 @@ def test_load_demo_vacuums_and_builds_the_indicator_facts_on_postgresql():
             "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'households_household'"
         )
         assert cursor.fetchone()[0]
+
+
+def test_a_few_households_show_potential_rights(demo):
+    """Some demo households claim neither the RSA nor the housing benefit they may be entitled to: their
+    social provider's "droits potentiels à vérifier" lists them (docs/benefits.md)."""
+    from relogement.benefits.rights import potential_rights
+
+    candidates = Household.objects.filter(apl_before__isnull=True, rent_before__isnull=False).select_related(
+        "building__commune"
+    )
+    assert 0 < candidates.count() < N // 5
+    flagged = [potential_rights(household) for household in candidates[:3]]
+    assert any(check.rights for check in flagged)
