@@ -132,13 +132,17 @@ def test_csv_prints_one_line_per_case_in_order(communes, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("commune,adults,children,rent\n59350,1,0,400\n", "Colonnes manquantes : taxable_income, charges"),
+        (
+            "commune,adults,children,rent\n59350,1,0,400\n",
+            r"Colonnes manquantes : stock \(ou social_housing\), taxable_income \(ou adult1_…\)",
+        ),
+        ("commune,adults,taxable_income,rent,stock,salaire\n", "Colonnes inconnues : salaire"),
         (CSV_HEADER, "aucun cas"),
         (
             CSV_HEADER + "59350,1,0,900,400,0,1,2025-11\n99999,1,0,900,400,0,1,2025-11\n",
             "Ligne 3 : Commune inconnue",
         ),
-        (CSV_HEADER + "59350,1,0,900,400,0,oui,2025-11\n", "Ligne 2 : Logement social : 1 ou 0 attendu"),
+        (CSV_HEADER + "59350,1,0,900,400,0,oui,2025-11\n", "Ligne 2 : Type de logement : indiquez stock"),
         (
             CSV_HEADER + "59350,1,0,900,-400,0,1,2025-11\n",
             "Ligne 2 : Loyer : le montant ne peut pas être négatif",
@@ -165,3 +169,90 @@ def test_csv_excludes_single_case_options(communes, tmp_path):
     path.write_text(CSV_HEADER + "59350,1,0,900,400,0,1,2025-11\n", encoding="utf-8")
     with pytest.raises(CommandError, match="ne se combine pas"):
         run("--csv", str(path), "--rent", "400")
+
+
+def test_adults_one_by_one(communes):
+    """Three adults with their own incomes and situations, a furnished private let, RSA received."""
+    from relogement.benefits.cases import parse_case
+
+    args = [
+        "--commune", "59350", "--rent", "520.40", "--charges", "40", "--stock", "prive_meuble",
+        "--children", "2", "--children-ages", "4 15", "--rsa", "120",
+        "--adult", "situation=salarie,salary=1150,age=41",
+        "--adult", "role=conjoint,situation=demandeur_emploi,age=39",
+        "--adult", "situation=retraite,pension=780,age=71",
+    ]  # fmt: skip
+    values = json.loads(run(*args))
+    profile = parse_case(
+        {
+            "commune": "59350", "rent": "520.40", "stock": "prive_meuble", "children": "2",
+            "children_ages": "4 15", "rsa": "120",
+            "adult1_situation": "salarie", "adult1_salary": "1150", "adult1_age": "41",
+            "adult2_role": "conjoint", "adult2_situation": "demandeur_emploi", "adult2_age": "39",
+            "adult3_situation": "retraite", "adult3_pension": "780", "adult3_age": "71",
+        }
+    ).profile  # fmt: skip
+    assert [(p.role, p.age, p.situation) for p in profile.persons] == [
+        ("reference", 41, "salarie"),
+        ("spouse", 39, "demandeur_emploi"),
+        ("other", 71, "retraite"),
+        ("child", 4, ""),
+        ("child", 15, ""),
+    ]
+    assert profile.monthly_minimum_income == Decimal("120")
+    want = engine.compute_benefits(
+        profile=profile,
+        insee_code="59350",
+        rent=Decimal("520.40"),
+        charges=Decimal("40"),
+        stock="prive_meuble",
+    )
+    assert (values["apl"], values["rls"], values["rac"]) == (float(want.apl), 0.0, float(want.rac))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--adult", "salaire=1000"], "Adulte 1 : « salaire=1000 » n'est pas de la forme clé=valeur"),
+        (["--adult", "situation=chomeur"], "Adulte 1, situation : salarie, independant"),
+        (["--adult", "role=conjoint"], "le premier adulte est la personne de référence"),
+        (["--adult", "age=40", "--adult", "role=conjoint", "--adult", "role=conjoint"], "Un seul adulte"),
+        (["--adult", "salary=1000", "--taxable-income", "1000"], "indiquez l'un ou l'autre"),
+        (["--adult", "salary=1000", "--adults", "2"], "2 annoncé"),
+        (["--taxable-income", "900", "--adults", "1", "--children", "2", "--children-ages", "4"], "2 âge"),
+        (["--taxable-income", "900", "--adults", "1", "--stock", "hlm"], "Type de logement : social"),
+    ],
+)
+def test_bad_adults_are_refused_in_french(communes, args, message):
+    out = StringIO()
+    with pytest.raises(CommandError, match=message):
+        call_command("simulate_rent", "--commune", "59350", "--rent", "450", *args, stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_csv_with_adults_one_by_one_and_simple_rows(communes, tmp_path):
+    header = "commune,rent,charges,stock,month,adults,taxable_income,children,children_ages,rsa,"
+    header += (
+        "adult1_situation,adult1_salary,adult2_role,adult2_situation,adult2_unemployment,adult3_pension\n"
+    )
+    rows = [
+        "59350,450,0,social,2025-11,1,1400,2,,,,,,,,\n",
+        "59011,612.40,85,foyer,,,,1,7,,salarie,980,conjoint,demandeur_emploi,640,910\n",
+    ]
+    path = tmp_path / "cas.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    lines = run("--csv", str(path)).splitlines()
+    assert lines[0] == '{"apl": 270.00, "rls": 54.39, "rac": 125.61, "taux_effort": 0.0897}'
+    profile = engine.HouseholdProfile(
+        (
+            engine.Person("reference", 35, "salarie", salary=Decimal("980")),
+            engine.Person("spouse", 35, "demandeur_emploi", unemployment=Decimal("640")),
+            engine.Person("other", 35, "", pension=Decimal("910")),
+            engine.Person("child", 7),
+        )
+    )
+    want = engine.compute_benefits(
+        profile=profile, insee_code="59011", rent=Decimal("612.40"), charges=Decimal("85"), stock="foyer"
+    )
+    values = json.loads(lines[1])
+    assert (values["apl"], values["rls"], values["rac"]) == (float(want.apl), 0.0, float(want.rac))

@@ -117,3 +117,48 @@ def test_menu_entry_follows_the_predicate(world):
     assert f'href="{URL}"' in world.client_for("social_a").get(URL).content.decode()
     admin_home = world.client_for("admin").get(reverse("home")).content.decode()
     assert f'href="{URL}"' not in admin_home
+
+
+def test_adults_one_by_one_and_stock_kind(client):
+    """Each adult's situation and incomes, RSA received, a private unfurnished let; a job seeker's
+    registration date is an assumption the result states."""
+    data = {
+        "children": "1",
+        "children_ages": "6",
+        "commune": "59350",
+        "rent": "480",
+        "charges": "50",
+        "stock": "prive_vide",
+        "month": "2026-11",
+        "adult1_situation": "salarie",
+        "adult1_salary": "1250",
+        "adult2_situation": "demandeur_emploi",
+        "adult3_role": "autre",
+        "adult3_age": "68",
+        "adult3_situation": "retraite",
+        "adult3_pension": "700",
+    }
+    response = client.get(URL, data)
+    result = response.context["result"]
+    profile = engine.HouseholdProfile(
+        (
+            engine.Person("reference", 35, "salarie", salary=Decimal("1250")),
+            engine.Person("spouse", 35, "demandeur_emploi"),
+            engine.Person("other", 68, "retraite", pension=Decimal("700")),
+            engine.Person("child", 6),
+        )
+    )
+    expected = engine.compute_benefits(
+        profile=profile, insee_code="59350", rent=Decimal("480"), charges=Decimal("50"), stock="prive_vide"
+    )
+    assert (result.apl, result.rls, result.rac) == (expected.apl, Decimal("0.00"), expected.rac)
+    content = response.content.decode()
+    assert "Estimation" in content and "Demandeur d&#x27;emploi depuis plus de deux mois" in content
+    assert "Autre adulte" in content and "68 ans, retraité(e)" in content
+    assert "Parc privé, location vide" in content
+
+
+def test_global_income_and_adult_detail_are_exclusive(client):
+    response = client.get(URL, {**VALID, "adult1_salary": "900"}, HTTP_HX_REQUEST="true")
+    assert "indiquez l&#x27;un ou l&#x27;autre" in response.content.decode()
+    assert response.context["result"] is None

@@ -1,13 +1,19 @@
 """APL, RLS, residual rent and effort rate for one case or a CSV file of cases, as JSON lines.
 
     manage.py simulate_rent --commune 59350 --adults 1 --children 2 --taxable-income 1400 --rent 450
-        [--charges 0] [--social-housing] [--month 2025-11]
+        [--charges 0] [--stock social|prive_vide|prive_meuble|foyer] [--social-housing] [--month 2025-11]
+        [--children-ages "3 8"] [--rsa 0]
+    manage.py simulate_rent --commune 59350 --rent 450 --stock social --children 1 \\
+        --adult "situation=salarie,salary=1400" --adult "role=conjoint,situation=demandeur_emploi"
     manage.py simulate_rent --csv cases.csv
 
-``--taxable-income`` is the monthly taxable income of the past twelve months. A CSV file has the
-columns commune, adults, children, taxable_income, rent, charges, social_housing (1 or 0) and month
-(AAAA-MM; empty: the default month; empty charges: 0). The whole file is checked before anything is
-computed: one bad line stops everything and nothing is printed on standard output.
+``--taxable-income`` is the monthly taxable income of the past twelve months (simple form: declared
+by the first adult). ``--adult`` describes one adult (repeat it, the applicant first) with
+comma-separated ``key=value`` pairs: role (conjoint or autre, from the second adult), age, situation,
+salary, pension, unemployment, alimony, aah. Without ``--stock`` the dwelling is a private unfurnished
+rental, or social housing with ``--social-housing``. A CSV file has the same names as columns
+(docs/benefits.md). The whole file is checked before anything is computed: one bad line stops
+everything and nothing is printed on standard output.
 """
 
 import csv
@@ -23,7 +29,39 @@ class Erreur(CommandError):
     """Named in French: Django prints the class name before the message on standard error."""
 
 
-SINGLE_OPTIONS = ("commune", "adults", "children", "taxable_income", "rent", "charges", "month")
+SINGLE_OPTIONS = (
+    "commune",
+    "adults",
+    "children",
+    "children_ages",
+    "taxable_income",
+    "rent",
+    "charges",
+    "stock",
+    "rsa",
+    "month",
+)
+
+
+def adult_values(specs: list[str]) -> dict[str, str]:
+    """``--adult`` options → the ``adultN_field`` values of a case."""
+    values = {}
+    for number, spec in enumerate(specs, start=1):
+        for pair in (part.strip() for part in spec.split(",")):
+            if not pair:
+                continue
+            key, sep, value = pair.partition("=")
+            key = key.strip()
+            if not sep or key not in rent_cases.ADULT_FIELDS:
+                raise DomainError(
+                    f"Adulte {number} : « {pair} » n'est pas de la forme clé=valeur avec une clé parmi "
+                    f"{', '.join(rent_cases.ADULT_FIELDS)}."
+                )
+            values[f"adult{number}_{key}"] = value.strip()
+        if not any(key.startswith(f"adult{number}_") for key in values):
+            values[f"adult{number}_situation"] = ""
+            values[f"adult{number}_salary"] = "0"
+    return values
 
 
 class Command(BaseCommand):
@@ -32,13 +70,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         # Everything is read as text and checked here, so that every error message is in French.
         parser.add_argument("--commune", help="code INSEE de la commune")
-        parser.add_argument("--adults", help="nombre d'adultes (1 ou 2)")
-        parser.add_argument("--children", help="nombre d'enfants")
+        parser.add_argument("--adults", help=f"nombre d'adultes (1 à {engine.MAX_ADULTS})")
+        parser.add_argument("--children", help="nombre d'enfants (0 par défaut)")
+        parser.add_argument(
+            "--children-ages", dest="children_ages", help="âges des enfants, séparés par des espaces"
+        )
         parser.add_argument("--taxable-income", dest="taxable_income", help="revenu imposable mensuel (€)")
+        parser.add_argument(
+            "--adult",
+            action="append",
+            dest="adult",
+            default=[],
+            help="un adulte : role=…,age=…,situation=…,salary=…,pension=…,unemployment=…,alimony=…,aah=…",
+        )
+        parser.add_argument("--rsa", help="RSA perçu par le ménage (€ par mois), 0 par défaut")
         parser.add_argument("--rent", help="loyer mensuel hors charges (€)")
         parser.add_argument("--charges", help="charges mensuelles (€), 0 par défaut")
+        parser.add_argument("--stock", help="social, prive_vide, prive_meuble ou foyer")
         parser.add_argument(
-            "--social-housing", action="store_true", dest="social_housing", help="logement social"
+            "--social-housing",
+            action="store_true",
+            dest="social_housing",
+            help="logement social (= --stock social)",
         )
         parser.add_argument("--month", help=f"mois AAAA-MM, {engine.DEFAULT_MONTH:%Y-%m} par défaut")
         parser.add_argument("--csv", dest="csv_file", help="fichier CSV de cas")
@@ -46,13 +99,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["csv_file"]:
             given = [name for name in SINGLE_OPTIONS if options.get(name) not in (None, "")]
-            if given or options["social_housing"]:
+            if given or options["social_housing"] or options["adult"]:
                 raise Erreur("--csv ne se combine pas avec les paramètres d'un cas isolé.")
             cases = self._read_csv(options["csv_file"])
         else:
             values = {name: options.get(name) for name in SINGLE_OPTIONS}
-            values["social_housing"] = bool(options["social_housing"])
+            values["social_housing"] = "1" if options["social_housing"] else "0"
             try:
+                values.update(adult_values(options["adult"]))
                 cases = [rent_cases.parse_case(values)]
             except DomainError as error:
                 raise Erreur(error.message) from None
@@ -75,9 +129,7 @@ class Command(BaseCommand):
             raise Erreur(f"Le fichier {path} n'est pas en UTF-8.") from None
         except csv.Error as error:
             raise Erreur(f"Fichier CSV illisible : {error}") from None
-        missing = [column for column in rent_cases.CSV_COLUMNS if column not in header]
-        if missing:
-            raise Erreur(f"Colonnes manquantes : {', '.join(missing)}.")
+        self._check_header(header)
         if not rows:
             raise Erreur("Le fichier CSV ne contient aucun cas.")
         cases = []
@@ -90,3 +142,18 @@ class Command(BaseCommand):
             except DomainError as error:
                 raise Erreur(f"Ligne {line} : {error.message}") from None
         return cases
+
+    @staticmethod
+    def _check_header(header: list[str]) -> None:
+        unknown = [column for column in header if column not in rent_cases.CSV_COLUMNS]
+        if unknown:
+            raise Erreur(f"Colonnes inconnues : {', '.join(unknown)} (voir docs/benefits.md).")
+        missing = [column for column in rent_cases.CSV_REQUIRED if column not in header]
+        if "stock" not in header and "social_housing" not in header:
+            missing.append("stock (ou social_housing)")
+        if not any(column.startswith("adult1_") for column in header):
+            missing += [
+                f"{column} (ou adult1_…)" for column in ("adults", "taxable_income") if column not in header
+            ]
+        if missing:
+            raise Erreur(f"Colonnes manquantes : {', '.join(missing)}.")
