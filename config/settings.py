@@ -179,7 +179,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
@@ -255,9 +255,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relogement <ne-pas-repondre@relogement.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address users reach, for links in e-mails (https://relogement.example.org).
-SITE_URL = env_str(
-    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+# The address users reach, for links in e-mails (https://relogement.example.org); empty: the first of
+# ALLOWED_HOSTS over HTTPS.
+SITE_URL = env_str("SITE_URL", "") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
 )
 
 # Build the benefits engine (openfisca, 3–11 s) in a background thread when a server process starts,
@@ -335,10 +336,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Through our handler only (Django's own console handler would print its lines twice in DEBUG).
+        "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING"), "propagate": False},
         # One line per request (runserver writes its own in DEBUG).
         "relogement.access": {"level": env_str("ACCESS_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
-        # The worker's start, tasks received and finished, periodic tasks enqueued.
-        "huey": {"level": env_str("TASKS_LOG_LEVEL", "INFO")},
+        # The worker's start, tasks received and finished, periodic tasks enqueued. Its own handler, so
+        # that `run_huey` does not add a plain-text one.
+        "huey": {"handlers": ["console"], "level": env_str("TASKS_LOG_LEVEL", "INFO"), "propagate": False},
     },
 }
 

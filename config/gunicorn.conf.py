@@ -1,0 +1,28 @@
+"""gunicorn's settings for the production image (docs/operations.md § Production stack).
+
+``gunicorn -c config/gunicorn.conf.py config.wsgi``; every value can be overridden by the environment.
+"""
+
+import multiprocessing
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Pages wait on PostgreSQL more than on the processor: (2 × cores) + 1 synchronous workers per server.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# The slowest pages (an export of 5,000 households written in the request, a PDF report) take seconds;
+# anything longer is a background task.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+# A worker is replaced after this many requests, so that no slow leak grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# The application writes one JSON access line per request with its id (core/request_id.py).
+accesslog = None
+# gunicorn's own messages (start, worker boot and timeout) in the application's JSON format.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "relogement.core.structured_logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
