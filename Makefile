@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 2000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo serve test quality pytest test-sqlite test-postgres bench clean
+.PHONY: install demo serve test quality pytest test-sqlite test-postgres smoke-prod restore-check bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -20,12 +20,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## demo: install, create the demo database (SQLite) and serve it on http://127.0.0.1:$(PORT)
+## demo: install, create the demo database (SQLite) and serve it on http://127.0.0.1:$(PORT), with the
+## task worker beside the server (scripts/serve_demo.sh: both stop on Ctrl-C)
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v0
 	DEBUG=1 $(BIN)/python manage.py load_referential
 	DEBUG=1 $(BIN)/python manage.py load_demo --households $(DEMO_HOUSEHOLDS) --if-empty
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	BIN=$(BIN) PORT=$(PORT) DEBUG=1 scripts/serve_demo.sh
 
 ## test: install, then the quality gate and the whole suite on SQLite and (when reachable) PostgreSQL
 test: install quality test-sqlite test-postgres
@@ -48,6 +49,18 @@ test-postgres:
 		echo "== PostgreSQL injoignable sur 127.0.0.1:5432 : suite PostgreSQL sautée"; exit 0; }; \
 	echo "== Suite sur PostgreSQL"; \
 	DATABASE_URL=$$(cat /tmp/relogement-pg-url) $(BIN)/pytest --create-db
+
+## smoke-prod: two gunicorn instances and a task worker on PostgreSQL and Redis, without containers
+## (scripts/smoke_prod.sh; .ci/run runs it after the tests)
+smoke-prod: install
+	BIN=$(BIN) scripts/smoke_prod.sh
+
+## restore-check: dump a PostgreSQL database (RESTORE_SOURCE, by default DATABASE_URL) and a media
+## folder (RESTORE_MEDIA, optional), restore them into fresh ones and check them (docs/operations.md)
+RESTORE_SOURCE ?= $(DATABASE_URL)
+restore-check:
+	@test -n "$(RESTORE_SOURCE)" || { echo "RESTORE_SOURCE (ou DATABASE_URL) : l'adresse de la base PostgreSQL à sauvegarder"; exit 1; }
+	BIN=$(BIN) scripts/restore_check.sh "$(RESTORE_SOURCE)" $(RESTORE_MEDIA)
 
 ## bench: measures written to docs/benchmarks.md
 bench: install
