@@ -1,4 +1,5 @@
-"""Import of the exchange format: validate every row, then write everything in one transaction.
+"""Import of the exchange format: validate every row, then write everything in one transaction, chunk
+by chunk so that writing holds the instances of one chunk at a time.
 
 Entry point: ``exchange_import(sheets=..., actor=..., dry_run=...)``. Nothing is written when any row is
 invalid. Matching, dating and update rules are documented in docs/exchange-format.md.
@@ -10,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,6 +109,20 @@ ANSWER_STATUS = {
 
 Progress = Callable[[str, int, int], None]
 
+# Households (or proposals) compared and written together, with their related rows and history: the
+# import holds the model instances of one chunk at a time, whatever the size of the file (a stored
+# household loaded with its building, landlord, commune, history and proposals takes about 10 KB; a
+# created one, with its related rows, about 5.5 KB).
+WRITE_CHUNK = 100
+
+
+class StoredBuilding(NamedTuple):
+    """What the import needs of a building: a file may name as many buildings as households."""
+
+    pk: int
+    landlord_name: str
+    insee_code: str
+
 
 class Values(list):
     """A row's typed values by column name, stored as a list in the order of the sheet's columns: the
@@ -151,7 +167,7 @@ class Row:
     positions: dict[str, int]  # column → index in cells, shared by the rows of a sheet
     invalid: tuple[str, ...] = ()  # columns whose cell is invalid
     project: Project | None = None
-    household_pk: int | None = None  # stored household this row matches
+    household_pk: int | None = None  # stored household this row matches, or the one the write created
     ok: bool = True
 
     def raw(self, column: str):
@@ -275,7 +291,7 @@ class Importer:
     # --- 3. households --------------------------------------------------------------------------
 
     def _validate_households(self, rows: list[Row]) -> None:
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple, Row] = {}
         for row in rows:
             v = row.values
             self._resolve_project(row)
@@ -311,10 +327,13 @@ class Importer:
                 key = (row.project.pk, v["ref_menage"])
                 if key in seen:
                     self._error(
-                        row, "ref_menage", f"référence déjà utilisée dans ce projet à la ligne {seen[key]}"
+                        row,
+                        "ref_menage",
+                        f"référence déjà utilisée dans ce projet à la ligne {seen[key].number}",
                     )
                 else:
-                    seen[key] = row.number
+                    seen[key] = row
+        # project pk, ref_menage → the file's row: the write finds a created household's pk on its row.
         self.file_households = seen
 
     def _normalise_households(self, rows: list[Row]) -> None:
@@ -430,23 +449,53 @@ class Importer:
 
     # --- 5. plan --------------------------------------------------------------------------------
 
-    def _load_stored(self, rows: list[Row]) -> None:
-        pks = []
+    def _match_stored(self, rows: list[Row]) -> None:
         for row in rows:
-            pk = self.stored.get((row.project.pk, row.values["ref_menage"]))
-            row.household_pk = pk
-            if pk:
-                pks.append(pk)
-        self.current: dict[int, Household] = {}
-        for start in range(0, len(pks), snapshot.CHUNK):
-            chunk = pks[start : start + snapshot.CHUNK]
-            for household in snapshot.households_with_history(chunk):
-                self.current[household.pk] = household
+            row.household_pk = self.stored.get((row.project.pk, row.values["ref_menage"]))
+        # Taken before the write sets the pk of each created household on its row.
+        self.stored_rows = [row for row in rows if row.household_pk]
         project_ids = {row.project.pk for row in rows}
-        self.buildings = {
-            (b.project_id, b.reference): b
-            for b in Building.objects.filter(project_id__in=project_ids).select_related("landlord", "commune")
-        }
+        # Plain tuples: a file may name as many buildings as households.
+        self.buildings: dict[tuple, StoredBuilding] = {}
+        for pk, project_id, reference, landlord, insee in Building.objects.filter(
+            project_id__in=project_ids
+        ).values_list("pk", "project_id", "reference", "landlord__name", "commune__insee_code"):
+            self.buildings[(project_id, reference)] = StoredBuilding(pk, landlord, insee)
+
+    def _stored_chunks(self):
+        """The rows matching a stored household, each with it and its history, ``WRITE_CHUNK`` at a time:
+        only one chunk of stored households is held at once (100,000 of them took about 1 GB)."""
+        for start in range(0, len(self.stored_rows), WRITE_CHUNK):
+            chunk = self.stored_rows[start : start + WRITE_CHUNK]
+            loaded = snapshot.households_with_history([row.household_pk for row in chunk])
+            by_pk = {household.pk: household for household in loaded}
+            yield [(row, by_pk[row.household_pk]) for row in chunk]
+
+    def _household_changes(self, row: Row, household: Household) -> list[str]:
+        changed = self._changed_columns(row, household)
+        building = self.buildings.get((row.project.pk, row.values["batiment"]))
+        if building is None or building.pk != household.building_id:
+            changed.append("batiment")
+        return changed
+
+    def _compared_households(self, chunk) -> list[tuple[Row, Household, list[str]]]:
+        """The rows of ``chunk`` that change their stored household, counted in the report."""
+        plan = []
+        for row, household in chunk:
+            changed = self._household_changes(row, household)
+            if changed:
+                self.report.households.updated += 1
+                plan.append((row, household, changed))
+            else:
+                self.report.households.unchanged += 1
+        return plan
+
+    def _household_pk(self, key: tuple) -> int:
+        """The pk of the household ``key`` (project pk, ref_menage): stored, or created by this file."""
+        row = self.file_households.get(key)
+        if row is not None and row.household_pk:
+            return row.household_pk
+        return self.stored[key]
 
     def _changed_columns(self, row: Row, household: Household) -> list[str]:
         current = snapshot.household_values(household)
@@ -473,17 +522,17 @@ class Importer:
                     announced.add(key)
                     self._warn(row, "batiment", "bâtiment inconnu : il sera créé")
                 continue
-            if building.landlord.name.casefold() != landlord.casefold():
+            if building.landlord_name.casefold() != landlord.casefold():
                 self._warn(
                     row,
                     "bailleur_origine",
-                    f"le bâtiment appartient à « {building.landlord.name} » : valeur ignorée",
+                    f"le bâtiment appartient à « {building.landlord_name} » : valeur ignorée",
                 )
-            if building.commune.insee_code != insee:
+            if building.insee_code != insee:
                 self._warn(
                     row,
                     "commune_origine_insee",
-                    f"le bâtiment est à {building.commune.insee_code} : valeur ignorée",
+                    f"le bâtiment est à {building.insee_code} : valeur ignorée",
                 )
         announced_orgs = set()
         for row in rows:
@@ -496,48 +545,55 @@ class Importer:
                         announced_orgs.add(key)
                         self._warn(row, column, "bailleur inconnu : l'organisation sera créée")
 
-    def _plan_proposals(self, rows: list[Row]) -> None:
-        self.stored_proposals: dict[tuple, Proposal] = {}
-        relevant = {
-            self.stored[(row.project.pk, row.values["ref_menage"])]
-            for row in rows
-            if (row.project.pk, row.values["ref_menage"]) in self.stored
-        }
-        if relevant:
-            for proposal in snapshot.proposal_queryset(relevant):
-                commune = snapshot.proposal_commune(proposal)
-                key = snapshot.proposal_key(
-                    proposal.household_id,
-                    proposal.notified_date,
-                    commune.insee_code if commune else None,
-                    snapshot.proposal_landlord(proposal),
-                )
-                self.stored_proposals.setdefault(key, proposal)
-        self.proposal_plan = []
-        for row in rows:
-            v = row.values
-            household_pk = self.stored.get((row.project.pk, v["ref_menage"]))
-            existing = None
-            if household_pk:
-                key = snapshot.proposal_key(
-                    household_pk, v["date_proposition"], v["commune_insee"], v["bailleur"]
-                )
-                existing = self.stored_proposals.get(key)
-            if existing is None:
-                self.report.proposals.created += 1
-                self.proposal_plan.append((row, None, ()))
-                continue
-            current = snapshot.proposal_values(existing)
-            changed = [
-                c
-                for c in PROPOSAL_FIELDS
-                if v.get(c) is not None and self._refusal_text(v, c) != current.get(c)
-            ]
-            if changed:
-                self.report.proposals.updated += 1
-                self.proposal_plan.append((row, existing, changed))
-            else:
-                self.report.proposals.unchanged += 1
+    def _proposal_chunks(self):
+        """The proposal rows ``WRITE_CHUNK`` at a time, as (row, stored proposal or None to create it,
+        changed columns) for those that write something, counted in the report: only the stored
+        proposals of one chunk's households are held at once."""
+        rows = self.proposal_rows
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows[start : start + WRITE_CHUNK]
+            relevant = {
+                self.stored[key]
+                for key in ((row.project.pk, row.values["ref_menage"]) for row in chunk)
+                if key in self.stored
+            }
+            stored: dict[tuple, Proposal] = {}
+            if relevant:
+                for proposal in snapshot.proposal_queryset(relevant):
+                    commune = snapshot.proposal_commune(proposal)
+                    key = snapshot.proposal_key(
+                        proposal.household_id,
+                        proposal.notified_date,
+                        commune.insee_code if commune else None,
+                        snapshot.proposal_landlord(proposal),
+                    )
+                    stored.setdefault(key, proposal)
+            plan = []
+            for row in chunk:
+                v = row.values
+                household_pk = self.stored.get((row.project.pk, v["ref_menage"]))
+                existing = None
+                if household_pk:
+                    key = snapshot.proposal_key(
+                        household_pk, v["date_proposition"], v["commune_insee"], v["bailleur"]
+                    )
+                    existing = stored.get(key)
+                if existing is None:
+                    self.report.proposals.created += 1
+                    plan.append((row, None, ()))
+                    continue
+                current = snapshot.proposal_values(existing)
+                changed = [
+                    c
+                    for c in PROPOSAL_FIELDS
+                    if v.get(c) is not None and self._refusal_text(v, c) != current.get(c)
+                ]
+                if changed:
+                    self.report.proposals.updated += 1
+                    plan.append((row, existing, changed))
+                else:
+                    self.report.proposals.unchanged += 1
+            yield plan
 
     def _refusal_text(self, values: dict, column: str):
         value = values.get(column)
@@ -554,7 +610,7 @@ class Importer:
             self.organisations[key] = Organisation.objects.create(name=name, kind=OrganisationKind.LANDLORD)
         return self.organisations[key]
 
-    def _building(self, row: Row) -> Building:
+    def _building(self, row: Row) -> StoredBuilding:
         key = (row.project.pk, row.values["batiment"])
         if key not in self.buildings:
             operation, _ = Operation.objects.get_or_create(
@@ -569,7 +625,9 @@ class Importer:
             )
             building._change_reason = snapshot.IMPORT_REASON
             building.save()
-            self.buildings[key] = building
+            self.buildings[key] = StoredBuilding(
+                building.pk, building.landlord.name, building.commune.insee_code
+            )
         return self.buildings[key]
 
     def _status_chain(self, v: dict) -> list[tuple[str, dt.date, str]]:
@@ -590,6 +648,7 @@ class Importer:
         return chain
 
     def _rehousing_kwargs(self, v: dict) -> dict:
+        # Destination landlords are linked when known, never created (private landlords are people).
         landlord_name = v.get("bailleur_destination") or ""
         org = self.organisations.get(landlord_name.casefold()) if landlord_name else None
         kwargs = {
@@ -612,21 +671,28 @@ class Importer:
             kwargs["rent_arrears"] = v["impayes_6_mois"]
         return kwargs
 
-    def _write(self, rows: list[Row], household_plan, proposal_rows: list[Row]) -> None:
-        reason = snapshot.IMPORT_REASON
-        for row, _, _ in household_plan:
+    def _write(self, rows: list[Row]) -> None:
+        """Write the file chunk by chunk (``WRITE_CHUNK`` households or proposals with their related rows
+        and history), so that writing adds a bounded amount of memory to the rows already held; the
+        caller's transaction keeps it all-or-nothing."""
+        for row in rows:
             self._building(row)
-        # Destination landlords are linked when known, never created (private landlords are people).
-        by_key: dict[tuple, Household] = {}
-        for household in self.current.values():
-            by_key[(household.project_id, household.reference)] = household
+        created = [row for row in rows if not row.household_pk]
+        self.report.households.created = len(created)
+        self._create_households(created)
+        done = len(created)
+        for chunk in self._stored_chunks():
+            self._update_households(self._compared_households(chunk))
+            done += len(chunk)
+            self.progress("Enregistrement des ménages", done, len(rows))
+        for plan in self._proposal_chunks():
+            self.progress("Enregistrement des propositions", 0, 0)
+            self._write_proposals(plan)
 
-        created_rows = [row for row, existing, _ in household_plan if existing is None]
-        updated = [
-            (row, existing, changed) for row, existing, changed in household_plan if existing is not None
-        ]
+    def _create_households(self, rows: list[Row]) -> None:
+        """Created generation by generation, so that a split can point at a household of the same file,
+        and chunk by chunk within a generation; a created household's pk is kept on its row only."""
 
-        # Households: created level by level so that a split can point at a household of the same file.
         def depth(row: Row) -> int:
             key, level = (row.project.pk, row.values["ref_menage"]), 0
             while key in self.split_parents and self.split_parents[key] not in self.stored:
@@ -634,50 +700,50 @@ class Importer:
             return level
 
         levels: dict[int, list[Row]] = defaultdict(list)
-        for row in created_rows:
+        for row in rows:
             levels[depth(row)].append(row)
-        new_households: list[tuple[Row, Household]] = []
         done = 0
         for level in sorted(levels):
-            batch = []
-            for row in levels[level]:
-                v = row.values
-                household = Household(
-                    reference=v["ref_menage"],
-                    project=row.project,
-                    building=self.buildings[(row.project.pk, v["batiment"])],
-                    status=FINE_STATUS[v["statut"]],
-                    exit_reason=v.get("motif_sortie") or "",
-                    census_date=v["date_recensement"],
-                )
-                for column, model_field in HOUSEHOLD_FIELDS.items():
-                    if v.get(column) is not None:
-                        setattr(household, model_field, v[column])
-                parent = v.get("decohabitation_de")
-                if parent:
-                    parent_key = (row.project.pk, parent)
-                    household.split_from_id = (
-                        by_key[parent_key].pk if parent_key in by_key else self.stored[parent_key]
-                    )
-                batch.append(household)
-                new_households.append((row, household))
-            ensure_unique_pseudonyms(batch)
-            bulk_create_with_history(
-                batch, Household, batch_size=500, default_user=self.actor, default_change_reason=reason
-            )
-            for household in batch:
-                by_key[(household.project_id, household.reference)] = household
-            done += len(batch)
-            self.progress("Enregistrement des ménages", done, len(household_plan))
+            generation = levels.pop(level)
+            for start in range(0, len(generation), WRITE_CHUNK):
+                chunk = generation[start : start + WRITE_CHUNK]
+                self._create_chunk(chunk)
+                done += len(chunk)
+                self.progress("Enregistrement des ménages", done, len(rows))
 
+    def _create_chunk(self, rows: list[Row]) -> None:
+        reason = snapshot.IMPORT_REASON
+        batch = []
+        for row in rows:
+            v = row.values
+            household = Household(
+                reference=v["ref_menage"],
+                project=row.project,
+                building_id=self.buildings[(row.project.pk, v["batiment"])].pk,
+                status=FINE_STATUS[v["statut"]],
+                exit_reason=v.get("motif_sortie") or "",
+                census_date=v["date_recensement"],
+            )
+            for column, model_field in HOUSEHOLD_FIELDS.items():
+                if v.get(column) is not None:
+                    setattr(household, model_field, v[column])
+            parent = v.get("decohabitation_de")
+            if parent:
+                household.split_from_id = self._household_pk((row.project.pk, parent))
+            batch.append(household)
+        ensure_unique_pseudonyms(batch)
+        bulk_create_with_history(
+            batch, Household, batch_size=500, default_user=self.actor, default_change_reason=reason
+        )
         status_changes, rehousings, followups = [], [], []
-        for row, household in new_households:
+        for row, household in zip(rows, batch, strict=True):
+            row.household_pk = household.pk
             v = row.values
             previous = ""
             for status, date, why in self._status_chain(v):
                 status_changes.append(
                     HouseholdStatusChange(
-                        household=household,
+                        household_id=household.pk,
                         from_status=previous,
                         to_status=status,
                         effective_date=date,
@@ -691,8 +757,18 @@ class Importer:
                 rehousings.append(Rehousing(household=household, kind=kind, **self._rehousing_kwargs(v)))
             if v.get("satisfaction_6_mois") is not None or v.get("impayes_6_mois") is not None:
                 followups.append(FollowUp(household=household, months_after=6, **self._followup_kwargs(v)))
+        HouseholdStatusChange.objects.bulk_create(status_changes, batch_size=1000)
+        bulk_create_with_history(
+            rehousings, Rehousing, batch_size=500, default_user=self.actor, default_change_reason=reason
+        )
+        bulk_create_with_history(
+            followups, FollowUp, batch_size=500, default_user=self.actor, default_change_reason=reason
+        )
 
-        # Updates of stored households: only the columns that changed, with history.
+    def _update_households(self, updated: list[tuple[Row, Household, list[str]]]) -> None:
+        """Updates of one chunk of stored households: only the columns that changed, with history."""
+        reason = snapshot.IMPORT_REASON
+        status_changes, rehousings, followups = [], [], []
         household_updates, rehousing_updates, followup_updates = [], [], []
         household_fields, rehousing_fields, followup_fields = set(), set(), set()
         for row, household, changed in updated:
@@ -703,13 +779,10 @@ class Importer:
                     household_fields.add(HOUSEHOLD_FIELDS[column])
             building = self.buildings[(row.project.pk, v["batiment"])]
             if building.pk != household.building_id:
-                household.building = building
+                household.building_id = building.pk
                 household_fields.add("building")
             if "decohabitation_de" in changed:
-                parent_key = (row.project.pk, v["decohabitation_de"])
-                household.split_from_id = (
-                    by_key[parent_key].pk if parent_key in by_key else self.stored[parent_key]
-                )
+                household.split_from_id = self._household_pk((row.project.pk, v["decohabitation_de"]))
                 household_fields.add("split_from")
             if "statut" in changed:
                 target = FINE_STATUS[v["statut"]]
@@ -799,7 +872,6 @@ class Importer:
                 default_change_reason=reason,
             )
         HouseholdStatusChange.objects.bulk_create(status_changes, batch_size=1000)
-        self.progress("Enregistrement des relogements", 0, 0)
         bulk_create_with_history(
             rehousings, Rehousing, batch_size=500, default_user=self.actor, default_change_reason=reason
         )
@@ -822,12 +894,11 @@ class Importer:
                 default_user=self.actor,
                 default_change_reason=reason,
             )
-        self._write_proposals(by_key)
 
-    def _write_proposals(self, by_key: dict) -> None:
+    def _write_proposals(self, plan) -> None:
         reason_text = snapshot.IMPORT_REASON
         created, updates, fields = [], [], set()
-        for row, existing, changed in self.proposal_plan:
+        for row, existing, changed in plan:
             v = row.values
             refusal = self.refusal_reasons.get(v["motif_refus"].casefold()) if v.get("motif_refus") else None
             values = {PROPOSAL_FIELDS[c]: v[c] for c in PROPOSAL_FIELDS if v.get(c) is not None}
@@ -835,7 +906,7 @@ class Importer:
                 values["refusal_reason_text"] = refusal.label
             if existing is None:
                 key = (row.project.pk, v["ref_menage"])
-                household_pk = by_key[key].pk if key in by_key else self.stored[key]
+                household_pk = self._household_pk(key)
                 created.append(
                     Proposal(
                         household_id=household_pk,
@@ -895,30 +966,18 @@ class Importer:
         if report.errors:
             return report
         self._normalise_households(rows)
-        self._load_stored(rows)
+        self._match_stored(rows)
         self._check_buildings(rows)
-        household_plan = []
-        for row in rows:
-            existing = self.current.get(row.household_pk) if row.household_pk else None
-            if existing is None:
-                report.households.created += 1
-                household_plan.append((row, None, ()))
-                continue
-            changed = self._changed_columns(row, existing)
-            building = self.buildings.get((row.project.pk, row.values["batiment"]))
-            if building is None or building.pk != existing.building_id:
-                changed.append("batiment")
-            if changed:
-                report.households.updated += 1
-                household_plan.append((row, existing, changed))
-            else:
-                report.households.unchanged += 1
-        self._plan_proposals(self.proposal_rows)
         if dry_run:
+            report.households.created = len(rows) - len(self.stored_rows)
+            for chunk in self._stored_chunks():
+                self._compared_households(chunk)
+            for _ in self._proposal_chunks():
+                pass
             return report
-        self.progress("Enregistrement", 0, len(household_plan))
+        self.progress("Enregistrement", 0, len(rows))
         with transaction.atomic():
-            self._write(rows, household_plan, self.proposal_rows)
+            self._write(rows)
         report.imported = True
         return report
 
