@@ -168,6 +168,7 @@ class Row:
     invalid: tuple[str, ...] = ()  # columns whose cell is invalid
     project: Project | None = None
     household_pk: int | None = None  # stored household this row matches, or the one the write created
+    created: bool = False  # the write created household_pk
     ok: bool = True
 
     def raw(self, column: str):
@@ -367,14 +368,38 @@ class Importer:
                         v[column] = None
 
     def _index_stored_households(self) -> None:
+        """The stored households the file names: a household row gets its pk on the row, the others the
+        file refers to (proposals, splits) go in ``self.stored``, so that the index grows with the file
+        and not with the database (a dict entry per stored household of the projects took 250 bytes)."""
         project_ids = {pk for pk, _ in self.file_households} | {
             row.project.pk for row in self.proposal_rows if row.project is not None
         }
+        others = set()
+        for row in self.proposal_rows:
+            if row.project is not None and row.values.get("ref_menage"):
+                others.add((row.project.pk, row.values["ref_menage"]))
+        for row in self.file_households.values():
+            if row.values.get("decohabitation_de"):
+                others.add((row.project.pk, row.values["decohabitation_de"]))
+        others.difference_update(self.file_households)
         self.stored: dict[tuple, int] = {}
-        for pk, project_id, reference in Household.objects.filter(project_id__in=project_ids).values_list(
+        households = Household.objects.filter(project_id__in=project_ids).values_list(
             "pk", "project_id", "reference"
-        ):
-            self.stored[(project_id, reference)] = pk
+        )
+        for pk, project_id, reference in households.iterator(chunk_size=2000):
+            key = (project_id, reference)
+            row = self.file_households.get(key)
+            if row is not None:
+                row.household_pk = pk
+            elif key in others:
+                self.stored[key] = pk
+
+    def _stored_pk(self, key: tuple) -> int | None:
+        """The pk of the stored household ``key`` (project pk, ref_menage), if there is one."""
+        row = self.file_households.get(key)
+        if row is not None:
+            return None if row.created else row.household_pk
+        return self.stored.get(key)
 
     def _check_splits(self, rows: list[Row]) -> None:
         parents = {}
@@ -386,7 +411,7 @@ class Importer:
                 self._error(row, "decohabitation_de", "un ménage ne peut pas être issu de lui-même")
                 continue
             key = (row.project.pk, parent)
-            if key not in self.file_households and key not in self.stored:
+            if key not in self.file_households and self._stored_pk(key) is None:
                 self._error(
                     row, "decohabitation_de", "ménage d'origine introuvable (ni dans le fichier ni en base)"
                 )
@@ -431,7 +456,7 @@ class Importer:
             if row.project is None or not row.values.get("ref_menage"):
                 continue
             key = (row.project.pk, row.values["ref_menage"])
-            if key not in self.file_households and key not in self.stored:
+            if key not in self.file_households and self._stored_pk(key) is None:
                 self._error(row, "ref_menage", "ménage introuvable (ni dans la feuille menages ni en base)")
                 continue
             if not row.ok:
@@ -450,8 +475,6 @@ class Importer:
     # --- 5. plan --------------------------------------------------------------------------------
 
     def _match_stored(self, rows: list[Row]) -> None:
-        for row in rows:
-            row.household_pk = self.stored.get((row.project.pk, row.values["ref_menage"]))
         # Taken before the write sets the pk of each created household on its row.
         self.stored_rows = [row for row in rows if row.household_pk]
         project_ids = {row.project.pk for row in rows}
@@ -552,11 +575,8 @@ class Importer:
         rows = self.proposal_rows
         for start in range(0, len(rows), WRITE_CHUNK):
             chunk = rows[start : start + WRITE_CHUNK]
-            relevant = {
-                self.stored[key]
-                for key in ((row.project.pk, row.values["ref_menage"]) for row in chunk)
-                if key in self.stored
-            }
+            relevant = {self._stored_pk((row.project.pk, row.values["ref_menage"])) for row in chunk}
+            relevant.discard(None)
             stored: dict[tuple, Proposal] = {}
             if relevant:
                 for proposal in snapshot.proposal_queryset(relevant):
@@ -571,7 +591,7 @@ class Importer:
             plan = []
             for row in chunk:
                 v = row.values
-                household_pk = self.stored.get((row.project.pk, v["ref_menage"]))
+                household_pk = self._stored_pk((row.project.pk, v["ref_menage"]))
                 existing = None
                 if household_pk:
                     key = snapshot.proposal_key(
@@ -695,7 +715,7 @@ class Importer:
 
         def depth(row: Row) -> int:
             key, level = (row.project.pk, row.values["ref_menage"]), 0
-            while key in self.split_parents and self.split_parents[key] not in self.stored:
+            while key in self.split_parents and self._stored_pk(self.split_parents[key]) is None:
                 key, level = self.split_parents[key], level + 1
             return level
 
@@ -737,7 +757,7 @@ class Importer:
         )
         status_changes, rehousings, followups = [], [], []
         for row, household in zip(rows, batch, strict=True):
-            row.household_pk = household.pk
+            row.household_pk, row.created = household.pk, True
             v = row.values
             previous = ""
             for status, date, why in self._status_chain(v):
