@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -89,7 +89,12 @@ class JobProgress:
         author learns it even when no scheduler runs)."""
         if self.finished or not self.looks_lost():
             return
-        type(self).fail_interrupted(pk=self.pk)
+        try:
+            type(self).fail_interrupted(pk=self.pk)
+        except OperationalError:
+            # SQLite: an import holds the write lock (so something is alive); the page shows the job as
+            # it is rather than fail, and the scheduler's sweep looks again later.
+            return
         self.refresh_from_db()
 
     def looks_lost(self) -> bool:

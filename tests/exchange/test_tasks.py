@@ -100,6 +100,22 @@ def test_the_page_of_a_lost_job_stops_polling_and_says_to_start_again(world):
     assert INTERRUPTED.format("export") in text and "hx-trigger" not in text
 
 
+def test_a_locked_database_leaves_the_page_readable(world, monkeypatch):
+    """SQLite: an import holding the write lock makes recording a lost job wait then fail; the page
+    still answers (the sweep will look again)."""
+    from django.db import OperationalError
+
+    job = _export_job(world, status="running", total=10, done=3)
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=_ago(minutes=30))
+
+    def locked(**filters):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(ExportJob, "fail_interrupted", locked)
+    page = world.client_for("mous").get(reverse("exchange:export_job_progress", args=[job.pk]))
+    assert page.status_code == 200 and "3 / 10 ménages écrits" in page.content.decode()
+
+
 # --- enqueueing -----------------------------------------------------------------------------------------
 
 
