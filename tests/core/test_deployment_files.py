@@ -31,6 +31,7 @@ def test_compose_runs_two_web_servers_a_worker_postgresql_redis_and_a_media_volu
         assert port.endswith(":8000")
     assert len(published) == 2  # two ports, one per server, for the load balancer
     assert services["worker"]["command"] == ["python", "manage.py", "run_huey"]
+    assert services["worker"]["stop_signal"] == "SIGINT"  # huey's graceful stop
     for name in ("web-1", "web-2", "worker"):
         service = services[name]
         # What makes the servers interchangeable: the same database, Redis and files.
