@@ -309,8 +309,11 @@ def check_profile(profile: HouseholdProfile) -> None:
     _money(profile.monthly_minimum_income, "RSA")
 
 
+STOCK_KINDS = frozenset(StockKind.values)
+
+
 def check_stock(stock) -> str:
-    if stock not in StockKind.values:
+    if stock not in STOCK_KINDS:
         raise DomainError(f"Type de logement inconnu : « {stock} ».")
     return str(stock)
 
@@ -697,19 +700,8 @@ def _base_inputs(
     }
 
 
-def compute_for_households(
-    requests: Sequence[tuple[HouseholdProfile, Sequence[tuple[str, Decimal, Decimal, str]]]],
-    *,
-    month: date | None = None,
-    curves: bool = False,
-) -> list[list[BenefitResult]]:
-    """Benefits of many households, each against its dwellings ``(insee_code, rent, charges, stock)``.
-
-    Households are simulated together: one openfisca run for what does not depend on the rent (per
-    household and kind of dwelling), then as few runs as memory allows for the rents. Each household
-    gets, in order, the same results as ``compute_for_offers`` would give it.
-    """
-    month = normalise_month(month)
+def _prepare(requests, month: date):
+    """Checked items of each request, the zones, the (entry, rents) wanted and each item's place."""
     prepared = []
     codes = set()
     for profile, offers in requests:
@@ -730,25 +722,59 @@ def compute_for_households(
     plans = []
     for profile, items in prepared:
         household = sim_household(profile, month=month)
+        # One key per kind of dwelling, not per offer: hashing a household is not free.
+        groups: dict[tuple[str, str], tuple[tuple, set[int]]] = {}
         placed = []
         for code, rent, charge, stock in items:
-            dwelling = Dwelling(code, zones[code], stock)
-            key = dwelling_key(household, dwelling, month)
-            if key not in wanted:
-                wanted[key] = (_Entry(household, dwelling, month), set())
-            cents = int(
-                (Decimal(str(situation.openfisca_rent(stock, rent, charge))) * 100).to_integral_value()
-            )
-            wanted[key][1].add(cents)
-            placed.append((key, cents))
+            group = groups.get((code, stock))
+            if group is None:
+                dwelling = Dwelling(code, zones[code], stock)
+                key = dwelling_key(household, dwelling, month)
+                if key not in wanted:
+                    wanted[key] = (_Entry(household, dwelling, month), set())
+                group = groups[(code, stock)] = (key, wanted[key][1])
+            gross = rent + charge if stock == StockKind.FOYER else rent
+            cents = int(gross * 100)
+            group[1].add(cents)
+            placed.append((group[0], cents))
         plans.append(placed)
+    return prepared, zones, wanted, plans
+
+
+def _values_in_order(found: dict, placed: list) -> list[tuple[float, float]]:
+    by_key: dict[int, dict] = {}  # by the key's identity: looking a household key up hashes it
+    out = []
+    for key, cents in placed:
+        values = by_key.get(id(key))
+        if values is None:
+            values = by_key[id(key)] = found[key]
+        out.append(values[cents])
+    return out
+
+
+def compute_for_households(
+    requests: Sequence[tuple[HouseholdProfile, Sequence[tuple[str, Decimal, Decimal, str]]]],
+    *,
+    month: date | None = None,
+    curves: bool = False,
+) -> list[list[BenefitResult]]:
+    """Benefits of many households, each against its dwellings ``(insee_code, rent, charges, stock)``.
+
+    Households are simulated together: one openfisca run for what does not depend on the rent (per
+    household and kind of dwelling), then as few runs as memory allows for the rents. Each household
+    gets, in order, the same results as ``compute_for_offers`` would give it.
+    """
+    month = normalise_month(month)
+    prepared, zones, wanted, plans = _prepare(requests, month)
     found = _resolve(wanted, curves=curves)
     results = []
     for (profile, items), placed in zip(prepared, plans, strict=True):
         bases: dict[tuple, dict] = {}
+        resources = profile.effort_resources
         household_results = []
-        for (code, rent, charge, stock), (key, cents) in zip(items, placed, strict=True):
-            apl_value, rls_value = found[key][cents]
+        for (code, rent, charge, stock), (apl_value, rls_value) in zip(
+            items, _values_in_order(found, placed), strict=True
+        ):
             if (code, stock) not in bases:
                 bases[(code, stock)] = _base_inputs(
                     profile, insee_code=code, zone=zones[code], month=month, stock=stock
@@ -761,13 +787,32 @@ def compute_for_households(
                     apl=apl,
                     rls=rls,
                     rac=rac,
-                    effort_rate=effort_rate(rac, profile.effort_resources),
+                    effort_rate=effort_rate(rac, resources),
                     inputs={**bases[(code, stock)], "rent": str(rent), "charges": str(charge)},
                     assumptions=profile.assumptions,
                 )
             )
         results.append(household_results)
     return results
+
+
+def residual_rents(
+    *,
+    profile: HouseholdProfile,
+    offers: Sequence[tuple[str, Decimal, Decimal, str]],
+    month: date | None = None,
+) -> np.ndarray:
+    """Residual rents of one household against many offers, as floats: ``compute_for_offers``'s
+    ``rac`` (same curves, same exact fallback) without a ``BenefitResult`` per offer (the ranking)."""
+    month = normalise_month(month)
+    prepared, _, wanted, plans = _prepare([(profile, offers)], month)
+    found = _resolve(wanted, curves=True)
+    items = prepared[0][1]
+    values = np.array(_values_in_order(found, plans[0]), dtype=np.float64).reshape(-1, 2)
+    gross = np.array([float(rent + charge) for _, rent, charge, _ in items])
+    if not len(items):
+        return gross
+    return gross - np.floor(values[:, 0] + 0.5) - np.round(values[:, 1], 2)
 
 
 _matrices: OrderedDict[tuple, np.ndarray] = OrderedDict()

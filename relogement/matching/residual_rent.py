@@ -4,7 +4,7 @@ A provider is a callable ``(household_context, offers, indices) -> np.ndarray`` 
 rents (``nan`` when unknown) for ``offers`` rows ``indices``. Criteria never call the benefits engine
 themselves, so their tests inject a plain function.
 
-- ``EngineResidualRent``: the benefits engine (``relogement.benefits.engine.compute_for_offers``), one
+- ``EngineResidualRent``: the benefits engine (``relogement.benefits.engine.residual_rents``), one
   cached openfisca curve per household profile and zone: exact (within 0.01 €), used for a household's
   ranking and for "why not this offer?".
 - ``MatrixResidualRent``: the same exact values for many households against the same offers, computed
@@ -81,8 +81,8 @@ class EngineResidualRent:
     def _fill(engine, profile, rows: dict, out: np.ndarray) -> None:
         if not rows:
             return
-        results = engine.compute_for_offers(profile=profile, offers=list(rows.values()))
-        out[np.fromiter(rows.keys(), dtype=np.int64, count=len(rows))] = [float(r.rac) for r in results]
+        values = engine.residual_rents(profile=profile, offers=list(rows.values()))
+        out[np.fromiter(rows.keys(), dtype=np.int64, count=len(rows))] = values
 
 
 class MatrixResidualRent:
