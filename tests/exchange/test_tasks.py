@@ -172,7 +172,6 @@ def test_exports_are_stored_under_private_names_that_no_url_serves(world, settin
         assert client.get(url).status_code == 404
     download = client.get(reverse("exchange:export_download", args=[job.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
-    download.close()
     for persona in ("commune", "social_a", "admin", "metropolis"):
         other = world.client_for(persona).get(reverse("exchange:export_download", args=[job.pk]))
         assert other.status_code == 404, persona
