@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 2000
+# The suite runs on this many processes (pytest-xdist; each has its own test database).
+TEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install demo serve test quality pytest test-sqlite test-postgres smoke-prod restore-check bench clean
@@ -41,14 +43,14 @@ quality:
 
 test-sqlite:
 	@echo "== Suite sur SQLite"
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres:
 	@$(BIN)/python scripts/postgres_test_url.py > /tmp/relogement-pg-url || { \
 		if [ "$$CI" = "true" ]; then echo "PostgreSQL injoignable : obligatoire sous CI"; exit 1; fi; \
 		echo "== PostgreSQL injoignable sur 127.0.0.1:5432 : suite PostgreSQL sautée"; exit 0; }; \
 	echo "== Suite sur PostgreSQL"; \
-	DATABASE_URL=$$(cat /tmp/relogement-pg-url) $(BIN)/pytest --create-db
+	DATABASE_URL=$$(cat /tmp/relogement-pg-url) $(BIN)/pytest -n $(TEST_WORKERS) --create-db
 
 ## smoke-prod: two gunicorn instances and a task worker on PostgreSQL and Redis, without containers
 ## (scripts/smoke_prod.sh; .ci/run runs it after the tests)
