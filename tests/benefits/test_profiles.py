@@ -189,3 +189,17 @@ def test_profile_for_household_query_count(communes, django_assert_num_queries):
     )
     with django_assert_num_queries(0):
         engine.profile_for_household(household)
+
+
+def test_computing_a_profile_logs_no_read_of_the_file(communes):
+    """The engine reads birth dates for ages that no page shows: not a read of the named file (the plan
+    computes every household of its perimeter)."""
+    from relogement.audit.reads import collecting
+
+    household = household_with(
+        [(Relation.REFERENCE, date(1975, 3, 1), Job.EMPLOYED), (Relation.CHILD, date(2014, 5, 1), "")],
+        [(ResourceKind.SALARY, "900")],
+    )
+    with collecting() as collector:
+        profile = engine.profile_for_household(household, month=MONTH)
+    assert profile.ages == (12,) and collector.shown == set()
