@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--data-dir", default=None, help="Dossier des données (défaut : REFERENCE_DATA_DIR)")
+        parser.add_argument(
+            "--data-dir", default=None, help="Dossier des données (défaut : REFERENCE_DATA_DIR)"
+        )
 
     def handle(self, *args, data_dir=None, **options):
         from pathlib import Path
