@@ -10,6 +10,8 @@ only, which ``memory_bytes`` bounds: tests/exchange/test_hostile_files.py).
 import io
 import tracemalloc
 
+from django.db import connection
+
 from benchmarks.bench_exchange import generated_rows
 from relogement.exchange import importer
 from relogement.exchange.exporter import write_export
@@ -88,7 +90,9 @@ def test_writing_adds_a_bounded_amount_of_memory(world):
     finally:
         tracemalloc.stop()
     assert report.valid and report.households.created == 20, report.text()
-    assert indexing < 550_000, indexing
+    # psycopg's result buffers count too (measured: 390 KB on SQLite, 581 KB on PostgreSQL); the old
+    # index alone, Python objects whatever the database, cost 770 KB.
+    assert indexing < (650_000 if connection.vendor == "postgresql" else 550_000), indexing
 
     # Reading and checking is bounded by memory_bytes (+5 %), writing by the allowance: under 300 MB.
     assert import_limits().memory_bytes * 1.05 + 512 * 1024 + WRITE_ALLOWANCE < 300 * 10**6
