@@ -79,7 +79,6 @@ def test_damaged_repeat_on_the_command_line(world, tmp_path, attribute, value, e
 
 
 def _import_page(world, settings, data: bytes) -> tuple[ImportJob, str]:
-    settings.EXCHANGE_IMPORTS_INLINE = True
     client = world.client_for("mous")
     upload = SimpleUploadedFile(
         "suivi.ods", data, content_type="application/vnd.oasis.opendocument.spreadsheet"

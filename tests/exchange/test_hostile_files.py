@@ -102,7 +102,6 @@ def test_probe_ods_on_the_command_line(world, tmp_path):
 
 
 def test_probe_ods_on_the_import_page(world, settings):
-    settings.EXCHANGE_IMPORTS_INLINE = True
     client = world.client_for("mous")
     upload = SimpleUploadedFile("suivi.ods", _probe_ods())
     response = client.post(reverse("exchange:import"), {"fichier": upload})
