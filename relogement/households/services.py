@@ -30,6 +30,7 @@ from relogement.households.models import (
     WishedLocation,
     Wishes,
 )
+from relogement.households.statuses import HouseholdStatus
 from relogement.permissions.scopes import organisation_of
 from relogement.projects.models import DwellingType
 
@@ -275,10 +276,27 @@ def member_update(
     return member
 
 
+def _refuse_while_proposal_in_progress(household: Household) -> None:
+    """A proposal was made for the household as it stands (the dwelling's size, the commission's file):
+    removing a member meanwhile would make the file and the proposal disagree. The proposal is closed
+    first (the household's answer, the commission's decision or a withdrawal)."""
+    from relogement.offers.proposal_states import IN_PROGRESS
+
+    if (
+        household.status == HouseholdStatus.PROPOSAL_IN_PROGRESS
+        or household.proposals.filter(status__in=IN_PROGRESS).exists()
+    ):
+        raise DomainError(
+            "Une proposition de logement est en cours pour ce ménage : un membre ne peut pas être retiré "
+            "tant qu'elle n'est pas close (réponse du ménage, décision de la CALEOL ou retrait)."
+        )
+
+
 @transaction.atomic
 def member_remove(*, member: HouseholdMember, actor, expected_version: int | None) -> Household:
     locked = _lock(member.household, expected_version)
     member = HouseholdMember.objects.get(pk=member.pk, household=locked)
+    _refuse_while_proposal_in_progress(locked)
     label = str(member)
     member._change_reason = "Membre retiré"
     member._history_user = actor

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from relogement.households import views
+from relogement.households import census_views, views
 
 app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
     path("export.<str:fmt>", views.household_export, name="export"),
     path("referent/", views.referent_assign_bulk, name="assign_referent"),
+    path("recenser/", census_views.census_start, name="census_start"),
+    path("recenser/<int:building_pk>/", census_views.census, name="census"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/section/<slug:section>/", views.household_section, name="section"),
     path("<int:pk>/membres/ajouter/", views.member_form, name="member_add"),

@@ -343,3 +343,20 @@ def can_print_information_notice(user: User, household: Household) -> bool:
     keep its file: its assigned social provider and the project office. The administrator prints it
     from the DPO pages (can_handle_data_subject_requests)."""
     return can_edit_household(user, household)
+
+
+# --- Census in the app (census helper, issue 14) ---------------------------------------------------
+
+
+def can_census_households(user: User) -> bool:
+    """A newly censused household is recorded by the project office (MOUS), which runs the census, or
+    by a social provider, which meets the households; both only in the buildings of the projects their
+    organisation acts on (households.census.census_buildings). The commune, the landlord and the
+    metropolis read the files but do not record them."""
+    return _kind(user) in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.SOCIAL_PROVIDER}
+
+
+def can_add_building(user: User) -> bool:
+    """A building (address, commune, number of dwellings, planned demolition) is entered by the project
+    office (MOUS), for the projects it acts on (projects.services.building_create)."""
+    return _kind(user) == OrganisationKind.PROJECT_OFFICE

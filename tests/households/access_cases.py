@@ -15,6 +15,10 @@ KEEPERS = ("social_a", "mous")  # can_edit_household
 NOT_KEEPERS = ("social_b", "outsider", "admin", "commune", "landlord", "metropolis")
 PROVIDER = ("social_a",)  # can_edit_social_file
 NOT_PROVIDER = ("social_b", "outsider", "admin", "commune", "landlord", "metropolis", "mous")
+# can_census_households, in the buildings of the projects their organisation acts on (both providers
+# act on the project of BAT-A; the outsider is the project office of another project).
+CENSUS_TAKERS = ("mous", "social_a", "social_b")
+NOT_CENSUS_TAKERS = ("commune", "landlord", "metropolis", "outsider", "admin")
 NOT_REASSIGNERS = ("commune", "landlord", "metropolis", "social_a", "social_b", "outsider", "admin")
 
 
@@ -116,5 +120,27 @@ CASES = [
         allowed=("mous",),
         denied=NOT_REASSIGNERS,
         expected_status=(302,),
+    ),
+    # « Recenser un ménage »: the building picker for every census taker (the outsider too: it picks
+    # among its own project's buildings), the form of BAT-A for those acting on its project.
+    UrlCase(
+        "households:census_start",
+        allowed=(*CENSUS_TAKERS, "outsider"),
+        denied=("commune", "landlord", "metropolis", "admin"),
+    ),
+    UrlCase(
+        "households:census",
+        kwargs=lambda w: {"building_pk": w.building.pk},
+        allowed=CENSUS_TAKERS,
+        denied=NOT_CENSUS_TAKERS,
+    ),
+    # An incomplete POST: the form again with its messages (200), nothing written; 404 to the others.
+    UrlCase(
+        "households:census",
+        kwargs=lambda w: {"building_pk": w.building.pk},
+        method="post",
+        data=lambda w: {"reference": "", "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0"},
+        allowed=CENSUS_TAKERS,
+        denied=NOT_CENSUS_TAKERS,
     ),
 ]

@@ -33,4 +33,25 @@ CASES = [
         allowed=("outsider", "metropolis", "social_b"),
         denied=("mous", "commune", "social_a", "landlord", "admin"),
     ),
+    # « Ajouter un bâtiment »: the project office of the project only (can_add_building).
+    UrlCase(
+        "building_create",
+        kwargs=lambda w: {"pk": w.project.pk},
+        allowed=("mous",),
+        denied=("metropolis", "commune", "social_a", "social_b", "landlord", "outsider", "admin"),
+    ),
+    UrlCase(
+        "building_create",
+        kwargs=lambda w: {"pk": w.project.pk},
+        method="post",
+        data=lambda w: {"reference": ""},
+        allowed=("mous",),
+        denied=("metropolis", "commune", "social_a", "social_b", "landlord", "outsider", "admin"),
+    ),
+    UrlCase(
+        "building_create",
+        kwargs=lambda w: {"pk": w.other_project.pk},
+        allowed=("outsider",),
+        denied=("mous", "metropolis", "commune", "social_a", "social_b", "landlord", "admin"),
+    ),
 ]
