@@ -40,7 +40,11 @@ def test_project_office_adds_a_building_seen_on_the_project_page(world, operatio
     response = client.post(_url(world), _data(world, operation))
     building = Building.objects.get(reference="BAT-N")
     assert response.status_code == 302 and response.url == reverse("building_detail", args=[building.pk])
-    assert (building.project, building.operation, building.commune) == (world.project, operation, world.commune)
+    assert (building.project, building.operation, building.commune) == (
+        world.project,
+        operation,
+        world.commune,
+    )
     assert building.landlord == world.orgs["landlord"]
     assert (building.address, building.dwellings_count) == ("12 rue Auguste Bonte", 48)
     assert building.planned_demolition_date == dt.date(2027, 6, 30)
@@ -54,11 +58,20 @@ def test_project_office_adds_a_building_seen_on_the_project_page(world, operatio
 def test_a_new_operation_can_be_named_with_the_building(world):
     response = world.client_for("mous").post(
         _url(world),
-        _data(world, None, operation="", new_operation_name="Requalification Concorde", new_operation_kind="requalification"),
+        _data(
+            world,
+            None,
+            operation="",
+            new_operation_name="Requalification Concorde",
+            new_operation_kind="requalification",
+        ),
     )
     assert response.status_code == 302
     building = Building.objects.get(reference="BAT-N")
-    assert (building.operation.name, building.operation.kind) == ("Requalification Concorde", "requalification")
+    assert (building.operation.name, building.operation.kind) == (
+        "Requalification Concorde",
+        "requalification",
+    )
 
 
 def test_the_project_page_links_to_the_form_for_the_project_office_only(world):
@@ -72,18 +85,36 @@ def test_the_project_page_links_to_the_form_for_the_project_office_only(world):
 BAD = [
     ({"reference": ""}, "reference", "Ce champ est obligatoire."),
     ({"reference": "bat-a"}, "reference", "Le bâtiment « bat-a » existe déjà dans ce projet."),
-    ({"dwellings_count": "0"}, "dwellings_count", "Le nombre de logements doit être compris entre 1 et 5000."),
-    ({"dwellings_count": "-3"}, "dwellings_count", "Le nombre de logements doit être compris entre 1 et 5000."),
+    (
+        {"dwellings_count": "0"},
+        "dwellings_count",
+        "Le nombre de logements doit être compris entre 1 et 5000.",
+    ),
+    (
+        {"dwellings_count": "-3"},
+        "dwellings_count",
+        "Le nombre de logements doit être compris entre 1 et 5000.",
+    ),
     ({"dwellings_count": "abc"}, "dwellings_count", "Saisissez un nombre entier."),
     ({"commune": ""}, "commune", "Choisissez la commune du bâtiment."),
     ({"landlord": ""}, "landlord", "Choisissez le bailleur du bâtiment."),
-    ({"planned_demolition_date": "1950-01-01"}, "planned_demolition_date", "La date de démolition prévue est invraisemblable."),
+    (
+        {"planned_demolition_date": "1950-01-01"},
+        "planned_demolition_date",
+        "La date de démolition prévue est invraisemblable.",
+    ),
     ({"operation": ""}, "operation", "Choisissez l'opération du bâtiment ou nommez une nouvelle opération."),
-    ({"new_operation_name": "Autre"}, "new_operation_name", "Choisissez une opération ou nommez-en une nouvelle, pas les deux."),
+    (
+        {"new_operation_name": "Autre"},
+        "new_operation_name",
+        "Choisissez une opération ou nommez-en une nouvelle, pas les deux.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), BAD, ids=[b[1] + ":" + str(list(b[0].values())[0]) for b in BAD])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"), BAD, ids=[b[1] + ":" + str(list(b[0].values())[0]) for b in BAD]
+)
 def test_bad_input_is_refused_next_to_the_field(world, operation, overrides, field, message):
     before = (Building.objects.count(), Operation.objects.count())
     response = world.client_for("mous").post(_url(world), _data(world, operation, **overrides))
