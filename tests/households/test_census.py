@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from relogement.audit.models import FileRead
 from relogement.households import sne
 from relogement.households.census import CensusError, MemberInput, household_census
 from relogement.households.models import (
@@ -414,6 +415,8 @@ def test_possible_duplicates_are_shown_before_saving_and_nothing_is_written(worl
     assert "Doublons possibles" in html
     assert reverse("households:detail", args=[world.household_a.pk]) in html
     assert "CONC-001" in html and "100 / 100" in html and "même numéro SNE" in html
+    # The candidate's name was shown: its read is logged like any page's (docs/personal-data.md §3).
+    assert FileRead.objects.filter(user=world.users["mous"], household=world.household_a).exists()
 
     # Confirmed: « Ce n'est pas un doublon ».
     confirmed = client.post(_url(world), _post_data(world, sne_number=SNE_STORED.lower(), not_duplicate="on"))
