@@ -37,7 +37,7 @@ from relogement.households.models import (
 from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
-from relogement.projects.models import Building, DwellingType, OriginDwelling
+from relogement.projects.models import Building, DwellingType, OriginDwelling, Project
 
 CENSUS_REASON = "Recensement"
 EARLIEST_CENSUS = dt.date(2000, 1, 1)
@@ -235,7 +235,10 @@ def household_census(
     reference or dwelling reference already used, a provider that does not act on the project."""
     if not census_buildings(actor).filter(pk=building.pk).exists():
         raise CensusError("Vous ne pouvez pas recenser de ménage dans ce bâtiment.")
-    building = Building.objects.select_for_update().get(pk=building.pk)
+    # One census at a time per project: the reference (unique in the project) and the dwelling
+    # reference (unique in the building) are checked case-insensitively below, which the database
+    # constraints (case-sensitive) would not catch between two concurrent saves.
+    Project.objects.select_for_update().get(pk=building.project_id)
     reference = (reference or "").strip()
     if not reference:
         raise CensusError("La référence du ménage est obligatoire.", "reference")

@@ -450,3 +450,32 @@ def test_duplicate_detection_interface(world):
     )
     assert find_possible_duplicates(viewer=world.users["social_b"], sne_number=SNE) == []
     assert find_possible_duplicates(viewer=world.users["mous"]) == []
+
+
+# --- Predicates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "census", "add_building"),
+    [
+        ("mous", True, True),
+        ("outsider", True, True),  # a project office, of its own project (the perimeter is separate)
+        ("social_a", True, False),
+        ("social_b", True, False),
+        ("commune", False, False),
+        ("landlord", False, False),
+        ("metropolis", False, False),
+        ("admin", False, False),
+    ],
+)
+def test_census_predicates_per_role(world, persona, census, add_building):
+    from relogement.households.census import census_buildings
+    from relogement.permissions import predicates
+    from relogement.projects.services import building_projects
+
+    user = world.users[persona]
+    assert predicates.can_census_households(user) is census
+    assert predicates.can_add_building(user) is add_building
+    in_concorde = persona in {"mous", "social_a", "social_b"}
+    assert census_buildings(user).filter(pk=world.building.pk).exists() is in_concorde
+    assert building_projects(user).filter(pk=world.project.pk).exists() is (persona == "mous")
