@@ -8,9 +8,10 @@ writes the read log and streams the stored file as an attachment.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from relogement.audit.services import file_read_record
@@ -108,25 +109,31 @@ def document_upload(request, pk):
     return _done(request, household, "Document ajouté.")
 
 
+def _chunks(storage, name: str, size: int = 64 * 1024):
+    """The stored file, read as it is sent (the file is opened when the response starts, and closed
+    at its end: a 10 MB scan never sits whole in memory)."""
+    with storage.open(name, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
 def document_download(request, pk, document_pk):
     household = _household_with_documents(request, pk)
     document = selectors.document_for(user=request.user, household=household, pk=document_pk)
     if document is None or document.is_deleted or not document.file:
         raise Http404
     storage = document.file.storage
-    try:
-        handle = storage.open(document.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404("Fichier introuvable dans le stockage.") from exc
+    if not storage.exists(document.file.name):
+        raise Http404("Fichier introuvable dans le stockage.")
     # CNIL: a download of a named document is a read of the file, logged with the document's number.
     file_read_record(
         user=request.user,
         household=household,
         what=f"document n° {document.pk} ({document.get_kind_display()})",
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=selectors.download_name(document), content_type=document.content_type
-    )
+    response = StreamingHttpResponse(_chunks(storage, document.file.name), content_type=document.content_type)
+    response["Content-Length"] = str(document.size)
+    response["Content-Disposition"] = content_disposition_header(True, selectors.download_name(document))
     # Never rendered by the browser as something else than its checked type, never kept in a cache.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
