@@ -160,7 +160,9 @@ def documents_erase(*, household_id: int) -> int:
     # Bytes of earlier versions: a document's file name never changes except to empty, but a row
     # deleted by hand (shell) may have left its name in the history only.
     history = HouseholdDocument.history.model.objects.filter(household_id=household_id)
-    names += [name for name in history.values_list("file", flat=True).distinct() if name and name not in names]
+    names += [
+        name for name in history.values_list("file", flat=True).distinct() if name and name not in names
+    ]
     count = len(rows)
     rows.delete()
     history.delete()

@@ -99,7 +99,11 @@ def document_upload(request, pk):
     data = form.cleaned_data
     try:
         services.document_add(
-            household=household, kind=data["kind"], title=data["title"], upload=data["file"], actor=request.user
+            household=household,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            actor=request.user,
         )
     except services.DocumentRefused as exc:
         if exc.field in form.fields:

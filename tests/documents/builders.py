@@ -17,7 +17,9 @@ def upload(name: str = "avis.pdf", content: bytes = PDF_BYTES, content_type: str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def make_document(world, *, kind=DocumentKind.LEASE, persona="mous", household=None, title=None, content=PDF_BYTES):
+def make_document(
+    world, *, kind=DocumentKind.LEASE, persona="mous", household=None, title=None, content=PDF_BYTES
+):
     household = household or world.household_a
     return document_add(
         household=household,

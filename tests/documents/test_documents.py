@@ -60,7 +60,9 @@ def post_upload(client, household, *, kind=DocumentKind.LEASE, title="Bail", fil
         ("scan.png", PNG_BYTES, "image/png", "image/png"),
     ],
 )
-def test_upload_each_allowed_type(world, name, content, browser_type, detected, django_capture_on_commit_callbacks):
+def test_upload_each_allowed_type(
+    world, name, content, browser_type, detected, django_capture_on_commit_callbacks
+):
     client = world.client_for("social_a")
     with django_capture_on_commit_callbacks(execute=True):
         response = post_upload(client, world.household_a, file=upload(name, content, browser_type))
@@ -142,7 +144,11 @@ def test_no_file_left_when_the_database_refuses_the_row(world, monkeypatch):
     monkeypatch.setattr(HouseholdDocument, "save", broken_save)
     with pytest.raises(RuntimeError):
         services.document_add(
-            household=world.household_a, kind=DocumentKind.LEASE, title="Bail", upload=upload(), actor=world.users["mous"]
+            household=world.household_a,
+            kind=DocumentKind.LEASE,
+            title="Bail",
+            upload=upload(),
+            actor=world.users["mous"],
         )
     assert stored_names() == []
 
@@ -191,7 +197,13 @@ def test_each_role_sees_the_documents_of_the_kinds_it_may_see(world):
     make_document(world, kind=DocumentKind.SOCIAL, persona="social_a", title="Rapport social confidentiel")
     make_document(world, kind=DocumentKind.HEALTH, persona="social_a", title="Certificat médical")
     expected = {
-        "social_a": {"Bail du logement", "Avis d", "Carte d", "Rapport social confidentiel", "Certificat médical"},
+        "social_a": {
+            "Bail du logement",
+            "Avis d",
+            "Carte d",
+            "Rapport social confidentiel",
+            "Certificat médical",
+        },
         "mous": {"Bail du logement", "Avis d", "Carte d"},
         "commune": {"Bail du logement", "Avis d", "Carte d"},
         "landlord": {"Bail du logement"},
@@ -280,7 +292,9 @@ def test_download_of_a_missing_or_foreign_document_is_404(world):
     assert client.get(reverse("documents:download", args=[world.household_a.pk, other.pk])).status_code == 404
     document = make_document(world)
     default_storage.delete(document.file.name)
-    assert client.get(reverse("documents:download", args=[world.household_a.pk, document.pk])).status_code == 404
+    assert (
+        client.get(reverse("documents:download", args=[world.household_a.pk, document.pk])).status_code == 404
+    )
 
 
 def test_the_section_page_logs_the_read(world):
@@ -289,7 +303,9 @@ def test_the_section_page_logs_the_read(world):
     before = FileRead.objects.count()
     response = client.get(reverse("documents:section", args=[world.household_a.pk]), HTTP_HX_REQUEST="true")
     assert "Attestation Famille Martin" in response.content.decode()
-    assert FileRead.objects.filter(pk__gt=before, user=world.users["landlord"], what="fiche (documents)").exists()
+    assert FileRead.objects.filter(
+        pk__gt=before, user=world.users["landlord"], what="fiche (documents)"
+    ).exists()
 
 
 # --- Deletion -------------------------------------------------------------------------------------
@@ -378,4 +394,8 @@ def test_subject_access_lists_the_documents_and_holds_their_files(world):
     assert ("intitulé", "Rapport social") in section.records[0].values
     archive = zipfile.ZipFile(io.BytesIO(archive_bytes(export)))
     assert archive.read(f"fichiers/{current.pk}-rapport.pdf") == PDF_BYTES
-    assert not [n for n in archive.namelist() if n.startswith("fichiers/") and n != f"fichiers/{current.pk}-rapport.pdf"]
+    assert not [
+        n
+        for n in archive.namelist()
+        if n.startswith("fichiers/") and n != f"fichiers/{current.pk}-rapport.pdf"
+    ]
