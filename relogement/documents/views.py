@@ -133,7 +133,8 @@ def document_download(request, pk, document_pk):
     file_read_record(
         user=request.user,
         household=household,
-        what=f"document n° {document.pk} ({document.get_kind_display()})",
+        # The kind's label without its examples, so that the 60-character page label is never cut.
+        what=f"document n° {document.pk} ({document.get_kind_display().split(' (')[0]})",
     )
     response = StreamingHttpResponse(_chunks(storage, document.file.name), content_type=document.content_type)
     response["Content-Length"] = str(document.size)
