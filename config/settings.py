@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "relogement.api",
     "relogement.dataprotection",
+    "relogement.documents",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Personal data: files and folders readable by the application's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Household documents (docs/household-file.md § Documents): largest file accepted, in bytes (10 MiB).
+# The reverse proxy's body limit must allow it (nginx client_max_body_size).
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends SESSION_COOKIE_AGE seconds after the login however active the user (absolute), and

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("relogement.accounts.urls")),
     path("", include("relogement.projects.urls")),
     path("menages/", include("relogement.households.urls")),
+    path("menages/", include("relogement.documents.urls")),
     path("audit/", include("relogement.audit.urls")),
     path("rgpd/", include("relogement.dataprotection.urls")),
     path("offres/", include("relogement.offers.urls")),

@@ -32,6 +32,8 @@ NAMED_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "households.HouseholdMember": ("household_id", ("first_name", "last_name", "birth_date")),
     "households.SocialDiagnosis": ("household_id", ("findings", "conclusions")),
     "households.SupportLogEntry": ("household_id", ("summary",)),
+    # A document's title and file name often name the person (« CNI Nadia Martin.pdf »).
+    "documents.HouseholdDocument": ("household_id", ("title", "original_filename")),
 }
 
 

@@ -50,7 +50,9 @@ RETENTION = (
     f"Les données d'accompagnement sont conservées {RETENTION_YEARS} ans après le dernier contact avec le "
     "ménage, une fois le dossier clos ou le ménage sorti, puis anonymisées (référentiel de la CNIL "
     "relatif à l'accompagnement social, 2023). Les données sans nom utiles aux indicateurs "
-    "(composition, ressources, logements) sont conservées."
+    "(composition, ressources, logements) sont conservées. Les documents déposés au dossier (pièces "
+    "d'identité, avis d'imposition, baux…) sont alors supprimés, fichiers compris ; un document retiré "
+    "du dossier avant cette date voit son fichier effacé aussitôt."
 )
 
 RIGHTS: tuple[tuple[str, str], ...] = (

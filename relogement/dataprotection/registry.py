@@ -29,6 +29,7 @@ class Category(models.TextChoices):
     PROCEDURE = "procedure", "Déroulement du relogement (statuts, propositions, prestataire)"
     FOLLOWUP = "suivi", "Suivi post-relogement (avis et situation)"
     TRACE = "tracabilite", "Traçabilité (auteurs, consultations, effacements)"
+    DOCUMENTS = "documents", "Documents déposés au dossier (pièces justificatives)"
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,29 @@ TABLES: tuple[Table, ...] = (
         )
         + _f(C.TRACE, "can_view_followups", "author"),
         skipped=("id", "household"),
+    ),
+    # Who reads each document depends on its kind (predicates.can_view_document: identity papers and
+    # tax notices not the landlord, social documents their holder only); can_view_documents is the
+    # section's rule, the widest of them. The stored name (« file ») is technical: the archive holds
+    # the files themselves (subject_access.archive_bytes).
+    Table(
+        "documents.HouseholdDocument",
+        "Documents du dossier",
+        "documents",
+        "household_id",
+        _f(
+            C.DOCUMENTS,
+            "can_view_documents",
+            "kind",
+            "title",
+            "original_filename",
+            "size",
+            "content_type",
+            "created_at",
+            "deleted_at",
+        )
+        + _f(C.TRACE, "can_view_documents", "uploaded_by", "organisation", "holder", "deleted_by"),
+        skipped=("id", "household", "file"),
     ),
     Table(
         "audit.FileRead",

@@ -29,6 +29,7 @@ from relogement.accounts.models import Membership
 from relogement.core.formatting import format_date, format_number
 from relogement.dataprotection.controller import Controller, controller_for
 from relogement.dataprotection.registry import TABLES, Category, Table, label_of
+from relogement.documents.selectors import document_files
 from relogement.households.models import Household
 
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -254,7 +255,9 @@ Un fichier JSON par table : chaque fichier est une liste d'enregistrements, un o
 ses clés étant les noms des champs. « champs.json » donne, pour chaque table, le libellé français
 et la catégorie de chaque champ. Le dossier « historique » contient chaque version successive des
 enregistrements (date, action, organisation de l'auteur, motif, valeurs) ; « consultations.json »
-la liste des consultations du dossier (date, organisation, page).
+la liste des consultations du dossier (date, organisation, page). Le dossier « fichiers » contient
+les documents déposés au dossier et non supprimés (numéro du document, puis nom du fichier déposé),
+décrits dans « documents.json ».
 
 Responsable de traitement : {controller}
 """
@@ -291,6 +294,9 @@ def archive_bytes(export: SubjectAccess) -> bytes:
                 archive.writestr(
                     f"historique/{section.table.archive_name}.json", _dumps([h.data for h in section.history])
                 )
+        # The documents themselves, read from the storage (the household is entitled to its papers).
+        for name, content in document_files(household):
+            archive.writestr(f"fichiers/{name}", content)
     return buffer.getvalue()
 
 

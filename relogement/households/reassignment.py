@@ -82,8 +82,12 @@ def _validate(household: Household, provider: Organisation | None) -> None:
 def _hand_over(household: Household, previous_id: int | None, provider: Organisation, actor) -> list[str]:
     """Every note the outgoing provider holds passes to the incoming one (each with its history row)."""
     held = {"holder__isnull": True} if previous_id is None else {"holder_id": previous_id}
-    for model in (SupportLogEntry, SocialDiagnosis):
-        for note in model.objects.filter(household=household, **held).order_by("pk"):
+    from relogement.documents.kinds import SOCIAL_KINDS
+    from relogement.documents.models import HouseholdDocument
+
+    social_documents = HouseholdDocument.objects.filter(kind__in=SOCIAL_KINDS)
+    for queryset in (SupportLogEntry.objects, SocialDiagnosis.objects, social_documents):
+        for note in queryset.filter(household=household, **held).order_by("pk"):
             note.holder = provider
             _child_saved(note, actor, HANDOVER_REASON)
     if household.health_note_holder_id == previous_id:

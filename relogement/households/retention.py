@@ -102,6 +102,8 @@ _REASON_PREFIXES = (
     "Changement de prestataire",
     "Dossier social transmis",
     "Étape libérée",
+    "Document ajouté",
+    "Document supprimé",
 )
 
 
@@ -160,6 +162,7 @@ class RetentionReport:
     members_deleted: int = 0
     support_entries_deleted: int = 0
     next_steps_deleted: int = 0
+    documents_deleted: int = 0
     texts_blanked: int = 0
     history_rows_deleted: int = 0
     history_rows_blanked: int = 0
@@ -214,6 +217,10 @@ def _anonymise(
     report.members_deleted += len(deleted[HouseholdMember])
     report.support_entries_deleted += len(deleted[SupportLogEntry])
     report.next_steps_deleted += len(deleted[NextStep])
+    # Documents (identity papers, tax notices, social reports…): rows, history and stored bytes.
+    from relogement.documents.services import documents_erase
+
+    report.documents_deleted += documents_erase(household_id=pk)
 
     # Kept rows: free text blanked on the row and in its history, without a new history row (the
     # household's own history row below records the anonymisation).

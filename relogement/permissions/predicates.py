@@ -360,3 +360,49 @@ def can_add_building(user: User) -> bool:
     """A building (address, commune, number of dwellings, planned demolition) is entered by the project
     office (MOUS), for the projects it acts on (projects.services.building_create)."""
     return _kind(user) == OrganisationKind.PROJECT_OFFICE
+# --- Household documents (documents helper) -------------------------------------------------------
+
+
+def can_view_documents(user: User, household: Household) -> bool:
+    """The documents section of a file (identity papers, tax notices, leases, CALEOL decisions…) is
+    named data: open to the roles that see names (commune, project office, social provider, landlord),
+    never to the metropolis (pseudonymised data only) nor to the administration. Which documents of
+    it each role reads is can_view_document's business."""
+    return can_view_named_data(user)
+
+
+def can_view_document(user: User, household: Household, document) -> bool:
+    """A document shows what the section of the file it belongs to shows, so it follows that section's
+    predicate (documents/kinds.py, KIND_RULES): an identity paper the members' details
+    (can_view_member_details: not the landlord), a tax notice or a proof of resources the resources
+    (can_view_resources: not the landlord), a lease, a CALEOL decision, a letter, the signed notice or
+    another document every role with named data (the landlord included). A social or health document
+    is a social note: read only by the organisation that holds it while it is the household's
+    assigned provider (can_view_social_note), and handed over with the social file. Per document, on
+    rows already loaded: no query."""
+    from relogement.documents.kinds import KIND_RULES, SOCIAL_KINDS
+
+    if not can_view_documents(user, household):
+        return False
+    if document.kind in SOCIAL_KINDS:
+        return holds_social_note(user, household, document.holder_id)
+    rule = KIND_RULES.get(document.kind)
+    return rule is None or globals()[rule](user, household)
+
+
+def can_add_document(user: User, household: Household, kind: str) -> bool:
+    """Documents are added by those who keep the file (can_edit_household: the assigned provider and
+    the project office), social and health documents by the assigned provider only
+    (can_edit_social_file), and only of a kind the uploader may read itself."""
+    from relogement.documents.kinds import KIND_RULES, SOCIAL_KINDS
+
+    if kind in SOCIAL_KINDS:
+        return can_edit_social_file(user, household)
+    rule = KIND_RULES.get(kind)
+    return can_edit_household(user, household) and (rule is None or globals()[rule](user, household))
+
+
+def can_delete_document(user: User, household: Household, document) -> bool:
+    """A document is deleted by whoever may read it and add a document of its kind: the keepers of
+    the file; a social document by the provider holding it."""
+    return can_view_document(user, household, document) and can_add_document(user, household, document.kind)

@@ -5,9 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from relogement.audit.services import file_read_record
+from relogement.documents.kinds import DocumentKind
+from relogement.documents.services import document_add
 from relogement.followup.models import FollowUp
 from relogement.households import services
 from relogement.households.lifecycle import household_transition
@@ -51,6 +54,13 @@ def fill_file(world, household=None):
         household=h, kind="visite", date=D(2024, 5, 2), summary="Visite au domicile", actor=actor
     )
     services.next_step_add(household=h, title="Appeler la CAF", due_date=D(2024, 6, 1), actor=actor)
+    document_add(
+        household=h,
+        kind=DocumentKind.TAX_NOTICE,
+        title="Avis d'imposition 2024",
+        upload=SimpleUploadedFile("avis.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        actor=actor,
+    )
     services.wishes_update(
         household=h,
         actor=actor,

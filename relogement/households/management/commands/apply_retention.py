@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 f"Membres supprimés : {n(report.members_deleted)}",
                 f"Entrées du journal d'accompagnement supprimées : {n(report.support_entries_deleted)}",
                 f"Prochaines étapes supprimées : {n(report.next_steps_deleted)}",
+                f"Documents supprimés (fichiers effacés) : {n(report.documents_deleted)}",
                 f"Enregistrements dont les textes libres sont effacés : {n(report.texts_blanked)}",
                 f"Lignes d'historique supprimées : {n(report.history_rows_deleted)}",
                 f"Lignes d'historique expurgées : {n(report.history_rows_blanked)}",
