@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "relogement.api",
     "relogement.dataprotection",
+    "relogement.duplicates",
 ]
 
 MIDDLEWARE = [

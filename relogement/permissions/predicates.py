@@ -343,3 +343,25 @@ def can_print_information_notice(user: User, household: Household) -> bool:
     keep its file: its assigned social provider and the project office. The administrator prints it
     from the DPO pages (can_handle_data_subject_requests)."""
     return can_edit_household(user, household)
+
+
+# --- Duplicates (duplicates helper) ----------------------------------------------------------------
+
+
+def can_view_duplicates(user: User) -> bool:
+    """Suspected duplicate pairs are found by comparing members' names and dates of birth: the page
+    listing them is open to the roles that see members' details (can_view_member_details): the project
+    office, the social providers and the commune, each for the pairs whose two households are in its
+    perimeter. Not the landlord (limited fields) nor the metropolis (pseudonymised data)."""
+    return _kind(user) in {
+        OrganisationKind.PROJECT_OFFICE,
+        OrganisationKind.SOCIAL_PROVIDER,
+        OrganisationKind.MUNICIPALITY,
+    }
+
+
+def can_decide_duplicate(user: User, household: Household, other: Household) -> bool:
+    """Saying that two files are not the same household, or linking them (and undoing either), is done
+    by those who keep both files (can_edit_household): the project office, or the social provider
+    assigned to both. The commune sees the pairs but does not decide."""
+    return can_edit_household(user, household) and can_edit_household(user, other)
