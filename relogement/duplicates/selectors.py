@@ -65,7 +65,9 @@ def _dwelling_groups(visible) -> tuple[list[list[int]], set[tuple[int, int]]]:
     )
     groups: dict[int, list[int]] = defaultdict(list)
     splits = set()
-    rows = visible.filter(origin_dwelling_id__in=shared).values_list("pk", "origin_dwelling_id", "split_from_id")
+    rows = visible.filter(origin_dwelling_id__in=shared).values_list(
+        "pk", "origin_dwelling_id", "split_from_id"
+    )
     for pk, dwelling_id, parent_id in rows:
         groups[dwelling_id].append(pk)
         if parent_id:
@@ -83,7 +85,9 @@ def _birth_date_groups(visible):
         .filter(n__gt=1, m__lte=MAX_GROUP)
         .values("birth_date")
     )
-    rows = members.filter(birth_date__in=shared).values_list("birth_date", "household_id", "last_name", "first_name")
+    rows = members.filter(birth_date__in=shared).values_list(
+        "birth_date", "household_id", "last_name", "first_name"
+    )
     groups: dict = defaultdict(list)
     for birth_date, household_id, last_name, first_name in rows.iterator(chunk_size=2000):
         groups[birth_date].append((household_id, fold(f"{last_name} {first_name}")))
@@ -160,8 +164,7 @@ def decisions_of(*, user, household: Household, linked_only: bool = False) -> li
     if linked_only:
         decisions = decisions.active().filter(decision=DecisionKind.LINKED)
     return list(
-        decisions
-        .filter(Q(household_low_id__in=visible) & Q(household_high_id__in=visible))
+        decisions.filter(Q(household_low_id__in=visible) & Q(household_high_id__in=visible))
         .select_related("household_low", "household_high", "actor", "undone_by")
         .order_by("-decided_at", "-pk")
     )

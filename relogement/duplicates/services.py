@@ -49,7 +49,9 @@ def duplicate_decide(
             row.save()
             return row
     except IntegrityError as exc:  # the constraint, if a concurrent decision won the race anyway
-        raise DomainError("Une décision vient d'être prise pour ces deux dossiers par une autre personne.") from exc
+        raise DomainError(
+            "Une décision vient d'être prise pour ces deux dossiers par une autre personne."
+        ) from exc
 
 
 @transaction.atomic

@@ -52,7 +52,8 @@ def pair_list(request):
                 "decision": d,
                 "low": _side(user, d.household_low),
                 "high": _side(user, d.household_high),
-                "can_undo": d.active and predicates.can_decide_duplicate(user, d.household_low, d.household_high),
+                "can_undo": d.active
+                and predicates.can_decide_duplicate(user, d.household_low, d.household_high),
             }
             for d in page.object_list
         ]
@@ -107,7 +108,9 @@ def pair_decide(request, pk, other_pk):
             form.add_error(None, exc.message)
         else:
             label = DecisionKind(form.cleaned_data["decision"]).label
-            messages.success(request, f"Décision enregistrée : {label.lower()} ({low.reference}, {high.reference}).")
+            messages.success(
+                request, f"Décision enregistrée : {label.lower()} ({low.reference}, {high.reference})."
+            )
             return redirect(_back(request, reverse("duplicates:pairs")))
     return render(
         request,
@@ -135,7 +138,9 @@ def decision_undo(request, pk):
     form = UndoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.duplicate_decision_undo(decision=decision, actor=request.user, reason=form.cleaned_data["reason"])
+            services.duplicate_decision_undo(
+                decision=decision, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

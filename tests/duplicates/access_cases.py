@@ -1,4 +1,3 @@
-
 from relogement.duplicates.models import DecisionKind, DuplicateDecision
 from relogement.households.models import Household
 from tests import factories

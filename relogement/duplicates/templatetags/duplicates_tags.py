@@ -21,7 +21,12 @@ def duplicate_links(context, household):
     """« Dossier lié : … » in the file's header, for everyone who sees both files."""
     user = context["request"].user
     linked = selectors.decisions_of(user=user, household=household, linked_only=True)
-    return {"linked": [{"household": _other(d, household), "name": display_name(user, _other(d, household))} for d in linked]}
+    return {
+        "linked": [
+            {"household": _other(d, household), "name": display_name(user, _other(d, household))}
+            for d in linked
+        ]
+    }
 
 
 @register.inclusion_tag("duplicates/_household_section.html", takes_context=True)
@@ -60,7 +65,8 @@ def duplicates_section(context, household):
                 "decision": d,
                 "other": _other(d, household),
                 "other_name": display_name(user, _other(d, household)),
-                "can_undo": d.active and predicates.can_decide_duplicate(user, d.household_low, d.household_high),
+                "can_undo": d.active
+                and predicates.can_decide_duplicate(user, d.household_low, d.household_high),
             }
             for d in decisions
         ],
