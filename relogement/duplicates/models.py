@@ -34,7 +34,7 @@ class DuplicateDecision(models.Model):
     decision = models.CharField("décision", max_length=20, choices=DecisionKind.choices)
     # Copied at decision time (reasons are data): a later change of the scoring rules does not rewrite
     # what the user saw. No names in them: only which rules matched.
-    score = models.PositiveSmallIntegerField("score")
+    score = models.PositiveSmallIntegerField("score de ressemblance (sur 100)")
     reasons = models.TextField("motifs du rapprochement", blank=True)
     comment = models.TextField("commentaire", blank=True)
     actor = models.ForeignKey(

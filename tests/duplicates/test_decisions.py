@@ -143,3 +143,13 @@ def test_import_reports_possible_duplicates_as_warnings_without_blocking(world):
     report = exchange_import(sheets=sheets(rows))
     assert report.imported and report.households.created == 3
     assert len([w for w in report.warnings if "doublon possible" in w.message]) == 2
+
+
+def test_subject_access_export_holds_the_decisions_of_either_household(world, twins):
+    from relogement.dataprotection.subject_access import subject_access
+
+    a, twin = twins
+    duplicate_decide(household=a, other=twin, decision="linked", actor=world.users["mous"], comment="Même famille")
+    for household in (a, twin):
+        section = next(s for s in subject_access(household).sections if s.table.archive_name == "doublons")
+        assert len(section.records) == 1 and len(section.history) == 1
