@@ -92,7 +92,9 @@ def fill_file(world, household=None):
     )
     household_transition(household=h, action="close", actor=actor, effective_date=D(2025, 2, 1), reason="Fin")
     file_read_record(user=world.users["mous"], household=h, what="fiche")
-    duplicate_decide(household=h, other=world.household_b, decision="not_duplicate", actor=actor, comment="Vérifié")
+    duplicate_decide(
+        household=h, other=world.household_b, decision="not_duplicate", actor=actor, comment="Vérifié"
+    )
     h.refresh_from_db()
     return h
 

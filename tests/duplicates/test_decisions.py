@@ -149,7 +149,26 @@ def test_subject_access_export_holds_the_decisions_of_either_household(world, tw
     from relogement.dataprotection.subject_access import subject_access
 
     a, twin = twins
-    duplicate_decide(household=a, other=twin, decision="linked", actor=world.users["mous"], comment="Même famille")
+    duplicate_decide(
+        household=a, other=twin, decision="linked", actor=world.users["mous"], comment="Même famille"
+    )
     for household in (a, twin):
         section = next(s for s in subject_access(household).sections if s.table.archive_name == "doublons")
         assert len(section.records) == 1 and len(section.history) == 1
+
+
+def test_anonymisation_blanks_the_comments_and_keeps_the_decision(world, twins):
+    import datetime as dt
+
+    from relogement.households.retention import ON_REQUEST_REASON, household_anonymise
+
+    a, twin = twins
+    decision = duplicate_decide(
+        household=a, other=twin, decision="linked", actor=world.users["mous"], comment="Mme Martin"
+    )
+    duplicate_decision_undo(decision=decision, actor=world.users["mous"], reason="Mme Martin a deux dossiers")
+    household_anonymise(household=twin, today=dt.date.today(), actor=None, reason=ON_REQUEST_REASON)
+    decision.refresh_from_db()
+    assert (decision.comment, decision.undo_reason, decision.decision) == ("", "", "linked")
+    assert not decision.history.exclude(comment="").exists()
+    assert not decision.history.exclude(undo_reason="").exists()
