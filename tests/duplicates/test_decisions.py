@@ -172,3 +172,26 @@ def test_anonymisation_blanks_the_comments_and_keeps_the_decision(world, twins):
     assert (decision.comment, decision.undo_reason, decision.decision) == ("", "", "linked")
     assert not decision.history.exclude(comment="").exists()
     assert not decision.history.exclude(undo_reason="").exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "views", "decides"),
+    [
+        ("mous", True, True),
+        ("social_a", True, True),  # both files are its own
+        ("social_b", True, False),  # neither is
+        ("commune", True, False),
+        ("landlord", False, False),
+        ("metropolis", False, False),
+        ("admin", False, False),
+    ],
+)
+def test_duplicate_predicates(world, twins, persona, views, decides):
+    from relogement.permissions.predicates import can_decide_duplicate, can_view_duplicates
+
+    a, twin = twins
+    user = world.users[persona]
+    assert can_view_duplicates(user) is views
+    assert can_decide_duplicate(user, a, twin) is decides
+    # A provider keeps only its own files: not a pair with another provider's household.
+    assert can_decide_duplicate(world.users["social_a"], a, world.household_b) is False
