@@ -20,10 +20,12 @@ outside the perimeter is never revealed, not even by its score.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Value
@@ -50,12 +52,18 @@ REASON_SNE = "même numéro SNE"
 REASON_DWELLING = "même logement d'origine"
 
 
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """A name as compared: accents removed (NFKD, combining marks dropped), case folded, anything but
-    letters and digits turned into single spaces. "Hélène  D'ÉTIENNE" → "helene d etienne"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    kept = [" " if not c.isalnum() else c for c in decomposed if not unicodedata.combining(c)]
-    return " ".join("".join(kept).casefold().split())
+    letters and digits turned into single spaces. "Hélène  D'ÉTIENNE" → "helene d etienne".
+    Cached: the same surnames recur across a perimeter's members."""
+    text = text or ""
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(_SEPARATORS.sub(" ", text.casefold()).split())
 
 
 def normalise_sne(value: str) -> str:
