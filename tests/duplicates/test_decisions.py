@@ -195,3 +195,21 @@ def test_duplicate_predicates(world, twins, persona, views, decides):
     assert can_decide_duplicate(user, a, twin) is decides
     # A provider keeps only its own files: not a pair with another provider's household.
     assert can_decide_duplicate(world.users["social_a"], a, world.household_b) is False
+
+
+def test_candidates_include_for_the_census_form(world, twins, rf):
+    from django.template import Context, Template
+
+    from relogement.duplicates.detection import find_possible_duplicates
+
+    a, twin = twins
+    request = rf.get("/")
+    request.user = world.users["mous"]
+    candidates = find_possible_duplicates(
+        viewer=request.user, sne_number=a.sne_number, exclude_household_id=a.pk
+    )
+    html = Template("{% load duplicates_tags %}{% possible_duplicates candidates %}").render(
+        Context({"request": request, "candidates": candidates})
+    )
+    assert "<strong>90</strong>" in html and "CONC-001-BIS" in html and "Famille Martin bis" in html
+    assert "même numéro SNE" in html

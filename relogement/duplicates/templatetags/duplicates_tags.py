@@ -74,3 +74,11 @@ def duplicates_section(context, household):
         "can_edit": can_edit,
         "request": context["request"],
     }
+
+
+@register.inclusion_tag("duplicates/_candidates.html", takes_context=True)
+def possible_duplicates(context, candidates):
+    """The candidates of ``find_possible_duplicates`` as a form shows them before saving (the census
+    form): score, file, name (or pseudonym where names are hidden), reasons."""
+    user = context["request"].user
+    return {"rows": [{"candidate": c, "name": display_name(user, c.household)} for c in candidates]}
