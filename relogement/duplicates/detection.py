@@ -66,15 +66,22 @@ def fold(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", text.casefold()).split())
 
 
+SNE_SEPARATORS = (" ", "-", ".", "/")
+
+
 def normalise_sne(value: str) -> str:
-    """An SNE number as compared: upper case, without spaces, dots or dashes."""
-    return "".join(c for c in (value or "").upper() if c.isalnum())
+    """An SNE number as compared: upper case, without the separators people type (spaces, dashes,
+    dots, slashes), exactly as ``sne_key`` does in SQL."""
+    value = (value or "").strip().upper()
+    for separator in SNE_SEPARATORS:
+        value = value.replace(separator, "")
+    return value
 
 
 def sne_key():
     """The same normalisation in SQL (portable: SQLite and PostgreSQL), for grouping and lookups."""
     expression = Upper(F("sne_number"))
-    for separator in (" ", "-", ".", "/"):
+    for separator in SNE_SEPARATORS:
         expression = Replace(expression, Value(separator), Value(""))
     return expression
 

@@ -62,15 +62,17 @@ def test_same_origin_dwelling_but_not_a_split(world):
     found = find_possible_duplicates(viewer=world.users["mous"], origin_dwelling_id=dwelling.pk)
     assert {c.household for c in found} == {world.household_b, split}
     assert all(c.score == 40 and c.reasons == ("même logement d'origine",) for c in found)
-    # From the split's own file, its parent shares the dwelling by design.
-    assert not find_possible_duplicates(
+    # From the split's own file, its parent shares the dwelling by design: not a candidate.
+    from_split = find_possible_duplicates(
         viewer=world.users["mous"], origin_dwelling_id=dwelling.pk, exclude_household_id=split.pk
-    ) or all(
-        c.household != world.household_b
-        for c in find_possible_duplicates(
-            viewer=world.users["mous"], origin_dwelling_id=dwelling.pk, exclude_household_id=split.pk
-        )
     )
+    assert world.household_b not in {c.household for c in from_split}
+    from_parent = find_possible_duplicates(
+        viewer=world.users["mous"], origin_dwelling_id=dwelling.pk, exclude_household_id=world.household_b.pk
+    )
+    assert split not in {c.household for c in from_parent}
+    # Nor a suspected pair.
+    assert not suspected_pairs(user=world.users["mous"])
 
 
 def test_rules_combine_into_a_higher_score(world):
