@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "relogement.api",
     "relogement.dataprotection",
     "relogement.documents",
+    "relogement.duplicates",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("echanges/", include("relogement.exchange.urls")),
     path("aide-decision/", include("relogement.matching.urls")),
     path("api/", include("relogement.api.urls")),
+    path("doublons/", include("relogement.duplicates.urls")),
 ]

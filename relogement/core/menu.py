@@ -33,6 +33,7 @@ MENU: list[MenuItem] = [
     MenuItem("Indicateurs", "indicators:dashboard"),
     MenuItem("Simulateur", "benefits:simulator", lambda user: _can_use_benefits_simulator(user)),
     MenuItem("Échanges", "exchange:home"),
+    MenuItem("Doublons", "duplicates:pairs", lambda user: _can_view_duplicates(user)),
     MenuItem(
         "Suivi post-relogement",
         "followup:list",
@@ -49,6 +50,12 @@ MENU: list[MenuItem] = [
         "Protection des données", "dataprotection:home", lambda user: _can_handle_data_subject_requests(user)
     ),
 ]
+
+
+def _can_view_duplicates(user) -> bool:
+    from relogement.permissions.predicates import can_view_duplicates
+
+    return can_view_duplicates(user)
 
 
 def _can_use_benefits_simulator(user) -> bool:

@@ -50,6 +50,9 @@ class Table:
     fields: tuple[Field, ...]
     # Columns deliberately not exported (technical), each one named so that the check sees them.
     skipped: tuple[str, ...] = ("id",)
+    # A second lookup to the household, for rows between two households (duplicate decisions): the
+    # subject-access export takes the rows matching either.
+    other_household_path: str = ""
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -354,6 +357,17 @@ TABLES: tuple[Table, ...] = (
             "organisation",
         ),
         skipped=("id", "household"),
+    ),
+    Table(
+        "duplicates.DuplicateDecision",
+        "Décisions sur des doublons possibles",
+        "doublons",
+        "household_low_id",
+        _f(C.PROCEDURE, None, "household_low", "household_high", "decision", "undone_at")
+        + _f(C.PROCEDURE, "can_view_duplicates", "score", "reasons", "comment", "undo_reason")
+        + _f(C.TRACE, "can_view_duplicates", "actor", "decided_at", "undone_by"),
+        skipped=("id",),
+        other_household_path="household_high_id",
     ),
 )
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from relogement.accounts.models import Membership
@@ -84,6 +84,14 @@ class SubjectAccess:
 def _history_path(table: Table) -> str:
     # A history row's own key is ``history_id``; the household's id is its ``id`` column.
     return "id" if table.household_path == "pk" else table.household_path
+
+
+def _of_household(table: Table, household: Household, *, history: bool = False) -> Q:
+    """The rows of ``table`` about the household (through either key of a row between two households)."""
+    condition = Q(**{_history_path(table) if history else table.household_path: household.pk})
+    if table.other_household_path:
+        condition |= Q(**{table.other_household_path: household.pk})
+    return condition
 
 
 def _model_fields(table: Table):
@@ -166,12 +174,12 @@ def subject_access(household: Household) -> SubjectAccess:
     for table in TABLES:
         model = table.model_class
         fields = _model_fields(table)
-        rows = list(model._default_manager.filter(**{table.household_path: household.pk}).order_by("pk"))
+        rows = list(model._default_manager.filter(_of_household(table, household)).order_by("pk"))
         history_model = table.history_model
         history = []
         if history_model is not None:
             history = list(
-                history_model._default_manager.filter(**{_history_path(table): household.pk}).order_by(
+                history_model._default_manager.filter(_of_household(table, household, history=True)).order_by(
                     "history_date", "history_id"
                 )
             )

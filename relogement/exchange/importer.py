@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from relogement.accounts.models import Organisation, OrganisationKind
+from relogement.duplicates.imports import NewRow, import_duplicates
 from relogement.exchange import snapshot
 from relogement.exchange.cells import CellError, display, parse_cell
 from relogement.exchange.columns import COLUMNS, MENAGES, PROPOSITIONS
@@ -966,6 +967,26 @@ class Importer:
                 updates, Proposal, sorted(fields), default_user=self.actor, default_change_reason=reason_text
             )
 
+    def _warn_possible_duplicates(self, rows: list[Row]) -> None:
+        """Possible duplicates of the households the file creates (duplicates.imports): warnings only."""
+        new = []
+        for row in rows:
+            if row.household_pk:
+                continue
+            key = (row.project.pk, row.values["batiment"])
+            building = self.buildings.get(key)
+            new.append(
+                NewRow(
+                    number=row.number,
+                    building_key=key,
+                    building_pk=building.pk if building else None,
+                    reference_name=row.values.get("nom_referent") or "",
+                    reference_age=row.values.get("age_referent"),
+                )
+            )
+        for duplicate in import_duplicates(new):
+            self.report.warn(MENAGES, duplicate.number, "nom_referent", "", duplicate.message)
+
     # --- run ------------------------------------------------------------------------------------
 
     def run(self, *, dry_run: bool = False) -> ImportReport:
@@ -988,6 +1009,7 @@ class Importer:
         self._normalise_households(rows)
         self._match_stored(rows)
         self._check_buildings(rows)
+        self._warn_possible_duplicates(rows)
         if dry_run:
             report.households.created = len(rows) - len(self.stored_rows)
             for chunk in self._stored_chunks():

@@ -298,6 +298,8 @@ class HouseholdMember(models.Model):
         verbose_name = "membre du ménage"
         verbose_name_plural = "membres du ménage"
         ordering = ["household", "pk"]
+        # Duplicate detection (duplicates.detection): the members born on the days of the recorded ones.
+        indexes = [models.Index(fields=["birth_date"], name="member_birth_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

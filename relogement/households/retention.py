@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import DateField, Max, OuterRef, Subquery
+from django.db.models import DateField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from relogement.core.errors import DomainError
+from relogement.duplicates.models import DuplicateDecision
 from relogement.exchange.snapshot import IMPORT_REASON, IMPORT_UNDATED_REASON
 from relogement.followup.models import FollowUp
 from relogement.households.lifecycle import TRANSITIONS
@@ -239,6 +240,12 @@ def _anonymise(
     )
     # So may the reasons of its changes of social provider (who, when, from and to are kept).
     ProviderReassignment.objects.filter(household_id=pk).update(reason="")
+    # And the comments on its possible duplicates (the decision, its date and actor are kept).
+    on_pair = Q(household_low_id=pk) | Q(household_high_id=pk)
+    report.texts_blanked += DuplicateDecision.objects.filter(on_pair).update(comment="", undo_reason="")
+    report.history_rows_blanked += (
+        _history(DuplicateDecision).filter(on_pair).update(comment="", undo_reason="")
+    )
 
     # The household row: named fields erased, the date recorded, one history row with the reason.
     for name in HOUSEHOLD_NAMED_FIELDS:

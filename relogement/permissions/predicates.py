@@ -360,6 +360,8 @@ def can_add_building(user: User) -> bool:
     """A building (address, commune, number of dwellings, planned demolition) is entered by the project
     office (MOUS), for the projects it acts on (projects.services.building_create)."""
     return _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
 # --- Household documents (documents helper) -------------------------------------------------------
 
 
@@ -406,3 +408,25 @@ def can_delete_document(user: User, household: Household, document) -> bool:
     """A document is deleted by whoever may read it and add a document of its kind: the keepers of
     the file; a social document by the provider holding it."""
     return can_view_document(user, household, document) and can_add_document(user, household, document.kind)
+
+
+# --- Duplicates (duplicates helper) ----------------------------------------------------------------
+
+
+def can_view_duplicates(user: User) -> bool:
+    """Suspected duplicate pairs are found by comparing members' names and dates of birth: the page
+    listing them is open to the roles that see members' details (can_view_member_details): the project
+    office, the social providers and the commune, each for the pairs whose two households are in its
+    perimeter. Not the landlord (limited fields) nor the metropolis (pseudonymised data)."""
+    return _kind(user) in {
+        OrganisationKind.PROJECT_OFFICE,
+        OrganisationKind.SOCIAL_PROVIDER,
+        OrganisationKind.MUNICIPALITY,
+    }
+
+
+def can_decide_duplicate(user: User, household: Household, other: Household) -> bool:
+    """Saying that two files are not the same household, or linking them (and undoing either), is done
+    by those who keep both files (can_edit_household): the project office, or the social provider
+    assigned to both. The commune sees the pairs but does not decide."""
+    return can_edit_household(user, household) and can_edit_household(user, other)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from relogement.audit.services import file_read_record
 from relogement.documents.kinds import DocumentKind
 from relogement.documents.services import document_add
+from relogement.duplicates.services import duplicate_decide
 from relogement.followup.models import FollowUp
 from relogement.households import services
 from relogement.households.lifecycle import household_transition
@@ -101,6 +102,9 @@ def fill_file(world, household=None):
     )
     household_transition(household=h, action="close", actor=actor, effective_date=D(2025, 2, 1), reason="Fin")
     file_read_record(user=world.users["mous"], household=h, what="fiche")
+    duplicate_decide(
+        household=h, other=world.household_b, decision="not_duplicate", actor=actor, comment="Vérifié"
+    )
     h.refresh_from_db()
     return h
 
