@@ -117,7 +117,8 @@ def _due_rows(households, today: dt.date, horizon_days: int):
         if last_move_in < since:
             continue
         parts.append(
-            Rehousing.objects.current().filter(
+            Rehousing.objects.current()
+            .filter(
                 household__in=households,
                 kind=RehousingKind.DEFINITIVE,
                 move_in_date__gte=since,

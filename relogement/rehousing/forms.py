@@ -15,7 +15,9 @@ _QPV = [("", "Inconnu"), ("oui", "Oui"), ("non", "Non")]
 class DirectRehousingForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="Nature du relogement", choices=RehousingKind.choices)
     move_in_date = forms.DateField(label="Date d'emménagement", widget=DateInput())
-    housing_stock = forms.ChoiceField(label="Parc", choices=HousingStock.choices, initial=HousingStock.PRIVATE)
+    housing_stock = forms.ChoiceField(
+        label="Parc", choices=HousingStock.choices, initial=HousingStock.PRIVATE
+    )
     landlord = forms.ModelChoiceField(
         label="Bailleur social",
         queryset=Organisation.objects.filter(kind=OrganisationKind.LANDLORD).order_by("name"),
@@ -38,7 +40,9 @@ class DirectRehousingForm(BootstrapMixin, forms.Form):
     )
     living_area = forms.DecimalField(label="Surface (m²)", required=False, decimal_places=2, max_digits=6)
     rent = forms.DecimalField(label="Loyer mensuel (€)", required=False, decimal_places=2, max_digits=8)
-    charges = forms.DecimalField(label="Charges mensuelles (€)", required=False, decimal_places=2, max_digits=8)
+    charges = forms.DecimalField(
+        label="Charges mensuelles (€)", required=False, decimal_places=2, max_digits=8
+    )
     apl = forms.DecimalField(label="APL mensuelle (€)", required=False, decimal_places=2, max_digits=8)
     rls = forms.DecimalField(label="RLS mensuelle (€)", required=False, decimal_places=2, max_digits=8)
     reason = forms.CharField(

@@ -74,7 +74,12 @@ class Rehousing(models.Model):
     # in the indicators, the follow-ups and the exports.
     superseded_on = models.DateField("remplacé le", null=True, blank=True)
     superseded_by = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes", verbose_name="remplacé par"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name="remplacé par",
     )
     history = HistoricalRecords()
 

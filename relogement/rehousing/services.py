@@ -127,7 +127,9 @@ DIRECT_FIELDS = (
 
 
 @transaction.atomic
-def rehousing_record_direct(*, household, actor, kind: str, move_in_date: dt.date, reason: str = "", **data) -> Rehousing:
+def rehousing_record_direct(
+    *, household, actor, kind: str, move_in_date: dt.date, reason: str = "", **data
+) -> Rehousing:
     """A rehousing found outside the pooled offers (private stock, a landlord's own allocation…): the
     record and the household's transition in one transaction; a refusal writes nothing."""
     from relogement.households.lifecycle import TRANSITIONS, TransitionNotAllowed, household_transition

@@ -102,7 +102,9 @@ def rehousing_record(request, household_pk):
     form = DirectRehousingForm(request.POST or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            rehousing = rehousing_record_direct(household=household, actor=request.user, **form.service_kwargs())
+            rehousing = rehousing_record_direct(
+                household=household, actor=request.user, **form.service_kwargs()
+            )
         except RehousingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -38,7 +38,10 @@ def _kwargs(action, household=None):
     if kind and household is not None:
         # "Relogé" goes with its record (written by the caller in the same transaction).
         kwargs["rehousing"] = RehousingFactory(
-            household=household, kind=kind, move_in_date=kwargs["effective_date"], commune=household.building.commune
+            household=household,
+            kind=kind,
+            move_in_date=kwargs["effective_date"],
+            commune=household.building.commune,
         )
     return kwargs
 
