@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from relogement.core.errors import DomainError
+from relogement.households.lifecycle import rehousing_actions
 from relogement.offers.forms import RehousingTermsForm
 from relogement.offers.selectors import household_label
 from relogement.permissions import predicates
-from relogement.rehousing.models import Rehousing
-from relogement.households.lifecycle import rehousing_actions
 from relogement.permissions.shortcuts import get_household_for_user
 from relogement.rehousing.forms import DirectRehousingForm
+from relogement.rehousing.models import Rehousing
 from relogement.rehousing.services import RehousingError, rehousing_record_direct, rehousing_update_terms
 
 
