@@ -329,13 +329,14 @@ def build(
 
     def figures():
         with pinned(households) as scoped:  # one evaluation of the scope for both
-            return compute(scoped, as_of), building_progress(scoped, as_of)
+            result, buildings = compute(scoped, as_of), building_progress(scoped, as_of)
+        _attach_risks(buildings, as_of)  # cached with the figures: two or three grouped queries
+        return result, buildings
 
     if scope is None:
         result, buildings = figures()
     else:
         result, buildings = cached(("dashboard", scope, perimeter.token, as_of.isoformat()), figures)
-    _attach_risks(buildings, as_of)
     d = Dashboard(perimeter, as_of, hide, result, buildings, building_tokens=building_tokens)
     _indicator_tables(d)
     _status_table(d)
