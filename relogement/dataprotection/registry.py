@@ -135,7 +135,8 @@ TABLES: tuple[Table, ...] = (
         "ressources",
         "household_id",
         _f(C.RESOURCES, "can_view_resources", "kind", "monthly_amount"),
-        skipped=("id", "household"),
+        # The member is named in the members' table; the link says nothing more about the person.
+        skipped=("id", "household", "member"),
     ),
     Table(
         "households.SocialDiagnosis",
@@ -284,10 +285,11 @@ TABLES: tuple[Table, ...] = (
             "dwelling_type",
             "living_area",
             "right_to_return",
+            "superseded_on",
         )
         + _f(C.RESOURCES, "can_view_destination_costs", "rent", "charges", "apl", "rls")
         + _f(C.PROCEDURE, None, "rent_reduction_payment", "rent_reduction_note"),
-        skipped=("id", "household"),
+        skipped=("id", "household", "superseded_by"),
     ),
     Table(
         "followup.FollowUp",

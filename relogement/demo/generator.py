@@ -1033,7 +1033,15 @@ class Generator:
                 if accepted:
                     rehousings.append(self._rehousing(h, p, offer, RehousingKind.DEFINITIVE, spec["move_in"]))
             if path["temporary"]:
-                rehousings.append(self._rehousing(h, None, None, RehousingKind.TEMPORARY, path["temporary"]))
+                temporary = self._rehousing(h, None, None, RehousingKind.TEMPORARY, path["temporary"])
+                # This household's records were appended last (one pass over the households).
+                for r in reversed(rehousings):
+                    if r.household is not h:
+                        break
+                    if r.kind == RehousingKind.DEFINITIVE:
+                        # Left for the definitive dwelling: the temporary record is history (docs/lifecycle.md).
+                        temporary.superseded_on = r.move_in_date
+                rehousings.append(temporary)
             if path["definitive"] and h.status in (S.POST_REHOUSING_FOLLOWUP, S.CLOSED, S.REHOUSED):
                 for months in (6, 12):
                     due = path["definitive"] + dt.timedelta(days=int(months * 30.4))

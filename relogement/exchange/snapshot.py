@@ -85,8 +85,11 @@ def iter_chunks(queryset: QuerySet) -> Iterator[list[Household]]:
 
 
 def destination_of(household: Household) -> Rehousing | None:
-    """The rehousing the file describes: the definitive one, else the latest temporary one."""
-    rehousings = getattr(household, REHOUSINGS)
+    """The rehousing the file describes: the current definitive one, else the latest temporary one
+    (a superseded definitive record is history: the file was reopened and rehoused again)."""
+    rehousings = [r for r in getattr(household, REHOUSINGS) if r.superseded_on is None] or getattr(
+        household, REHOUSINGS
+    )
     for rehousing in rehousings:
         if rehousing.kind == RehousingKind.DEFINITIVE:
             return rehousing

@@ -100,7 +100,7 @@ def _due_rows(households, today: dt.date, horizon_days: int):
     """
     since = add_months(today, -LOOKBACK_MONTHS)
     limit = today + dt.timedelta(days=horizon_days)
-    rehoused_since = Rehousing.objects.filter(
+    rehoused_since = Rehousing.objects.current().filter(
         household=OuterRef("household"), kind=RehousingKind.DEFINITIVE, move_in_date__gte=since
     )
     open_followups = (
@@ -117,7 +117,8 @@ def _due_rows(households, today: dt.date, horizon_days: int):
         if last_move_in < since:
             continue
         parts.append(
-            Rehousing.objects.filter(
+            Rehousing.objects.current()
+            .filter(
                 household__in=households,
                 kind=RehousingKind.DEFINITIVE,
                 move_in_date__gte=since,
@@ -248,7 +249,7 @@ def due_followups_in_scope(user, *, today: dt.date | None = None) -> DueMileston
 
 def household_milestones(household: Household, *, today: dt.date | None = None) -> list[Milestone]:
     today = today or timezone.localdate()
-    rehousing = household.rehousings.filter(kind=RehousingKind.DEFINITIVE).first()
+    rehousing = household.rehousings.current().filter(kind=RehousingKind.DEFINITIVE).first()
     if rehousing is None:
         return []
     rehousing.household = household

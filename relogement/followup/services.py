@@ -26,7 +26,7 @@ SURVEY_FIELDS = (
 
 
 def definitive_rehousing(household: Household) -> Rehousing:
-    rehousing = Rehousing.objects.filter(household=household, kind=RehousingKind.DEFINITIVE).first()
+    rehousing = Rehousing.objects.current().filter(household=household, kind=RehousingKind.DEFINITIVE).first()
     if rehousing is None:
         raise DomainError("Ce ménage n'a pas de relogement définitif : pas de suivi post-relogement.")
     return rehousing

@@ -23,6 +23,11 @@ class Transition:
     sources: frozenset[str]
     target: str
     needs_reason: bool = False
+    # The kind of rehousing record (rehousing.models.RehousingKind) the action needs: "relogé" or
+    # "relogé temporairement" is only ever applied together with the record of where the household went
+    # (the proposal chain's move-in, or the direct rehousing form), so that the file and the indicators
+    # cannot disagree. Such actions are not offered by the plain lifecycle form.
+    needs_rehousing: str = ""
     # Written in docs/lifecycle.md: the business case that triggers the action.
     case: str = ""
 
@@ -68,6 +73,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Relogement provisoire",
             frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS}),
             S.TEMPORARILY_REHOUSED,
+            needs_rehousing="temporary",
             case="The household moves to a temporary dwelling before its definitive rehousing "
             "(works calendar, right to return).",
         ),
@@ -76,6 +82,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Relogement définitif",
             frozenset({S.SEARCHING, S.PROPOSAL_IN_PROGRESS, S.TEMPORARILY_REHOUSED}),
             S.REHOUSED,
+            needs_rehousing="definitive",
             case="Lease signed and move done in the definitive dwelling.",
         ),
         Transition(
@@ -127,12 +134,18 @@ def allowed_actions(household: Household) -> list[Transition]:
 
 
 def actions_available_to(user, household: Household) -> list[Transition]:
-    """The actions the user may apply now to the household (none without the right to change status)."""
+    """The actions the user may apply now to the household with the plain lifecycle form (none without
+    the right to change status). Rehousing actions are left out: they go with a rehousing record."""
     from relogement.permissions.predicates import can_change_status
 
     if not can_change_status(user, household):
         return []
-    return allowed_actions(household)
+    return [t for t in allowed_actions(household) if not t.needs_rehousing]
+
+
+def rehousing_actions(household: Household) -> list[Transition]:
+    """The rehousing actions possible now (offered through the direct rehousing form)."""
+    return [t for t in allowed_actions(household) if t.needs_rehousing]
 
 
 @transaction.atomic
@@ -144,8 +157,12 @@ def household_transition(
     effective_date: dt.date | None = None,
     reason: str = "",
     exit_reason: str = "",
+    rehousing=None,
 ) -> Household:
-    """Apply a lifecycle action, or raise TransitionNotAllowed with a French message; log it."""
+    """Apply a lifecycle action, or raise TransitionNotAllowed with a French message; log it.
+
+    A rehousing action needs ``rehousing``: the current record of the right kind, of this household,
+    moved in on the effective date (written in the same transaction by the caller)."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionNotAllowed(f"Action inconnue : « {action} ».")
@@ -162,6 +179,22 @@ def household_transition(
             "Indiquez le motif de sortie (départ autonome, décès, expulsion ou autre)."
         )
     effective_date = effective_date or dt.date.today()
+    if transition.needs_rehousing:
+        if (
+            rehousing is None
+            or rehousing.pk is None
+            or rehousing.household_id != household.pk
+            or rehousing.kind != transition.needs_rehousing
+            or rehousing.superseded_on is not None
+        ):
+            raise TransitionNotAllowed(
+                f"« {transition.label} » s'enregistre avec le relogement (logement, commune, date "
+                "d'emménagement, loyer) : par l'emménagement d'une proposition ou le formulaire de relogement."
+            )
+        if rehousing.move_in_date != effective_date:
+            raise TransitionNotAllowed("La date d'effet doit être la date d'emménagement du relogement.")
+    elif rehousing is not None:
+        raise TransitionNotAllowed(f"« {transition.label} » n'enregistre pas de relogement.")
     if effective_date > dt.date.today():
         raise TransitionNotAllowed("La date d'effet ne peut pas être dans le futur.")
     if effective_date < household.census_date:

@@ -320,6 +320,16 @@ class ResourceLine(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField("nature", max_length=30, choices=ResourceKind.choices)
     monthly_amount = models.DecimalField("montant mensuel (€)", max_digits=9, decimal_places=2)
+    # Whose income it is, when known: a split (décohabitation) moves the leaving members' lines with
+    # them (households.splits); lines of the household as a whole (family benefits…) stay.
+    member = models.ForeignKey(
+        HouseholdMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resource_lines",
+        verbose_name="membre",
+    )
     history = HistoricalRecords()
 
     objects = HouseholdChildQuerySet.as_manager()

@@ -11,8 +11,8 @@ from django.db import transaction
 from relogement.core.errors import DomainError
 from relogement.households import validation as v
 from relogement.households.locking import check_version
-from relogement.households.models import Household, HouseholdStatusChange, Relation
-from relogement.households.services import _save_file, _sync_composition
+from relogement.households.models import Household, HouseholdStatusChange, Relation, ResourceLine
+from relogement.households.services import _save_file, _sync_composition, _sync_resources
 from relogement.households.statuses import HouseholdStatus
 
 SPLIT_STATUSES = (HouseholdStatus.TO_DIAGNOSE, HouseholdStatus.SEARCHING)
@@ -94,10 +94,25 @@ def household_split(
         member._change_reason = f"Décohabitation vers {new_reference}"
         member._history_user = actor
         member.save()
-    fields = _sync_composition(new)
+    # Their incomes go with them: the original household's resources (and its effort rate, residual
+    # rent, benefit estimates) no longer count the leaving members' salaries or pensions.
+    moved = 0
+    for line in ResourceLine.objects.select_for_update().filter(household=original, member__in=leaving):
+        line.household = new
+        line._change_reason = f"Décohabitation vers {new_reference}"
+        line._history_user = actor
+        line.save(update_fields=["household"])
+        moved += 1
+    fields = _sync_composition(new) + _sync_resources(new)
     if fields:
         new.save(update_fields=fields)
     fields = _sync_composition(original)
+    if moved:
+        fields += _sync_resources(original)
+        if "monthly_resources" not in fields:
+            # Every line left: what remains is unknown until entered, not the old total.
+            original.monthly_resources = None
+            fields.append("monthly_resources")
     _save_file(
         original,
         actor,

@@ -19,7 +19,12 @@ from relogement.accounts.models import User
 from relogement.audit.services import file_read_record
 from relogement.core.errors import DomainError
 from relogement.households import exports, forms, reassignment, selectors, services
-from relogement.households.lifecycle import TRANSITIONS, actions_available_to, household_transition
+from relogement.households.lifecycle import (
+    TRANSITIONS,
+    actions_available_to,
+    household_transition,
+    rehousing_actions,
+)
 from relogement.households.listing import columns_for, screen_rows
 from relogement.households.models import Household, HouseholdMember, NextStep, ResourceKind
 from relogement.households.splits import household_split
@@ -217,6 +222,12 @@ def detail_context(request, household: Household) -> dict:
         "locations": selectors.wished_locations(household),
         "wishes": getattr(household, "wishes", None) if hasattr(household, "wishes") else None,
         "actions": actions_available_to(user, household),
+        # "Relogé" goes with its record: the direct form (project office), else the proposals' move-in.
+        "rehousing_actions": rehousing_actions(household)
+        if predicates.can_change_status(user, household)
+        else [],
+        "can_record_rehousing": predicates.can_record_direct_rehousing(user, household),
+        "rehousings": list(household.rehousings.select_related("commune").order_by("move_in_date", "pk")),
         "hidden_provider": HIDDEN_FOR_PROVIDER,
         "hidden_pseudo": HIDDEN_PSEUDONYMISED,
         "hidden_role": HIDDEN_ROLE,

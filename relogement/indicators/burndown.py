@@ -5,11 +5,9 @@ of the date) or on the date of its exit (if it has left without rehousing as of 
 censused and leaving are counted per building and month by the database; the monthly series are
 cumulated in Python from those few rows (never one row per household).
 
-Buildings at risk — the simple rule named ``SIMPLE_RISK_RULE`` (the decision-support module computes a
-finer projected vacancy date): households remain and the planned demolition date is known, and either
-the demolition is within ``RISK_MONTHS`` months of the as-of date (or past), or at the pace of the last
-``PACE_MONTHS`` months (households leaving per month) the remaining households would not all be
-rehoused by the demolition date.
+Buildings at risk: not decided here. The application has one building-risk verdict
+(``matching.risk.verdict``, docs/indicators.md): the dashboard attaches it to each building
+(``risk_verdict``) so that the dashboard, the calendar and the home page always agree.
 """
 
 from __future__ import annotations
@@ -31,14 +29,8 @@ from relogement.indicators.scope import (
 )
 from relogement.projects.models import Building
 
-RISK_MONTHS = 12
 PACE_MONTHS = 6
 MAX_MONTHS = 36
-SIMPLE_RISK_RULE = (
-    f"Règle simple : bâtiment à risque s'il reste des ménages à reloger et que la démolition prévue a lieu "
-    f"dans moins de {RISK_MONTHS} mois (ou est dépassée), ou si, au rythme des {PACE_MONTHS} derniers mois, "
-    "les ménages restants ne seraient pas tous relogés avant la date de démolition prévue."
-)
 
 
 def month_start(d: dt.date) -> dt.date:
@@ -63,6 +55,8 @@ class BuildingProgress:
     # Households censused and leaving per month number (year × 12 + month − 1).
     arrivals: dict[int, int] = field(default_factory=dict)
     departures: dict[int, int] = field(default_factory=dict)
+    # The building's demolition-schedule verdict (matching.risk.BuildingRisk), attached by the dashboard.
+    risk_verdict: object = None
 
     @property
     def series(self) -> list[tuple[dt.date, int]]:
@@ -90,18 +84,11 @@ class BuildingProgress:
             return None
         return add_months(as_of, math.ceil(self.remaining / self.pace))
 
-    def risk(self, as_of: dt.date) -> str:
-        """Empty when not at risk, else the French reason."""
-        if self.remaining == 0 or self.planned_demolition is None:
-            return ""
-        if self.planned_demolition <= add_months(as_of, RISK_MONTHS):
-            return f"démolition prévue dans moins de {RISK_MONTHS} mois"
-        end = self.projected_end(as_of)
-        if end is None:
-            return f"aucun relogement ni sortie depuis {PACE_MONTHS} mois"
-        if end > self.planned_demolition:
-            return "rythme insuffisant pour la date de démolition"
-        return ""
+    @property
+    def risk(self) -> str:
+        """Empty when not at risk, else the French reason of the one verdict (matching.risk)."""
+        r = self.risk_verdict
+        return r.verdict.label if r is not None and r.verdict.at_risk else ""
 
 
 def _number(d: dt.date) -> int:
@@ -164,5 +151,5 @@ def _progress(censused, left, as_of: dt.date, scope_buildings) -> list[BuildingP
                 departures=departures,
             )
         )
-    out.sort(key=lambda b: (not b.risk(as_of), b.project, b.reference))
+    out.sort(key=lambda b: (b.project, b.reference))
     return out

@@ -18,7 +18,7 @@ from relogement.core.formatting import format_date, format_number
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import charts, registry
 from relogement.indicators.asof import AsOf
-from relogement.indicators.burndown import SIMPLE_RISK_RULE, BuildingProgress, building_progress
+from relogement.indicators.burndown import BuildingProgress, building_progress
 from relogement.indicators.cache import cached
 from relogement.indicators.figures import DISTRIBUTIONS, heavy_query
 from relogement.indicators.scope import pinned
@@ -72,12 +72,11 @@ class Dashboard:
 
     @cached_property
     def at_risk(self) -> list[tuple[BuildingProgress, str]]:
-        risks = ((b, b.risk(self.as_of)) for b in self.buildings)
-        return [(b, reason) for b, reason in risks if reason]
+        return [(b, b.risk) for b in self.buildings if b.risk]
 
     @property
     def risk_rule(self) -> str:
-        return SIMPLE_RISK_RULE
+        return RISK_RULE
 
     def burndown_charts(self) -> list[tuple[BuildingProgress, str]]:
         return [(b, self.charts[f"burndown-{b.pk}"]) for b in self.buildings[:BURNDOWN_CHARTS]]
@@ -247,16 +246,19 @@ def _building_table(d: Dashboard) -> None:
     census_link = _drilldown_prefix(d, "avancement.recenses")
     remaining_link = _drilldown_prefix(d, "avancement.restant_a_reloger")
     for b in d.buildings:
-        end = b.projected_end(d.as_of)
+        r = b.risk_verdict
+        end = r.projected if r is not None else None
         rows.append(
             [
                 text(f"{b.reference} ({b.project})"),
                 _building_count(d, b, census_link, b.census),
                 _building_count(d, b, remaining_link, b.remaining),
                 text(format_date(b.planned_demolition) if b.planned_demolition else "non renseignée"),
-                Cell(round(b.pace, 2), registry.MEAN, d.hide and is_small(b.left_recently)),
+                Cell(round(r.pace, 2), registry.MEAN, d.hide and is_small(r.departures))
+                if r is not None
+                else text("—"),
                 text(f"{end.month:02d}/{end.year}" if end else "—"),
-                text(b.risk(d.as_of) or "non"),
+                text(b.risk or "non"),
             ]
         )
     for b in d.buildings[:BURNDOWN_CHARTS]:
@@ -283,13 +285,35 @@ def _building_table(d: Dashboard) -> None:
             "Recensés",
             "Restant à reloger",
             "Démolition prévue",
-            "Rythme (ménages/mois, 6 derniers mois)",
-            "Fin projetée à ce rythme",
+            "Départs (ménages/mois, 12 derniers mois)",
+            "Libération projetée à ce rythme",
             "À risque",
         ],
         rows,
-        note=SIMPLE_RISK_RULE,
+        note=RISK_RULE,
     )
+
+
+RISK_RULE = (
+    "Bâtiment à risque (même verdict que le calendrier de démolition et l'accueil) : des ménages occupent "
+    "encore le bâtiment et la démolition prévue est dépassée, ou aucun ménage n'est parti depuis 12 mois, "
+    "ou, au rythme des départs des 12 derniers mois, le bâtiment ne serait pas libéré avant la démolition prévue."
+)
+
+
+def _attach_risks(buildings: list[BuildingProgress], as_of: dt.date) -> None:
+    """The one building-risk verdict (matching.risk), whole buildings as of the date; buildings at
+    risk first (they get the burn-down charts)."""
+    from relogement.matching.risk import building_risks
+    from relogement.projects.models import Building
+
+    risks = building_risks(
+        None, Building.objects.filter(pk__in=[b.pk for b in buildings]), on=as_of, with_blockers=False
+    )
+    by_pk = {r.building.pk: r for r in risks}
+    for b in buildings:
+        b.risk_verdict = by_pk.get(b.pk)
+    buildings.sort(key=lambda b: not b.risk)
 
 
 def build(
@@ -305,7 +329,9 @@ def build(
 
     def figures():
         with pinned(households) as scoped:  # one evaluation of the scope for both
-            return compute(scoped, as_of), building_progress(scoped, as_of)
+            result, buildings = compute(scoped, as_of), building_progress(scoped, as_of)
+        _attach_risks(buildings, as_of)  # cached with the figures: two or three grouped queries
+        return result, buildings
 
     if scope is None:
         result, buildings = figures()

@@ -230,10 +230,13 @@ def fact_expressions() -> dict[str, object]:
 
 
 def source(households):
-    """Households joined to their definitive rehousing and 6-month follow-up (at most one row each, by
-    the unique constraints), with the aliases the fact expressions use."""
+    """Households joined to their current definitive rehousing (a superseded one is history) and 6-month
+    follow-up (at most one row each, by the unique constraints), with the aliases the fact expressions use."""
     return households.annotate(
-        defr=FilteredRelation("rehousings", condition=Q(rehousings__kind=RehousingKind.DEFINITIVE)),
+        defr=FilteredRelation(
+            "rehousings",
+            condition=Q(rehousings__kind=RehousingKind.DEFINITIVE, rehousings__superseded_on__isnull=True),
+        ),
         fu6=FilteredRelation("followups", condition=Q(followups__months_after=6)),
     ).alias(
         persons=ExpressionWrapper(F("adults_count") + F("children_count"), output_field=IntegerField()),

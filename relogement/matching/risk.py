@@ -1,11 +1,17 @@
 """Demolition-schedule risk: will each building be empty by its planned demolition date?
 
-Projected vacancy date = today + households still holding the building ÷ pace, where the pace is the
-number of households that left the building (temporarily or definitively rehoused, or exited) per month
-over the last 12 months, or since the building's first census if more recent (at least one month).
-A building is at risk when the projected date falls after the planned demolition date, or when
-households remain and none has left during the window (no pace: the date cannot be projected).
-Counts are building aggregates; the households listed are only those the user may see.
+THE building-risk verdict of the application (docs/indicators.md, "Building-risk verdict"): the
+dashboard, its exports and PDF report, the demolition calendar, the project page and the home page all
+read it from ``building_risks`` / ``verdict`` here, so that no two pages disagree on a building.
+
+Projected vacancy date = as-of date + households still holding the building ÷ pace, where the pace is
+the number of households that left the building (temporarily or definitively rehoused, or exited) per
+month over the last 12 months, or since the building's first census if more recent (at least one
+month). ``verdict`` then says, in this order: no planned demolition date → no verdict; no household
+left → vacated; planned date already past → "démolition prévue dépassée"; nobody left during the window
+→ cannot be projected (at risk); projected date after the planned date → pace too slow (at risk); else
+on time. Counts are building aggregates as of the date; the households listed are only those the user
+may see.
 """
 
 from __future__ import annotations
@@ -14,8 +20,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Case, Count, DateField, F, Min, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from relogement.audit.reads import household_shown
 from relogement.households.models import Household, HouseholdStatusChange
@@ -30,6 +50,41 @@ DAYS_PER_MONTH = 30.4375
 MAX_BLOCKERS_SHOWN = 10
 
 
+@dataclass(frozen=True)
+class Verdict:
+    code: str  # no_date, vacated, overdue, no_pace, late, on_time
+    label: str  # French, shown as is
+    at_risk: bool
+
+
+NO_DATE = Verdict("no_date", "pas de date de démolition prévue", False)
+VACATED = Verdict("vacated", "bâtiment libéré", False)
+OVERDUE = Verdict("overdue", "démolition prévue dépassée, des ménages sont encore dans les lieux", True)
+NO_PACE = Verdict(
+    "no_pace", f"aucun départ depuis {WINDOW_DAYS // 30} mois : libération impossible à projeter", True
+)
+LATE = Verdict(
+    "late", "rythme des départs insuffisant : libération projetée après la démolition prévue", True
+)
+ON_TIME = Verdict("on_time", "dans les temps", False)
+
+
+def verdict(*, remaining: int, planned: dt.date | None, projected: dt.date | None, on: dt.date) -> Verdict:
+    """The one definition of a building's demolition-schedule verdict as of ``on``."""
+    if planned is None:
+        return NO_DATE
+    if remaining == 0:
+        return VACATED
+    if planned < on:
+        # A past date is never "within 12 months": the demolition is overdue.
+        return OVERDUE
+    if projected is None:
+        return NO_PACE
+    if projected > planned:
+        return LATE
+    return ON_TIME
+
+
 @dataclass
 class BuildingRisk:
     building: Building
@@ -39,9 +94,13 @@ class BuildingRisk:
     pace: float  # households leaving per month
     projected: dt.date | None
     planned: dt.date | None
-    at_risk: bool
+    verdict: Verdict
     blockers: list[dict] = field(default_factory=list)  # {"label", "status"}
     more_blockers: int = 0  # holding households beyond those listed
+
+    @property
+    def at_risk(self) -> bool:
+        return self.verdict.at_risk
 
     @property
     def delay_days(self) -> int | None:
@@ -68,22 +127,35 @@ def project_vacancy(
 
 
 def building_risks(
-    user, buildings=None, *, on: dt.date | None = None, only_at_risk: bool = False
+    user,
+    buildings=None,
+    *,
+    on: dt.date | None = None,
+    only_at_risk: bool = False,
+    with_blockers: bool = True,
 ) -> list[BuildingRisk]:
-    """Risk of every building in ``buildings`` (default: all visible), in a constant number of queries."""
-    on = on or today()
+    """Risk of every building in ``buildings`` (default: all visible) as of ``on`` (default today), in a
+    constant number of queries. ``with_blockers=False``: no households listed (the dashboard)."""
+    current = today()
+    on = on or current
     qs = buildings if buildings is not None else Building.objects.visible_to(user)
     qs = (
-        qs.filter(actual_demolition_date__isnull=True)
+        qs.filter(Q(actual_demolition_date__isnull=True) | Q(actual_demolition_date__gt=on))
         .select_related("project")
         .defer("project__matching_weights")  # a JSON document decoded per row, not shown
-        .annotate(
+        .order_by("planned_demolition_date", "reference", "pk")
+    )
+    if on >= current:
+        qs = qs.annotate(
             remaining=Count("households", filter=Q(households__status__in=HOLDING_STATUSES)),
             first_census=Min("households__census_date"),
         )
-        .order_by("planned_demolition_date", "reference", "pk")
-    )
-    buildings_list = list(qs)
+        buildings_list = list(qs)
+    else:
+        buildings_list = list(qs.annotate(first_census=Min("households__census_date")))
+        holding = _holding_on(buildings_list, on)
+        for b in buildings_list:
+            b.remaining = holding.get(b.pk, 0)
     default_start = on - dt.timedelta(days=WINDOW_DAYS)
     starts = {b.pk: max(default_start, b.first_census or default_start) for b in buildings_list}
     departures = _departures(starts, default_start, on) if buildings_list else {}
@@ -94,14 +166,41 @@ def building_risks(
             remaining=b.remaining, departures=gone, window_start=starts[b.pk], on=on
         )
         planned = b.planned_demolition_date
-        at_risk = bool(planned and b.remaining > 0 and (projected is None or projected > planned))
-        if only_at_risk and not at_risk:
+        found = verdict(remaining=b.remaining, planned=planned, projected=projected, on=on)
+        if only_at_risk and not found.at_risk:
             continue
-        risks.append(BuildingRisk(b, b.remaining, gone, months, pace, projected, planned, at_risk))
+        risks.append(BuildingRisk(b, b.remaining, gone, months, pace, projected, planned, found))
     at_risk_ids = {r.building.pk: r for r in risks if r.at_risk}
-    if at_risk_ids:
+    if at_risk_ids and with_blockers:
         _add_blockers(user, at_risk_ids)
     return risks
+
+
+def _holding_on(buildings_list, on: dt.date) -> dict[int, int]:
+    """Households per building still holding it on a past date: censused by then, with their status on
+    that date a holding one (the latest change on or before it; only later changes: to diagnose, as the
+    indicators read it; no change at all: the current status)."""
+    status_on = (
+        HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__lte=on)
+        .order_by("-effective_date", "-pk")
+        .values("to_status")[:1]
+    )
+    later = HouseholdStatusChange.objects.filter(household=OuterRef("pk"), effective_date__gt=on)
+    rows = (
+        Household.objects.filter(building_id__in=[b.pk for b in buildings_list], census_date__lte=on)
+        .annotate(
+            status_on=Coalesce(
+                Subquery(status_on),
+                Case(When(Exists(later), then=Value(S.TO_DIAGNOSE)), default=F("status")),
+                output_field=CharField(),
+            )
+        )
+        .filter(Q(status_on__in=HOLDING_STATUSES) | Q(status_on__isnull=True))
+        .order_by()
+        .values("building_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["building_id"]: row["n"] for row in rows}
 
 
 def _departures(starts: dict[int, dt.date], default_start: dt.date, on: dt.date) -> dict[int, int]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from relogement.core.errors import DomainError
-from relogement.households.lifecycle import household_transition
+from relogement.households.lifecycle import TRANSITIONS, household_transition
 from relogement.households.models import Household
 from relogement.households.statuses import HouseholdStatus
 from relogement.offers import proposal_states
@@ -234,7 +234,7 @@ def _resume_search_if_idle(household_id: int, actor, day: dt.date, reason: str) 
     if household.proposals.filter(status__in=proposal_states.IN_PROGRESS).exists():
         return
     # A household already in a temporary dwelling goes back there, not to the search list.
-    temporary = household.rehousings.filter(kind=RehousingKind.TEMPORARY).exists()
+    temporary = household.rehousings.current().filter(kind=RehousingKind.TEMPORARY).exists()
     household_transition(
         household=household,
         action="resume_temporary" if temporary else "resume_search",
@@ -498,13 +498,21 @@ def proposal_move_in(
             raise ProposalError(
                 "Ce logement est déjà loué à un autre ménage : l'emménagement n'est pas enregistré."
             )
-    if (
-        kind == RehousingKind.DEFINITIVE
-        and Rehousing.objects.filter(
-            household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE
-        ).exists()
-    ):
-        raise ProposalError("Ce ménage a déjà un relogement définitif.")
+    # Serialises concurrent move-ins of the household: the second one sees it rehoused. A current
+    # definitive record of a household that may be rehoused again (file reopened) is superseded.
+    household = Household.objects.select_for_update().get(pk=proposal.household_id)
+    action = "rehouse" if kind == RehousingKind.DEFINITIVE else "rehouse_temporarily"
+    if household.status not in TRANSITIONS[action].sources:
+        if (
+            kind == RehousingKind.DEFINITIVE
+            and Rehousing.objects.current()
+            .filter(household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE)
+            .exists()
+        ):
+            raise ProposalError("Ce ménage a déjà un relogement définitif.")
+        raise ProposalError(
+            f"« {TRANSITIONS[action].label} » impossible depuis le statut « {household.get_status_display()} »."
+        )
     proposal.move_in_date = move_in_date
     _apply(proposal, "move_in", actor)
     try:
@@ -522,9 +530,9 @@ def proposal_move_in(
     except IntegrityError as exc:
         if "one_definitive" in str(exc) or (
             kind == RehousingKind.DEFINITIVE
-            and Rehousing.objects.filter(
-                household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE
-            ).exists()
+            and Rehousing.objects.current()
+            .filter(household_id=proposal.household_id, kind=RehousingKind.DEFINITIVE)
+            .exists()
         ):
             raise ProposalError("Ce ménage a déjà un relogement définitif.") from exc
         raise ProposalError(
@@ -535,10 +543,11 @@ def proposal_move_in(
         offer._change_reason = f"Emménagement du ménage {proposal.household.reference}"
         offer.save(update_fields=["status"])
     household_transition(
-        household=proposal.household,
-        action="rehouse" if kind == RehousingKind.DEFINITIVE else "rehouse_temporarily",
+        household=household,
+        action=action,
         actor=actor,
         effective_date=move_in_date,
         reason=f"Emménagement : {offer or proposal.dwelling_type}",
+        rehousing=rehousing,
     )
     return rehousing

@@ -127,6 +127,13 @@ def can_change_status(user: User, household: Household) -> bool:
     return can_edit_household(user, household)
 
 
+def can_record_direct_rehousing(user: User, household: Household) -> bool:
+    """A move found outside the pooled offers (private stock, a landlord's own allocation…) is entered
+    with its destination by the project office (MOUS), which keeps the project's figures; the household
+    must be in its scope (the caller fetched it through it)."""
+    return _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
 def can_reassign_provider(user: User, household: Household) -> bool:
     """A household is moved from one social provider to another by the project office (MOUS) of its
     project, which coordinates the providers (the household is in its scope only if the office acts

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
+from relogement.accounts.models import OrganisationKind
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.permissions.shortcuts import get_building_for_user, get_project_for_user
@@ -48,6 +49,10 @@ def home(request):
             "totals": selectors.total_status_counts(counts),
             "status_labels": selectors.StatusCounts().rows,
             "show_admin_link": request.user.is_staff,
+            # Project offices and communes follow the demolition calendar of their buildings: the
+            # buildings at risk (the one verdict of matching.risk) are on their home page.
+            "show_buildings_at_risk": organisation is not None
+            and organisation.kind in (OrganisationKind.PROJECT_OFFICE, OrganisationKind.MUNICIPALITY),
         },
     )
 

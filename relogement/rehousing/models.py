@@ -8,6 +8,12 @@ from relogement.households.querysets import HouseholdChildQuerySet
 from relogement.projects.models import DwellingType
 
 
+class RehousingQuerySet(HouseholdChildQuerySet):
+    def current(self):
+        """The records not superseded by a later rehousing of the same household."""
+        return self.filter(superseded_on__isnull=True)
+
+
 class RehousingKind(models.TextChoices):
     DEFINITIVE = "definitive", "Définitif"
     TEMPORARY = "temporary", "Provisoire"
@@ -63,9 +69,21 @@ class Rehousing(models.Model):
         default=False,
         help_text="Relogement provisoire sur un projet qui accorde le droit au retour.",
     )
+    # A file reopened after closure and rehoused again keeps its previous record: the new one supersedes
+    # it (docs/lifecycle.md, "Rehousing record rule"). Only the current record (not superseded) counts
+    # in the indicators, the follow-ups and the exports.
+    superseded_on = models.DateField("remplacé le", null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name="remplacé par",
+    )
     history = HistoricalRecords()
 
-    objects = HouseholdChildQuerySet.as_manager()
+    objects = RehousingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "relogement"
@@ -73,7 +91,7 @@ class Rehousing(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
-                condition=Q(kind="definitive"),
+                condition=Q(kind="definitive", superseded_on__isnull=True),
                 name="one_definitive_rehousing_per_household",
             )
         ]

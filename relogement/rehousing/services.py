@@ -1,6 +1,8 @@
-"""Writes on rehousing records. The record is created at move-in (offers.services.proposal_move_in);
-its APL, RLS and ANRU payment flag stay editable (the engine's figures are a default, the CAF's
-notification is the truth)."""
+"""Writes on rehousing records. The record is created at move-in (offers.services.proposal_move_in) or
+by the direct rehousing form (``rehousing_record_direct``: a move found outside the pooled offers), in
+the same transaction as the household's "relogé" / "relogé temporairement" transition; its APL, RLS and
+ANRU payment flag stay editable (the engine's figures are a default, the CAF's notification is the
+truth). A new rehousing supersedes the household's current record (kept, dated, linked)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.db import transaction
 
 from relogement.core.errors import DomainError
 from relogement.permissions import predicates
-from relogement.rehousing.models import Rehousing, RehousingKind
+from relogement.rehousing.models import HousingStock, Rehousing, RehousingKind
 from relogement.rehousing.rent_reduction import rent_reduction_payment as payment_applies
 
 
@@ -76,7 +78,154 @@ def rehousing_create_from_proposal(
         right_to_return=kind == RehousingKind.TEMPORARY and household.project.right_to_return,
     )
     rehousing._change_reason = "Emménagement"
+    _save_superseding(rehousing)
+    return rehousing
+
+
+def _save_superseding(rehousing: Rehousing) -> None:
+    """Save the new record and mark the household's current ones superseded on its move-in date: a
+    temporary dwelling is left, a file reopened after closure is rehoused again. The old records stay
+    (history, exports of past dates); only the current one counts (docs/lifecycle.md)."""
+    current = list(
+        Rehousing.objects.select_for_update().current().filter(household_id=rehousing.household_id)
+    )
+    for old in current:
+        # Before the new row exists: the one-current-definitive constraint holds at every statement.
+        old.superseded_on = rehousing.move_in_date
+        old._change_reason = "Remplacé par un nouveau relogement"
+        old.save(update_fields=["superseded_on"])
     rehousing.save()
+    for old in current:
+        old.superseded_by = rehousing
+        old._change_reason = "Remplacé par un nouveau relogement"
+        old.save(update_fields=["superseded_by"])
+
+
+class RehousingError(DomainError):
+    """A refused direct rehousing; ``field`` names the form field the message goes next to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+DIRECT_FIELDS = (
+    "housing_stock",
+    "landlord",
+    "landlord_name",
+    "commune",
+    "address",
+    "in_qpv",
+    "commissioning_date",
+    "dwelling_type",
+    "living_area",
+    "rent",
+    "charges",
+    "apl",
+    "rls",
+)
+
+
+@transaction.atomic
+def rehousing_record_direct(
+    *, household, actor, kind: str, move_in_date: dt.date, reason: str = "", **data
+) -> Rehousing:
+    """A rehousing found outside the pooled offers (private stock, a landlord's own allocation…): the
+    record and the household's transition in one transaction; a refusal writes nothing."""
+    from relogement.households.lifecycle import TRANSITIONS, TransitionNotAllowed, household_transition
+    from relogement.households.models import Household
+
+    if not predicates.can_record_direct_rehousing(actor, household):
+        raise RehousingError("Seul le bureau d'étude / MOUS enregistre un relogement hors offre.")
+    if kind not in RehousingKind.values:
+        raise RehousingError("Nature de relogement inconnue.", "kind")
+    household = Household.objects.select_for_update().select_related("project").get(pk=household.pk)
+    action = "rehouse" if kind == RehousingKind.DEFINITIVE else "rehouse_temporarily"
+    if household.status not in TRANSITIONS[action].sources:
+        raise RehousingError(
+            f"« {TRANSITIONS[action].label} » impossible depuis le statut « {household.get_status_display()} »."
+        )
+    if move_in_date is None:
+        raise RehousingError("La date d'emménagement est obligatoire.", "move_in_date")
+    if move_in_date > dt.date.today():
+        raise RehousingError("La date d'emménagement ne peut pas être dans le futur.", "move_in_date")
+    if move_in_date < household.census_date:
+        raise RehousingError(
+            f"La date d'emménagement ne peut pas précéder la date de recensement ({household.census_date:%d/%m/%Y}).",
+            "move_in_date",
+        )
+    last = household.status_changes.order_by("-effective_date", "-pk").first()
+    if last is not None and move_in_date < last.effective_date:
+        raise RehousingError(
+            f"La date d'emménagement ne peut pas précéder le dernier changement de statut ({last.effective_date:%d/%m/%Y}).",
+            "move_in_date",
+        )
+    if data.get("commune") is None:
+        raise RehousingError("La commune du nouveau logement est obligatoire.", "commune")
+    stock = data.get("housing_stock") or HousingStock.SOCIAL
+    if stock not in HousingStock.values:
+        raise RehousingError("Parc inconnu.", "housing_stock")
+    landlord, landlord_name = data.get("landlord"), (data.get("landlord_name") or "").strip()
+    if stock == HousingStock.SOCIAL and landlord is None and not landlord_name:
+        raise RehousingError("Indiquez le bailleur social du nouveau logement.", "landlord")
+    for name, message in (
+        ("rent", "Le loyer ne peut pas être négatif."),
+        ("charges", "Les charges ne peuvent pas être négatives."),
+        ("apl", "L'APL ne peut pas être négative."),
+        ("rls", "La RLS ne peut pas être négative."),
+    ):
+        value = data.get(name)
+        if value is not None and value < 0:
+            raise RehousingError(message, name)
+    if data.get("living_area") is not None and data["living_area"] <= 0:
+        raise RehousingError("La surface doit être positive.", "living_area")
+    commissioning = data.get("commissioning_date")
+    if commissioning is not None and commissioning > move_in_date:
+        raise RehousingError(
+            "La mise en service ne peut pas suivre la date d'emménagement.", "commissioning_date"
+        )
+    commune = data["commune"]
+    applies, note = payment_applies(
+        kind=kind,
+        housing_stock=stock,
+        commissioning_date=commissioning,
+        move_in_date=move_in_date,
+        rent=data.get("rent"),
+        zone_apl=commune.zone_apl,
+        adults=household.adults_count,
+        children=household.children_count,
+    )
+    values = {name: data.get(name) for name in DIRECT_FIELDS}
+    values.update(
+        housing_stock=stock,
+        landlord_name=landlord_name or (landlord.name if landlord else ""),
+        address=(data.get("address") or "").strip(),
+        dwelling_type=data.get("dwelling_type") or "",
+    )
+    rehousing = Rehousing(
+        household=household,
+        kind=kind,
+        move_in_date=move_in_date,
+        rent_reduction_payment=applies,
+        rent_reduction_note=note,
+        right_to_return=kind == RehousingKind.TEMPORARY and household.project.right_to_return,
+        **values,
+    )
+    rehousing._change_reason = "Relogement hors offre mutualisée"
+    rehousing._history_user = actor
+    _save_superseding(rehousing)
+    where = landlord_name or (landlord.name if landlord else HousingStock(stock).label)
+    try:
+        household_transition(
+            household=household,
+            action=action,
+            actor=actor,
+            effective_date=move_in_date,
+            reason=(reason or "").strip() or f"Relogement hors offre : {where}, {commune.name}",
+            rehousing=rehousing,
+        )
+    except TransitionNotAllowed as exc:
+        raise RehousingError(exc.message) from exc
     return rehousing
 
 

@@ -6,11 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from relogement.core.errors import DomainError
+from relogement.households.lifecycle import rehousing_actions
 from relogement.offers.forms import RehousingTermsForm
 from relogement.offers.selectors import household_label
 from relogement.permissions import predicates
+from relogement.permissions.shortcuts import get_household_for_user
+from relogement.rehousing.forms import DirectRehousingForm
 from relogement.rehousing.models import Rehousing
-from relogement.rehousing.services import rehousing_update_terms
+from relogement.rehousing.services import RehousingError, rehousing_record_direct, rehousing_update_terms
 
 
 def _get(request, pk) -> Rehousing:
@@ -84,6 +87,41 @@ def rehousing_edit(request, pk):
                 },
                 {"label": "Relogement", "url": reverse("rehousing:detail", args=[rehousing.pk])},
                 {"label": "Modifier", "url": ""},
+            ],
+        },
+    )
+
+
+def rehousing_record(request, household_pk):
+    """Direct rehousing (outside the pooled offers): the record and the household's "relogé" or
+    "relogé temporairement" in one service; refused input is shown next to its field, nothing written."""
+    household = get_household_for_user(request.user, household_pk)
+    kinds = [t.needs_rehousing for t in rehousing_actions(household)]
+    if not predicates.can_record_direct_rehousing(request.user, household) or not kinds:
+        raise Http404
+    form = DirectRehousingForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rehousing = rehousing_record_direct(
+                household=household, actor=request.user, **form.service_kwargs()
+            )
+        except RehousingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Relogement enregistré : le statut du ménage est mis à jour.")
+            return redirect("rehousing:detail", pk=rehousing.pk)
+    label = household_label(request.user, household)
+    return render(
+        request,
+        "rehousing/record.html",
+        {
+            "household": household,
+            "label": label,
+            "form": form,
+            "breadcrumbs": [
+                {"label": "Ménages", "url": reverse("households:list")},
+                {"label": label, "url": reverse("households:detail", args=[household.pk])},
+                {"label": "Enregistrer un relogement", "url": ""},
             ],
         },
     )

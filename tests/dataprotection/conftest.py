@@ -83,7 +83,7 @@ def fill_file(world, household=None):
         compliance_note="Conforme",
     )
     proposal.transitions.create(from_status="", to_status=ProposalStatus.MOVED_IN, actor=actor)
-    Rehousing.objects.create(
+    rehousing = Rehousing.objects.create(
         household=h,
         kind=RehousingKind.DEFINITIVE,
         move_in_date=D(2024, 7, 1),
@@ -92,7 +92,9 @@ def fill_file(world, household=None):
         dwelling_type="T3",
         rent=Decimal("450.00"),
     )
-    household_transition(household=h, action="rehouse", actor=actor, effective_date=D(2024, 7, 1))
+    household_transition(
+        household=h, action="rehouse", actor=actor, effective_date=D(2024, 7, 1), rehousing=rehousing
+    )
     FollowUp.objects.create(
         household=h,
         months_after=6,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
@@ -101,6 +101,13 @@ def test_money_and_rehousing_are_consistent(demo):
     definitive = Rehousing.objects.filter(kind=RehousingKind.DEFINITIVE)
     assert definitive.count() == rehoused.count()
     assert definitive.filter(rent__gt=0, apl__gte=0).count() == definitive.count()
+    # Each household has at most one current record; a temporary one left for the definitive is history.
+    assert not (
+        Rehousing.objects.current().values("household").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    )
+    temporarily = Household.objects.filter(status=HouseholdStatus.TEMPORARILY_REHOUSED)
+    current_temporary = Rehousing.objects.current().filter(kind=RehousingKind.TEMPORARY).values("household")
+    assert not temporarily.exclude(pk__in=current_temporary).exists()
     refused = Proposal.objects.filter(answer=Answer.REFUSED)
     assert refused.exists()
     assert not refused.filter(refusal_reason_text="").exists()

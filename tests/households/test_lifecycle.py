@@ -13,6 +13,7 @@ from relogement.households.lifecycle import (
 )
 from relogement.households.models import Household, HouseholdStatusChange
 from relogement.households.statuses import HouseholdStatus
+from tests.factories import RehousingFactory
 
 ALLOWED = [(source, t.action) for t in TRANSITIONS.values() for source in sorted(t.sources)]
 FORBIDDEN = [
@@ -29,17 +30,28 @@ def _at(household, status):
     return household
 
 
-def _kwargs(action):
+def _kwargs(action, household=None):
     kwargs = {"effective_date": dt.date(2025, 1, 10), "reason": "motif de test"}
     if action == "exit":
         kwargs["exit_reason"] = "depart_autonome"
+    kind = TRANSITIONS[action].needs_rehousing
+    if kind and household is not None:
+        # "Relogé" goes with its record (written by the caller in the same transaction).
+        kwargs["rehousing"] = RehousingFactory(
+            household=household,
+            kind=kind,
+            move_in_date=kwargs["effective_date"],
+            commune=household.building.commune,
+        )
     return kwargs
 
 
 @pytest.mark.parametrize("status,action", ALLOWED)
 def test_allowed_transition(world, status, action):
     household = _at(world.household_a, status)
-    household_transition(household=household, action=action, actor=world.users["social_a"], **_kwargs(action))
+    household_transition(
+        household=household, action=action, actor=world.users["social_a"], **_kwargs(action, household)
+    )
     household.refresh_from_db()
     assert household.status == TRANSITIONS[action].target
     change = household.status_changes.latest("pk")

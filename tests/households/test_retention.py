@@ -101,7 +101,7 @@ def closed_file(world, *, last_contact=CLOSED_ON):
         rent=Decimal("450.00"),
         compliance_note="Conforme pour Nadia Martin",
     )
-    Rehousing.objects.create(
+    rehousing = Rehousing.objects.create(
         household=h,
         kind=RehousingKind.DEFINITIVE,
         move_in_date=D(2024, 7, 1),
@@ -114,7 +114,9 @@ def closed_file(world, *, last_contact=CLOSED_ON):
         apl=Decimal("200.00"),
         rls=Decimal("40.00"),
     )
-    household_transition(household=h, action="rehouse", actor=actor, effective_date=D(2024, 7, 1))
+    household_transition(
+        household=h, action="rehouse", actor=actor, effective_date=D(2024, 7, 1), rehousing=rehousing
+    )
     FollowUp.objects.create(
         household=h,
         months_after=6,

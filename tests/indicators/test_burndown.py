@@ -33,26 +33,21 @@ def test_burndown_per_building(s):
     assert series[dt.date(2025, 6, 1)] == 2
     assert series[dt.date(2025, 12, 1)] == 2
     assert len(b1.series) == 24
-    # No departure in the last 6 months and households remain: at risk.
-    assert b1.risk(AS_OF) == "aucun relogement ni sortie depuis 6 mois"
+    assert b1.pace == 0 and b1.projected_end(AS_OF) is None
     assert (b2.census, b2.remaining, b2.left_recently) == (1, 0, 1)
     assert dict(b2.series)[dt.date(2025, 9, 1)] == 1 and dict(b2.series)[dt.date(2025, 10, 1)] == 0
-    assert b2.risk(AS_OF) == ""
+    # The risk verdict is not decided here (matching.risk.verdict, tests/matching/test_one_verdict.py).
+    assert b2.risk == ""
 
 
-def test_simple_risk_rule():
+def test_pace_and_projected_end():
     def progress(remaining, left_recently, planned):
         return BuildingProgress(
             1, "B", "P", planned, census=20, remaining=remaining, left_recently=left_recently
         )
 
-    soon = dt.date(2026, 6, 30)
     far = dt.date(2028, 1, 1)
-    assert progress(3, 6, soon).risk(AS_OF) == "démolition prévue dans moins de 12 mois"
-    assert progress(0, 6, soon).risk(AS_OF) == ""
-    assert progress(3, 6, None).risk(AS_OF) == ""  # unknown demolition date: no rule applies
-    # 12 remaining at 1 a month (6 in 6 months): done by 12/2026, before 2028.
-    assert progress(12, 6, far).risk(AS_OF) == ""
+    # 12 remaining at 1 a month (6 in 6 months): done by 12/2026.
     assert progress(12, 6, far).projected_end(AS_OF) == dt.date(2026, 12, 1)
-    # 40 remaining at 1 a month: 05/2029, after the demolition.
-    assert progress(40, 6, far).risk(AS_OF) == "rythme insuffisant pour la date de démolition"
+    assert progress(0, 6, far).projected_end(AS_OF) == AS_OF
+    assert progress(3, 0, far).projected_end(AS_OF) is None

@@ -11,6 +11,14 @@ def _rehousing(world):
     return existing or factories.RehousingFactory(household=world.household_a, commune=world.commune)
 
 
+def _searching(world):
+    """The direct rehousing form exists for a household that may be rehoused (here: searching)."""
+    from relogement.households.models import Household
+
+    Household.objects.filter(pk=world.household_a.pk).update(status="searching")
+    return world.household_a
+
+
 CASES = [
     UrlCase(
         "rehousing:detail",
@@ -23,5 +31,11 @@ CASES = [
         kwargs=lambda w: {"pk": _rehousing(w).pk},
         allowed=("mous", "landlord"),
         denied=("social_a", "social_b", "outsider", "commune", "metropolis", "admin"),
+    ),
+    UrlCase(
+        "rehousing:record",
+        kwargs=lambda w: {"household_pk": _searching(w).pk},
+        allowed=("mous",),
+        denied=("social_a", "social_b", "outsider", "commune", "metropolis", "landlord", "admin"),
     ),
 ]
