@@ -115,7 +115,7 @@ def erasure_blockers(household: Household, *, today: dt.date) -> list[Blocker]:
                     "offer_record",
                     f"Le ménage a refusé {count.refused_compliant_count} offre(s) conforme(s) sur "
                     f"{count.required} : perte du droit au maintien dans les lieux le {lost_on:%d/%m/%Y} "
-                    "(CCH L.442-6 II).",
+                    f"({count.basis}).",
                     "Le relevé des offres prouve l'obligation d'offres du bailleur et la perte du droit "
                     f"au maintien dans les lieux ; il est conservé {LITIGATION_YEARS} ans (prescription, "
                     f"art. 2224 du Code civil), soit jusqu'au {_limitation_end(lost_on):%d/%m/%Y} : "
