@@ -38,8 +38,13 @@ class BuildingSerializer(serializers.Serializer):
     adresse = serializers.CharField(source="address")
     commune_insee = serializers.CharField(source="commune.insee_code")
     commune = serializers.CharField(source="commune.name")
-    bailleur = serializers.IntegerField(source="landlord_id")
-    bailleur_nom = serializers.CharField(source="landlord.name")
+    bailleur = serializers.IntegerField(
+        source="landlord_id", allow_null=True, help_text="Vide pour un bâtiment du parc privé"
+    )
+    bailleur_nom = serializers.CharField(source="landlord.name", allow_null=True)
+    proprietaire_prive = serializers.CharField(
+        source="private_owner", help_text="Propriétaire d'un bâtiment du parc privé (vide sinon)"
+    )
     nb_logements = serializers.IntegerField(source="dwellings_count")
     date_demolition_prevue = serializers.DateField(source="planned_demolition_date", allow_null=True)
     date_demolition_effective = serializers.DateField(source="actual_demolition_date", allow_null=True)
