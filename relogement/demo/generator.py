@@ -28,12 +28,12 @@ from relogement.demo.bulk import fast_insert
 from relogement.followup.models import FollowUp, Satisfaction
 from relogement.households.models import (
     EmploymentSituation,
-    OccupancyStatus,
     Household,
     HouseholdMember,
     HouseholdStatusChange,
     HouseholdType,
     NextStep,
+    OccupancyStatus,
     Relation,
     ResourceKind,
     ResourceLine,

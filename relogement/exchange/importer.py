@@ -506,7 +506,9 @@ class Importer:
         self.buildings: dict[tuple, StoredBuilding] = {}
         for pk, project_id, reference, landlord, insee, owner in Building.objects.filter(
             project_id__in=project_ids
-        ).values_list("pk", "project_id", "reference", "landlord__name", "commune__insee_code", "private_owner"):
+        ).values_list(
+            "pk", "project_id", "reference", "landlord__name", "commune__insee_code", "private_owner"
+        ):
             self.buildings[(project_id, reference)] = StoredBuilding(pk, landlord, insee, owner)
 
     def _stored_chunks(self):

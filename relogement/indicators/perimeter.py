@@ -178,7 +178,9 @@ def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
         (
             "Bailleurs d'origine",
             [
-                (f"{LANDLORD}-{pk}", name) if pk is not None else (PRIVATE_STOCK_PERIMETER.token, PRIVATE_STOCK_LABEL)
+                (f"{LANDLORD}-{pk}", name)
+                if pk is not None
+                else (PRIVATE_STOCK_PERIMETER.token, PRIVATE_STOCK_LABEL)
                 for pk, name in landlords
             ],
         ),

@@ -318,7 +318,9 @@ def legal_deadlines(user, *, today: dt.date | None = None, past_days: int = 31) 
         )
         if lost_on is None or lost_on < today - dt.timedelta(days=past_days):
             continue
-        result.append((household_id, lost_on, sorted(dates)[rule.required - 1], len(dates), rule.required, rule))
+        result.append(
+            (household_id, lost_on, sorted(dates)[rule.required - 1], len(dates), rule.required, rule)
+        )
     result.sort(key=lambda r: (r[1], r[0]))
     return result
 

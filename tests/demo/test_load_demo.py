@@ -77,7 +77,10 @@ def test_structure_on_the_real_sites(demo):
 def test_private_degraded_stock(demo):
     """One RHI and one OPAH-RU operation, buildings without social landlord, every private occupancy."""
     private = Building.objects.filter(landlord__isnull=True)
-    assert set(private.values_list("operation__kind", flat=True)) == {OperationKind.RHI, OperationKind.OPAH_RU}
+    assert set(private.values_list("operation__kind", flat=True)) == {
+        OperationKind.RHI,
+        OperationKind.OPAH_RU,
+    }
     assert not private.filter(private_owner="").exists()
     statuses = set(Household.objects.filter(building__in=private).values_list("occupancy_status", flat=True))
     assert {

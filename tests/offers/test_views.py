@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from relogement.households.statuses import HouseholdStatus
 from relogement.offers.models import Answer, HousingOffer, OfferStatus, Proposal, ProposalStatus
-from relogement.rehousing.models import Rehousing
 from relogement.projects.models import OfferRuleBasis
+from relogement.rehousing.models import Rehousing
 from tests import factories
 from tests.offers.conftest import days_ago
 
