@@ -64,6 +64,10 @@ BUILDING_COLUMNS = ("bailleur_origine", "proprietaire_origine", "commune_origine
 # The operation a private-stock building named by a file is created in: the file does not say which
 # kind (RHI, OPAH…), so "Autre" until the project office moves the building to its operation.
 PRIVATE_IMPORT_OPERATION = "Import (parc privé)"
+NO_ORIGIN_OWNER = (
+    "valeur obligatoire manquante : le bailleur d'origine, ou pour un bâtiment du parc privé son "
+    "propriétaire (colonne proprietaire_origine)"
+)
 
 HOUSEHOLD_FIELDS = {
     "nom_referent": "reference_name",
@@ -344,16 +348,10 @@ class Importer:
         self.file_households = seen
 
     def _check_origin_owner(self, row: Row) -> None:
-        """A building has a social landlord or, private degraded stock, an owner recorded as text."""
+        """A building has a social landlord or, private degraded stock, an owner recorded as text (both
+        empty is checked against the stored building: ``_check_buildings``)."""
         landlord, owner = row.values.get("bailleur_origine"), row.values.get("proprietaire_origine")
-        if landlord is None and owner is None and "bailleur_origine" not in row.invalid:
-            self._error(
-                row,
-                "bailleur_origine",
-                "valeur obligatoire manquante : le bailleur d'origine, ou pour un bâtiment du parc privé "
-                "son propriétaire (colonne proprietaire_origine)",
-            )
-        elif landlord is not None and owner is not None:
+        if landlord is not None and owner is not None:
             self._error(
                 row,
                 "proprietaire_origine",
@@ -566,13 +564,20 @@ class Importer:
             key = (row.project.pk, row.values["batiment"])
             building = self.buildings.get(key)
             landlord, insee = row.values["bailleur_origine"], row.values["commune_origine_insee"]
+            owner = row.values.get("proprietaire_origine")
+            if landlord is None and owner is None and "bailleur_origine" not in row.invalid:
+                # Empty is allowed only for a stored private building (partners' files without the
+                # extension column): a new building or a social landlord's needs the cell.
+                if building is None or building.landlord_name is not None:
+                    self._error(row, "bailleur_origine", NO_ORIGIN_OWNER)
+                    continue
             if building is None:
                 if key not in announced:
                     announced.add(key)
                     self._warn(row, "batiment", "bâtiment inconnu : il sera créé")
                 continue
             if building.landlord_name is None:
-                if landlord is not None or row.values.get("proprietaire_origine") != building.private_owner:
+                if landlord is not None or (owner is not None and owner != building.private_owner):
                     self._warn(
                         row,
                         "proprietaire_origine",
@@ -1034,6 +1039,8 @@ class Importer:
         self._normalise_households(rows)
         self._match_stored(rows)
         self._check_buildings(rows)
+        if report.errors:  # a building named without landlord nor owner
+            return report
         if dry_run:
             report.households.created = len(rows) - len(self.stored_rows)
             for chunk in self._stored_chunks():

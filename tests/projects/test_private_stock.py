@@ -307,6 +307,17 @@ def test_exchange_existing_private_building_keeps_its_owner(world):
     assert report.valid, report.text()
     assert any(w.column == "proprietaire_origine" for w in report.warnings)
     assert Building.objects.get(reference="RHI-01").private_owner == "SCI des Tilleuls"
+    # A partner's file without the extension column: an empty landlord is fine for a private building,
+    # not for a social landlord's one.
+    ok = exchange_import(
+        sheets=sheets([menage(ref_menage="IMP-010", batiment="RHI-01", bailleur_origine="")])
+    )
+    assert ok.valid, ok.text()
+    social = exchange_import(
+        sheets=sheets([menage(ref_menage="IMP-011", batiment="BAT-A", bailleur_origine="")])
+    )
+    assert [(e.column, e.row) for e in social.errors] == [("bailleur_origine", 2)]
+    assert not Household.objects.filter(reference="IMP-011").exists()
 
 
 # --- bad input on the model -----------------------------------------------------------------------
