@@ -350,3 +350,19 @@ def test_a_private_household_file_opens_for_its_social_provider(world):
     assert private.status == HouseholdStatus.TO_DIAGNOSE
     response = world.client_for("social_a").get(reverse("households:detail", args=[private.pk]))
     assert response.status_code == 200 and "Famille Privé" in response.content.decode()
+
+
+def test_the_offers_record_of_a_private_household_is_kept_as_evidence(world):
+    from relogement.dataprotection.erasure import erasure_blockers
+    from relogement.households.statuses import ExitReason
+
+    private = _private_household(world)
+    private.status, private.exit_reason = HouseholdStatus.EXITED, ExitReason.SELF_DEPARTURE
+    private.save()
+    _refused(private, dt.date(2024, 1, 10))
+    _refused(private, dt.date(2024, 2, 10))
+    blockers = erasure_blockers(private, today=dt.date(2025, 6, 1))
+    assert [b.code for b in blockers] == ["offer_record"]
+    assert "obligation d'offres remplie le 10/02/2024" in blockers[0].message
+    assert "L.314-2" in blockers[0].message
+    assert erasure_blockers(private, today=dt.date(2029, 2, 11)) == []
