@@ -83,7 +83,7 @@ MENAGES_COLUMNS: tuple[Column, ...] = (
     Column("satisfaction_6_mois", "choice", choices=SATISFACTION_VALUES, shown_if=p.can_view_followups),
     Column("impayes_6_mois", "bool", shown_if=p.can_view_followups),
     # Extension columns (private degraded stock), optional: partners' tools ignore unknown columns.
-    Column("proprietaire_origine", "text", max_length=250),
+    Column("proprietaire_origine", "text", max_length=250, shown_if=p.can_view_names),
     Column("statut_occupation", "choice", choices=_choices(OccupancyStatus)),
 )
 

@@ -175,6 +175,26 @@ def test_building_pages_print_the_private_owner(world):
         response = client.get(url)
         assert response.status_code == 200
         assert "SCI des Tilleuls (parc privé)" in response.content.decode(), url
+    # The owner may name a person: the metropolis (pseudonymised data only) reads "parc privé" alone.
+    metropolis = world.client_for("metropolis")
+    html = metropolis.get(reverse("building_detail", args=[private.building_id])).content.decode()
+    assert "SCI des Tilleuls" not in html and "Parc privé (propriétaire non communiqué)" in html
+    export = metropolis.get(reverse("exchange:export"), {"format": "csv"})
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        text = archive.read("menages.csv").decode("utf-8-sig")
+    assert "SCI des Tilleuls" not in text and "proprietaire_origine" in text
+    from django.test import RequestFactory
+
+    from relogement.api.projects import BuildingSerializer
+
+    def api_owner(persona):
+        request = RequestFactory().get("/")
+        request.user = world.users[persona]
+        data = BuildingSerializer(private.building, context={"request": request}).data
+        assert data["bailleur"] is None and data["bailleur_nom"] is None
+        return data["proprietaire_prive"]
+
+    assert (api_owner("mous"), api_owner("metropolis")) == ("SCI des Tilleuls", "")
 
 
 # --- the landlord perimeter has none of them ------------------------------------------------------
