@@ -82,6 +82,10 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     dwellings_count = 40
     planned_demolition_date = dt.date(2027, 6, 30)
 
+    class Params:
+        # A building of private degraded stock: no social landlord, an owner recorded as text.
+        private = factory.Trait(landlord=None, private_owner="SCI des Tilleuls")
+
 
 class OriginDwellingFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -166,6 +166,9 @@ EXCHANGE_PROBES = {
     "minoration_loyer": ("rehousing", "Indemnité ANRU pour minoration de loyer Oui"),
     "satisfaction_6_mois": ("followup", "6 mois"),
     "impayes_6_mois": ("followup", "Satisfait Oui"),
+    # Private degraded stock: CONC-050's building has a social landlord, so no owner as text.
+    "proprietaire_origine": ("building", "(parc privé)"),
+    "statut_occupation": ("file", "Locataire du parc social"),
 }
 
 # The household list's columns (by label) and where their value shows.

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from relogement.api.base import ApiViewSet
 from relogement.api.fields import ID, IdParameter, Insee
+from relogement.permissions import predicates
 from relogement.projects.models import Building, Project
 
 
@@ -38,11 +39,23 @@ class BuildingSerializer(serializers.Serializer):
     adresse = serializers.CharField(source="address")
     commune_insee = serializers.CharField(source="commune.insee_code")
     commune = serializers.CharField(source="commune.name")
-    bailleur = serializers.IntegerField(source="landlord_id")
-    bailleur_nom = serializers.CharField(source="landlord.name")
+    bailleur = serializers.IntegerField(
+        source="landlord_id", allow_null=True, help_text="Vide pour un bâtiment du parc privé"
+    )
+    bailleur_nom = serializers.CharField(source="landlord.name", allow_null=True)
+    proprietaire_prive = serializers.SerializerMethodField(
+        help_text="Propriétaire d'un bâtiment du parc privé (vide sinon, et pour la métropole : il peut "
+        "nommer une personne)"
+    )
     nb_logements = serializers.IntegerField(source="dwellings_count")
     date_demolition_prevue = serializers.DateField(source="planned_demolition_date", allow_null=True)
     date_demolition_effective = serializers.DateField(source="actual_demolition_date", allow_null=True)
+
+    def get_proprietaire_prive(self, building) -> str:
+        request = self.context.get("request")
+        if request is None or not predicates.can_view_private_owner(request.user):
+            return ""
+        return building.private_owner
 
 
 class ProjectQuery(serializers.Serializer):

@@ -115,11 +115,25 @@ def erasure_blockers(household: Household, *, today: dt.date) -> list[Blocker]:
                     "offer_record",
                     f"Le ménage a refusé {count.refused_compliant_count} offre(s) conforme(s) sur "
                     f"{count.required} : perte du droit au maintien dans les lieux le {lost_on:%d/%m/%Y} "
-                    "(CCH L.442-6 II).",
+                    f"({count.basis}).",
                     "Le relevé des offres prouve l'obligation d'offres du bailleur et la perte du droit "
                     f"au maintien dans les lieux ; il est conservé {LITIGATION_YEARS} ans (prescription, "
                     f"art. 2224 du Code civil), soit jusqu'au {_limitation_end(lost_on):%d/%m/%Y} : "
                     "art. 17.3.b et 17.3.e RGPD.",
+                )
+            )
+        met_on = count.obligation_met_on
+        if lost_on is None and met_on is not None and not count.exception and today < _limitation_end(met_on):
+            # A rule without clock (C. urb. L.314-2): the record proves the obligation of offers was
+            # met, evidence before the expropriation judge.
+            blockers.append(
+                Blocker(
+                    "offer_record",
+                    f"Le ménage a refusé {count.refused_compliant_count} offre(s) conforme(s) sur "
+                    f"{count.required} : obligation d'offres remplie le {met_on:%d/%m/%Y} ({count.basis}).",
+                    "Le relevé des offres prouve que l'obligation de relogement a été remplie ; il est "
+                    f"conservé {LITIGATION_YEARS} ans (prescription, art. 2224 du Code civil), soit jusqu'au "
+                    f"{_limitation_end(met_on):%d/%m/%Y} : art. 17.3.b et 17.3.e RGPD.",
                 )
             )
     if household.status == HouseholdStatus.EXITED and household.exit_reason == ExitReason.EVICTION:

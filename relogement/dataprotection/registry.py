@@ -94,6 +94,9 @@ TABLES: tuple[Table, ...] = (
             "origin_dwelling_type",
             "origin_living_area",
             "origin_floor",
+            # On what title the household occupies its dwelling (decides its offer rule): shown in the
+            # file's header to every role that reaches it.
+            "occupancy_status",
         )
         + _f(
             C.NEEDS,

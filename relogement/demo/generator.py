@@ -33,6 +33,7 @@ from relogement.households.models import (
     HouseholdStatusChange,
     HouseholdType,
     NextStep,
+    OccupancyStatus,
     Relation,
     ResourceKind,
     ResourceLine,
@@ -403,6 +404,7 @@ class Generator:
                         "provider": provider,
                     }
                 )
+        self._private_stock(operations, buildings)
         self.bulk(Operation, operations)
         for building in buildings:
             building.operation_id = building.operation.pk
@@ -433,6 +435,54 @@ class Generator:
             provider.projects.add(
                 *{p["building"].project for p in self.building_plans if p["provider"] == provider}
             )
+
+    def _private_stock(self, operations: list, buildings: list) -> None:
+        """One RHI and one OPAH-RU operation of private degraded stock (no social landlord, owners as
+        text), whose households are of every occupancy status (docs/offer-rules.md). Their own draws
+        come from a generator of their own; their households are planned last."""
+        rng = random.Random(self.seed + 3)
+        project = max(self.projects, key=lambda p: (SITE_WEIGHTS.get(p.code, 5), p.code))
+        private_statuses = [
+            OccupancyStatus.OWNER_OCCUPIER,
+            OccupancyStatus.PRIVATE_TENANT,
+            OccupancyStatus.NO_TITLE,
+            OccupancyStatus.PRIVATE_TENANT,
+        ]
+        specs = [
+            (OperationKind.RHI, "RHI — îlot de la Filature", ["Mme Ducatel (propriétaire)", "SCI Les Tisserands"]),
+            (
+                OperationKind.OPAH_RU,
+                "OPAH-RU — centre ancien",
+                ["Syndicat des copropriétaires du 14 rue de Wazemmes", "M. Vandamme (bailleur privé)"],
+            ),
+        ]  # fmt: skip
+        for kind, name, owners in specs:
+            op = Operation(project=project, name=name, kind=kind)
+            operations.append(op)
+            for index, owner in enumerate(owners):
+                size = rng.randint(4, 8)
+                building = Building(
+                    operation=op,
+                    project=project,
+                    reference=f"{_prefix(project)}-{kind.upper().replace('_', '')}{index + 1:02d}",
+                    address=f"{rng.randint(1, 90)} {rng.choice(self.streets)}",
+                    commune=project.commune,
+                    landlord=None,
+                    private_owner=owner,
+                    dwellings_count=size + 1,
+                    planned_demolition_date=dt.date(rng.choice([2026, 2027]), rng.randint(1, 12), 15),
+                )
+                buildings.append(building)
+                self.building_plans.append(
+                    {
+                        "building": building,
+                        "households": size,
+                        "census": dt.date(2023, 1, 15) + dt.timedelta(days=rng.randint(0, 520)),
+                        "progress": PROGRESS_BY_YEAR[2027],
+                        "provider": self.provider_a if index % 2 == 0 else self.provider_b,
+                        "occupancy": private_statuses,
+                    }
+                )
 
     # --- offers -----------------------------------------------------------------------------------
     @staticmethod
@@ -754,6 +804,19 @@ class Generator:
         self.result.households += len(households) + len(splits)
         self._children(bundles + splits)
 
+    @staticmethod
+    def _private_occupancy(household: Household, plan: dict, parent) -> None:
+        """Private stock: occupancy statuses in turn (a split-off keeps its parent's); no RLS outside
+        social housing, no rent for an owner-occupier or an occupant without title."""
+        if parent is not None:
+            household.occupancy_status = parent["household"].occupancy_status
+        else:
+            turn = plan["occupancy_turn"] = plan.get("occupancy_turn", -1) + 1
+            household.occupancy_status = plan["occupancy"][turn % len(plan["occupancy"])]
+        household.rls_before = None
+        if household.occupancy_status != OccupancyStatus.PRIVATE_TENANT:
+            household.rent_before = household.apl_before = None
+
     def _household_bundle(self, plan, dwelling, parent) -> dict:
         rng = self.rng
         building = plan["building"]
@@ -851,6 +914,8 @@ class Generator:
             created_at=_aware(census),
             updated_at=_aware(path["changes"][-1][2]),
         )
+        if plan.get("occupancy"):
+            self._private_occupancy(household, plan, parent)
         adult_child = next(
             (
                 m

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from relogement.households.models import HouseholdType
+from relogement.households.models import HouseholdType, OccupancyStatus
 from relogement.households.statuses import ExitReason, ReportingStatus
 from relogement.offers.models import Answer
 from relogement.permissions import predicates as p
@@ -24,6 +24,9 @@ class Column:
     name: str
     kind: str  # text, insee, date, bool, decimal, int, choice
     required: bool = False
+    # A required column whose cell may be empty when a rule of the importer says so (the origin
+    # landlord of a private-stock building: docs/exchange-format.md, "Private degraded stock").
+    may_be_empty: bool = False
     choices: tuple[str, ...] = ()
     max_value: str | None = None  # decimals and integers
     max_length: int | None = None
@@ -44,7 +47,7 @@ MENAGES_COLUMNS: tuple[Column, ...] = (
     Column("ref_menage", "text", required=True, max_length=60),
     Column("projet", "text", required=True, max_length=200),
     Column("batiment", "text", required=True, max_length=100),
-    Column("bailleur_origine", "text", required=True, max_length=200),
+    Column("bailleur_origine", "text", required=True, max_length=200, may_be_empty=True),
     Column("commune_origine_insee", "insee", required=True),
     Column("date_recensement", "date", required=True),
     Column("decohabitation_de", "text", max_length=60),
@@ -79,6 +82,9 @@ MENAGES_COLUMNS: tuple[Column, ...] = (
     Column("minoration_loyer", "bool"),
     Column("satisfaction_6_mois", "choice", choices=SATISFACTION_VALUES, shown_if=p.can_view_followups),
     Column("impayes_6_mois", "bool", shown_if=p.can_view_followups),
+    # Extension columns (private degraded stock), optional: partners' tools ignore unknown columns.
+    Column("proprietaire_origine", "text", max_length=250, shown_if=p.can_view_names),
+    Column("statut_occupation", "choice", choices=_choices(OccupancyStatus)),
 )
 
 PROPOSITIONS_COLUMNS: tuple[Column, ...] = (

@@ -61,7 +61,14 @@ DESTINATION_COLUMNS = (
     "minoration_loyer",
 )
 # Columns that describe the building, not the household: compared with the building, never updated.
-BUILDING_COLUMNS = ("bailleur_origine", "commune_origine_insee")
+BUILDING_COLUMNS = ("bailleur_origine", "proprietaire_origine", "commune_origine_insee")
+# The operation a private-stock building named by a file is created in: the file does not say which
+# kind (RHI, OPAH…), so "Autre" until the project office moves the building to its operation.
+PRIVATE_IMPORT_OPERATION = "Import (parc privé)"
+NO_ORIGIN_OWNER = (
+    "valeur obligatoire manquante : le bailleur d'origine, ou pour un bâtiment du parc privé son "
+    "propriétaire (colonne proprietaire_origine)"
+)
 
 HOUSEHOLD_FIELDS = {
     "nom_referent": "reference_name",
@@ -78,6 +85,7 @@ HOUSEHOLD_FIELDS = {
     "apl_origine": "apl_before",
     "rls_origine": "rls_before",
     "date_recensement": "census_date",
+    "statut_occupation": "occupancy_status",
 }
 REHOUSING_FIELDS = {
     "bailleur_destination": "landlord_name",
@@ -121,8 +129,9 @@ class StoredBuilding(NamedTuple):
     """What the import needs of a building: a file may name as many buildings as households."""
 
     pk: int
-    landlord_name: str
+    landlord_name: str | None  # None: private stock
     insee_code: str
+    private_owner: str = ""
 
 
 class Values(list):
@@ -246,7 +255,7 @@ class Importer:
                         if value is not None and len(cache) < PARSED_PER_COLUMN:
                             cache[key] = value
                 list.__setitem__(values, index, value)
-                if column.required and value is None:
+                if column.required and value is None and not column.may_be_empty:
                     self._error(row, column.name, "valeur obligatoire manquante")
             rows.append(row)
             if count % 1000 == 0:
@@ -323,6 +332,7 @@ class Importer:
             diag, move_in = v.get("date_diagnostic"), v.get("date_relogement")
             if diag and move_in and move_in < diag:
                 self._error(row, "date_relogement", "la date de relogement précède la date de diagnostic")
+            self._check_origin_owner(row)
             if v.get("nb_adultes") == 0:
                 self._error(row, "nb_adultes", "un ménage compte au moins un adulte")
             if row.project is not None and v.get("ref_menage"):
@@ -337,6 +347,18 @@ class Importer:
                     seen[key] = row
         # project pk, ref_menage → the file's row: the write finds a created household's pk on its row.
         self.file_households = seen
+
+    def _check_origin_owner(self, row: Row) -> None:
+        """A building has a social landlord or, private degraded stock, an owner recorded as text (both
+        empty is checked against the stored building: ``_check_buildings``)."""
+        landlord, owner = row.values.get("bailleur_origine"), row.values.get("proprietaire_origine")
+        if landlord is not None and owner is not None:
+            self._error(
+                row,
+                "proprietaire_origine",
+                "un bâtiment a soit un bailleur social (bailleur_origine), soit un propriétaire privé "
+                "(proprietaire_origine), pas les deux",
+            )
 
     def _normalise_households(self, rows: list[Row]) -> None:
         """Drop values the file gives but the status makes meaningless, with a warning."""
@@ -481,10 +503,12 @@ class Importer:
         project_ids = {row.project.pk for row in rows}
         # Plain tuples: a file may name as many buildings as households.
         self.buildings: dict[tuple, StoredBuilding] = {}
-        for pk, project_id, reference, landlord, insee in Building.objects.filter(
+        for pk, project_id, reference, landlord, insee, owner in Building.objects.filter(
             project_id__in=project_ids
-        ).values_list("pk", "project_id", "reference", "landlord__name", "commune__insee_code"):
-            self.buildings[(project_id, reference)] = StoredBuilding(pk, landlord, insee)
+        ).values_list(
+            "pk", "project_id", "reference", "landlord__name", "commune__insee_code", "private_owner"
+        ):
+            self.buildings[(project_id, reference)] = StoredBuilding(pk, landlord, insee, owner)
 
     def _stored_chunks(self):
         """The rows matching a stored household, each with it and its history, ``WRITE_CHUNK`` at a time:
@@ -541,12 +565,27 @@ class Importer:
             key = (row.project.pk, row.values["batiment"])
             building = self.buildings.get(key)
             landlord, insee = row.values["bailleur_origine"], row.values["commune_origine_insee"]
+            owner = row.values.get("proprietaire_origine")
+            if landlord is None and owner is None and "bailleur_origine" not in row.invalid:
+                # Empty is allowed only for a stored private building (partners' files without the
+                # extension column): a new building or a social landlord's needs the cell.
+                if building is None or building.landlord_name is not None:
+                    self._error(row, "bailleur_origine", NO_ORIGIN_OWNER)
+                    continue
             if building is None:
                 if key not in announced:
                     announced.add(key)
                     self._warn(row, "batiment", "bâtiment inconnu : il sera créé")
                 continue
-            if building.landlord_name.casefold() != landlord.casefold():
+            if building.landlord_name is None:
+                if landlord is not None or (owner is not None and owner != building.private_owner):
+                    self._warn(
+                        row,
+                        "proprietaire_origine",
+                        f"le bâtiment est du parc privé (propriétaire « {building.private_owner} ») : "
+                        "valeur ignorée",
+                    )
+            elif landlord is None or building.landlord_name.casefold() != landlord.casefold():
                 self._warn(
                     row,
                     "bailleur_origine",
@@ -562,6 +601,8 @@ class Importer:
         for row in rows:
             for column in ("bailleur_origine",):
                 name = row.values[column]
+                if name is None:  # private stock: no organisation
+                    continue
                 key = name.casefold()
                 if key not in self.organisations and key not in announced_orgs:
                     building = self.buildings.get((row.project.pk, row.values["batiment"]))
@@ -634,20 +675,30 @@ class Importer:
     def _building(self, row: Row) -> StoredBuilding:
         key = (row.project.pk, row.values["batiment"])
         if key not in self.buildings:
-            operation, _ = Operation.objects.get_or_create(
-                project=row.project, name="Import", defaults={"kind": OperationKind.DEMOLITION}
-            )
+            landlord_name = row.values["bailleur_origine"]
+            if landlord_name is None:  # private stock (checked: the owner is given)
+                operation, _ = Operation.objects.get_or_create(
+                    project=row.project, name=PRIVATE_IMPORT_OPERATION, defaults={"kind": OperationKind.OTHER}
+                )
+            else:
+                operation, _ = Operation.objects.get_or_create(
+                    project=row.project, name="Import", defaults={"kind": OperationKind.DEMOLITION}
+                )
             building = Building(
                 operation=operation,
                 project=row.project,
                 reference=row.values["batiment"],
                 commune=self.communes[row.values["commune_origine_insee"]],
-                landlord=self._organisation(row.values["bailleur_origine"]),
+                landlord=self._organisation(landlord_name) if landlord_name is not None else None,
+                private_owner=row.values.get("proprietaire_origine") or "" if landlord_name is None else "",
             )
             building._change_reason = snapshot.IMPORT_REASON
             building.save()
             self.buildings[key] = StoredBuilding(
-                building.pk, building.landlord.name, building.commune.insee_code
+                building.pk,
+                building.landlord.name if building.landlord_id else None,
+                building.commune.insee_code,
+                building.private_owner,
             )
         return self.buildings[key]
 
@@ -1009,6 +1060,8 @@ class Importer:
         self._normalise_households(rows)
         self._match_stored(rows)
         self._check_buildings(rows)
+        if report.errors:  # a building named without landlord nor owner
+            return report
         self._warn_possible_duplicates(rows)
         if dry_run:
             report.households.created = len(rows) - len(self.stored_rows)

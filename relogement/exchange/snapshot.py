@@ -122,7 +122,7 @@ def household_values(household: Household) -> dict:
         "ref_menage": household.reference,
         "projet": household.project.code,
         "batiment": building.reference,
-        "bailleur_origine": building.landlord.name,
+        "bailleur_origine": building.landlord.name if building.landlord_id else None,
         "commune_origine_insee": building.commune.insee_code,
         "date_recensement": household.census_date,
         "decohabitation_de": household.split_from.reference if household.split_from_id else None,
@@ -157,6 +157,8 @@ def household_values(household: Household) -> dict:
         "minoration_loyer": destination.rent_reduction_payment if destination else None,
         "satisfaction_6_mois": (six_months.home_satisfaction or None) if six_months else None,
         "impayes_6_mois": six_months.rent_arrears if six_months else None,
+        "proprietaire_origine": building.private_owner or None,
+        "statut_occupation": household.occupancy_status,
     }
 
 

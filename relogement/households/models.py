@@ -43,6 +43,16 @@ class HouseholdType(models.TextChoices):
     OTHER = "autre", "Autre"
 
 
+class OccupancyStatus(models.TextChoices):
+    """On what title the household occupies its origin dwelling: decides which offer rule applies
+    (offers.offer_rules.applicable_rule, docs/offer-rules.md)."""
+
+    SOCIAL_TENANT = "locataire_social", "Locataire du parc social"
+    OWNER_OCCUPIER = "proprietaire_occupant", "Propriétaire occupant"
+    PRIVATE_TENANT = "locataire_prive", "Locataire du parc privé"
+    NO_TITLE = "occupant_sans_titre", "Occupant sans titre"
+
+
 class SupportLevel(models.TextChoices):
     LIGHT = "leger", "Léger"
     MEDIUM = "renforce", "Renforcé"
@@ -88,6 +98,12 @@ class Household(models.Model):
         blank=True,
         related_name="referent_households",
         verbose_name="travailleur social référent",
+    )
+    occupancy_status = models.CharField(
+        "statut d'occupation",
+        max_length=30,
+        choices=OccupancyStatus.choices,
+        default=OccupancyStatus.SOCIAL_TENANT,
     )
     status = models.CharField(
         "statut", max_length=30, choices=HouseholdStatus.choices, default=HouseholdStatus.TO_DIAGNOSE

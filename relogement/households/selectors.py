@@ -210,6 +210,7 @@ def household_file(*, user, pk: int) -> Household:
         "project",
         "building__commune",
         "building__landlord",
+        "building__operation",
         "origin_dwelling",
         "referent",
         "social_provider",

@@ -1,7 +1,10 @@
 """Perimeters of the indicators: metropolis, commune, project, building, landlord (INDICATORS.md).
 
 A household belongs to the perimeters of its origin: its project, its building, the commune of its
-origin building and the landlord of that building. A perimeter is always intersected with the user's
+origin building and the landlord of that building. A household of private degraded stock (a building
+without social landlord) belongs to no landlord's perimeter: the landlord perimeters have one more
+entry, "Parc privé (sans bailleur social)" (``bailleur-aucun``), so that the landlord breakdown still
+adds up to the metropolis (docs/indicators.md). A perimeter is always intersected with the user's
 indicator scope (``indicator_households``); picking an object outside the scope is a 404.
 """
 
@@ -23,6 +26,9 @@ COMMUNE = "commune"
 PROJECT = "projet"
 BUILDING = "batiment"
 LANDLORD = "bailleur"
+# The key of the landlord perimeter of private degraded stock (buildings without social landlord).
+PRIVATE_STOCK_KEY = "aucun"
+PRIVATE_STOCK_LABEL = "Parc privé (sans bailleur social)"
 
 KIND_LABELS = {
     METROPOLIS: "Métropole",
@@ -55,6 +61,8 @@ class Perimeter:
         """Households of the perimeter (``prefix`` e.g. "household__" from a child model)."""
         if self.kind == METROPOLIS:
             return Q()
+        if self.kind == LANDLORD and self.key == PRIVATE_STOCK_KEY:
+            return Q(**{prefix + "building__landlord__isnull": True})
         field = {
             COMMUNE: "building__commune__insee_code",
             PROJECT: "project_id",
@@ -66,6 +74,9 @@ class Perimeter:
 
 
 METROPOLIS_PERIMETER = Perimeter(METROPOLIS)
+PRIVATE_STOCK_PERIMETER = Perimeter(LANDLORD, PRIVATE_STOCK_KEY, PRIVATE_STOCK_LABEL)
+# What the command accepts as --landlord for it.
+PRIVATE_STOCK_NAMES = {"aucun", "prive", "privé", "parc privé", "parc prive"}
 
 LANDLORD_SCOPE_NOTE = (
     "Ces indicateurs portent sur les ménages de vos bâtiments. Les ménages d'autres bailleurs "
@@ -130,6 +141,10 @@ def perimeter_for_user(user, token: str | None) -> Perimeter:
         if commune is None:
             raise Http404("Commune hors de votre périmètre.")
         return Perimeter(COMMUNE, commune.insee_code, commune.name, commune)
+    if kind == LANDLORD and key == PRIVATE_STOCK_KEY:
+        if not buildings.filter(landlord__isnull=True).exists():
+            raise Http404("Aucun bâtiment du parc privé dans votre périmètre.")
+        return PRIVATE_STOCK_PERIMETER
     if kind == LANDLORD:
         landlord = Organisation.objects.filter(pk=_int(key), pk__in=buildings.values("landlord_id")).first()
         if landlord is None:
@@ -147,10 +162,10 @@ def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
         .order_by("name")
         .values_list("insee_code", "name")
     )
-    landlords = (
-        Organisation.objects.filter(pk__in=buildings.values("landlord_id"))
-        .order_by("name")
-        .values_list("pk", "name")
+    # The landlords of the visible buildings, and None when some of them are private stock.
+    landlords = sorted(
+        buildings.order_by().values_list("landlord_id", "landlord__name").distinct(),
+        key=lambda row: (row[0] is None, row[1] or ""),
     )
     building_rows = buildings.order_by("project__name", "reference").values_list(
         "pk", "reference", "project__name"
@@ -160,7 +175,15 @@ def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Communes", [(f"{COMMUNE}-{code}", f"{name} ({code})") for code, name in communes]),
         ("Projets", [(f"{PROJECT}-{pk}", name) for pk, name in projects]),
         ("Bâtiments", [(f"{BUILDING}-{pk}", f"{ref} — {proj}") for pk, ref, proj in building_rows]),
-        ("Bailleurs d'origine", [(f"{LANDLORD}-{pk}", name) for pk, name in landlords]),
+        (
+            "Bailleurs d'origine",
+            [
+                (f"{LANDLORD}-{pk}", name)
+                if pk is not None
+                else (PRIVATE_STOCK_PERIMETER.token, PRIVATE_STOCK_LABEL)
+                for pk, name in landlords
+            ],
+        ),
     ]
 
 
@@ -184,6 +207,8 @@ def perimeter_from_arguments(*, project: str | None, commune: str | None, landlo
             raise PerimeterError(f"Commune inconnue : code INSEE « {commune} ».")
         return Perimeter(COMMUNE, found.insee_code, found.name, found)
     if landlord:
+        if landlord.strip().casefold() in PRIVATE_STOCK_NAMES:
+            return PRIVATE_STOCK_PERIMETER
         found = Organisation.objects.filter(name__iexact=landlord.strip()).first()
         if found is None:
             raise PerimeterError(f"Bailleur inconnu : « {landlord} ».")

@@ -44,6 +44,13 @@ def can_view_named_data(user: User) -> bool:
     return _kind(user) in NAMED_DATA_KINDS
 
 
+def can_view_private_owner(user: User) -> bool:
+    """The owner of a private-stock building, recorded as text, may name a person (often the
+    owner-occupier household itself): shown to the roles with named data, never to the metropolis,
+    which reads "parc privé" only."""
+    return can_view_named_data(user)
+
+
 def can_view_names(user: User, household: Household) -> bool:
     """A household's names are visible to roles with access to named data, within their scope."""
     return can_view_named_data(user)

@@ -39,12 +39,13 @@ class BuildingAdmin(SimpleHistoryAdmin):
         "operation",
         "commune",
         "landlord",
+        "private_owner",
         "dwellings_count",
         "planned_demolition_date",
     ]
-    list_filter = ["project", "landlord"]
+    list_filter = ["project", "operation__kind", "landlord"]
     list_select_related = ["project", "operation", "commune", "landlord"]
-    search_fields = ["reference", "address"]
+    search_fields = ["reference", "address", "private_owner"]
     autocomplete_fields = ["operation", "commune", "landlord"]
     inlines = [OriginDwellingInline]
 

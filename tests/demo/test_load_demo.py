@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from relogement.accounts.models import Organisation, OrganisationKind, User
 from relogement.households.lifecycle import TRANSITIONS
-from relogement.households.models import Household, HouseholdStatusChange
+from relogement.households.models import Household, HouseholdStatusChange, OccupancyStatus
 from relogement.households.statuses import HouseholdStatus
 from relogement.offers.models import Answer, HousingOffer, Proposal
-from relogement.projects.models import Building, Project
+from relogement.projects.models import Building, OperationKind, Project
 from relogement.rehousing.models import Rehousing, RehousingKind
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,23 @@ def test_structure_on_the_real_sites(demo):
     assert 4 <= landlords.count() <= 6
     assert HousingOffer.objects.count() >= 300
     assert HousingOffer.objects.filter(in_qpv=True).exists()
+
+
+def test_private_degraded_stock(demo):
+    """One RHI and one OPAH-RU operation, buildings without social landlord, every private occupancy."""
+    private = Building.objects.filter(landlord__isnull=True)
+    assert set(private.values_list("operation__kind", flat=True)) == {
+        OperationKind.RHI,
+        OperationKind.OPAH_RU,
+    }
+    assert not private.filter(private_owner="").exists()
+    statuses = set(Household.objects.filter(building__in=private).values_list("occupancy_status", flat=True))
+    assert {
+        OccupancyStatus.OWNER_OCCUPIER,
+        OccupancyStatus.PRIVATE_TENANT,
+        OccupancyStatus.NO_TITLE,
+    } <= statuses
+    assert not Household.objects.filter(building__in=private, rls_before__isnull=False).exists()
 
 
 def test_histories_follow_the_lifecycle_table(demo):

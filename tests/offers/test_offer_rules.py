@@ -75,6 +75,7 @@ def test_offer_count_per_project_settings(world):
 
 def test_legal_deadlines_scope_and_queries(world, django_assert_max_num_queries):
     today = dt.date.today()
+    world.project.offer_rule_basis = OfferRuleBasis.LOCAL_CHARTER  # the project's own rule
     world.project.required_offers = 1
     world.project.save()
     _refused(world.household_a, today - dt.timedelta(days=30))

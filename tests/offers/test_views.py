@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from relogement.households.statuses import HouseholdStatus
 from relogement.offers.models import Answer, HousingOffer, OfferStatus, Proposal, ProposalStatus
+from relogement.projects.models import OfferRuleBasis
 from relogement.rehousing.models import Rehousing
 from tests import factories
 from tests.offers.conftest import days_ago
@@ -174,6 +175,7 @@ def test_proposal_page_names_only_for_named_roles(world, offer):
 
 
 def test_deadlines_page_constant_queries(world, django_assert_max_num_queries):
+    world.project.offer_rule_basis = OfferRuleBasis.LOCAL_CHARTER  # the project's own rule
     world.project.required_offers = 1
     world.project.save()
     for _ in range(30):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--project", help="Code ou nom du projet (insensible à la casse)")
         parser.add_argument("--commune", help="Code INSEE de la commune d'origine")
-        parser.add_argument("--landlord", help="Nom du bailleur d'origine")
+        parser.add_argument("--landlord", help="Nom du bailleur d'origine, ou « aucun » pour le parc privé")
         parser.add_argument(
             "--as-of", dest="as_of", help="Date d'observation AAAA-MM-JJ (par défaut : aujourd'hui)"
         )
