@@ -102,7 +102,9 @@ def offer_households(request, pk):
     if not predicates.can_view_offer_matches(request.user):
         raise Http404
     offer = get_for_user(HousingOffer.objects.select_related("commune", "landlord"), request.user, pk=pk)
-    result = selectors.households_for_offer(request.user, offer)
+    provider, exact = default_provider()
+    # With the engine, the selector computes every household at once (None); else the estimate.
+    result = selectors.households_for_offer(request.user, offer, rac_provider=None if exact else provider)
     page = Paginator(result.matches, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.explain_matches(request.user, result, list(page.object_list))
     return render(
@@ -113,6 +115,7 @@ def offer_households(request, pk):
             "page": page,
             "result": result,
             "limited": len(result.matches) < result.candidates - result.filtered_out,
+            "exact_rac": exact,
             "breadcrumbs": [
                 {"label": "Offres", "url": ""},
                 {"label": offer.reference or str(offer), "url": ""},
