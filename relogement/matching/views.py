@@ -3,6 +3,8 @@ the demolition risk, the criteria weights. Every object comes through the user's
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -24,7 +26,7 @@ from relogement.offers.models import HousingOffer
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.permissions.shortcuts import get_for_user, get_household_for_user, get_project_for_user
-from relogement.projects.models import Building, Project
+from relogement.projects.models import Building, DwellingType, Project
 from relogement.territory.models import Commune
 
 PAGE_SIZE = 20
@@ -168,8 +170,19 @@ def position_url(user, household_pk: int, offer_pk: int) -> str:
         return ""
 
 
-def _session_key(perimeter: str) -> str:
-    return f"matching_plan:{perimeter or 'tout'}"
+def _session_key(perimeter: str, typology: str = "") -> str:
+    return f"matching_plan:{perimeter or 'tout'}" + (f":{typology}" if typology else "")
+
+
+def _plan_offers(user, typology: str):
+    """The plan's offers: available ones in the user's scope, of one typology when one is chosen (a
+    plan too large for the page is split this way too)."""
+    offers = available_offers(user)
+    if not typology:
+        return offers
+    if typology not in DwellingType.values:
+        raise Http404
+    return offers.filter(dwelling_type=typology)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,10 +190,13 @@ def plan(request):
     if not predicates.can_plan_allocations(request.user):
         raise Http404
     perimeter = request.GET.get("perimetre", request.POST.get("perimetre", ""))
+    typology = request.GET.get("typologie", request.POST.get("typologie", ""))
     households_qs, perimeter_label = _perimeter_households(request.user, perimeter)
+    offers_qs = _plan_offers(request.user, typology)
+    query = urlencode({k: v for k, v in (("perimetre", perimeter), ("typologie", typology)) if v})
     size = (
         households_qs.filter(status__in=selectors.CANDIDATE_STATUSES).count(),
-        available_offers(request.user).count(),
+        offers_qs.count(),
     )
     if size[0] * size[1] > MAX_PLAN_CELLS:
         # The score matrix would not fit in a page's time and memory: ask for a smaller perimeter.
@@ -190,23 +206,26 @@ def plan(request):
             {
                 "perimeter": perimeter,
                 "perimeters": _perimeters(request.user),
+                "typology": typology,
+                "typologies": DwellingType.choices,
                 "households_count": size[0],
                 "offers_count": size[1],
+                "max_cells": MAX_PLAN_CELLS,
                 "breadcrumbs": [
                     {"label": "Aide à la décision", "url": ""},
                     {"label": "Plan d'attribution", "url": ""},
                 ],
             },
         )
-    data = selectors.plan_data(households_qs, available_offers(request.user))
-    key = _session_key(perimeter)
+    data = selectors.plan_data(households_qs, offers_qs)
+    key = _session_key(perimeter, typology)
     adjustments = request.session.get(key, {"pins": [], "exclusions": []})
     row_of = {h.pk: i for i, h in enumerate(data.households)}
     col_of = {int(pk): j for j, pk in enumerate(data.table.pk)}
 
     if request.method == "POST":
         action = request.POST.get("action", "")
-        target = reverse("matching:plan") + (f"?perimetre={perimeter}" if perimeter else "")
+        target = reverse("matching:plan") + (f"?{query}" if query else "")
         if action == "reset":
             request.session[key] = {"pins": [], "exclusions": []}
             messages.success(
@@ -289,6 +308,9 @@ def plan(request):
             "perimeter": perimeter,
             "perimeter_label": perimeter_label,
             "perimeters": _perimeters(request.user),
+            "typology": typology,
+            "typologies": DwellingType.choices,
+            "pagination_query": f"{query}&" if query else "",
             "households_count": len(data.households),
             "offers_count": len(data.table),
             "optimal": optimal,
