@@ -205,7 +205,9 @@ class MoveInSerializer(serializers.Serializer):
     date_emmenagement = serializers.DateField(validators=[_past("date d'emménagement")])
     nature = serializers.ChoiceField(choices=RehousingKind.choices, default=RehousingKind.DEFINITIVE)
     parc = serializers.ChoiceField(
-        choices=HousingStock.choices, required=False, help_text="Par défaut : selon le type de logement de l'offre"
+        choices=HousingStock.choices,
+        required=False,
+        help_text="Par défaut : selon le type de logement de l'offre",
     )
     apl = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True

@@ -168,7 +168,13 @@ def test_proposal_stock_kind_is_an_optional_column(world):
     """``type_logement`` (not in the partners' contract): absent or empty → not stated (conventioned
     social housing); a known value is stored; an unknown one is an error naming the row and column."""
     bad = exchange_import(
-        sheets=sheets([menage()], [proposition(type_logement="HLM"), proposition(date_proposition="2024-04-01", date_reponse="2024-04-10")])
+        sheets=sheets(
+            [menage()],
+            [
+                proposition(type_logement="HLM"),
+                proposition(date_proposition="2024-04-01", date_reponse="2024-04-10"),
+            ],
+        )
     )
     assert [(row, column) for _, row, column, _ in _messages(bad)] == [(2, "type_logement")]
     assert "valeur inconnue (valeurs possibles : social, prive_vide, prive_meuble, foyer)" in bad.text()
@@ -178,7 +184,10 @@ def test_proposal_stock_kind_is_an_optional_column(world):
     report = exchange_import(
         sheets=sheets(
             [menage()],
-            [proposition(type_logement="Prive_Meuble"), proposition(date_proposition="2024-04-01", date_reponse="2024-04-10")],
+            [
+                proposition(type_logement="Prive_Meuble"),
+                proposition(date_proposition="2024-04-01", date_reponse="2024-04-10"),
+            ],
         )
     )
     assert report.valid, report.text()

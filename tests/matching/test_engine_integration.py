@@ -225,3 +225,37 @@ def test_offer_households_page_says_the_residual_rent_is_computed(world, offers)
     assert "aurait droit dans ce logement (parc privé, location vide)" in html
     assert "aides actuelles" not in html
     assert "Reste à charge estimé" in html
+
+
+def test_offer_households_page_computes_every_household_at_once(
+    world, offers, monkeypatch, django_assert_max_num_queries
+):
+    """One engine call per page whatever the number of households, and a constant number of queries
+    (the profiles' households, members and resource lines are read in three)."""
+    from django.urls import reverse
+
+    calls = []
+    real = engine.residual_rent_matrix
+
+    def counting(**kwargs):
+        calls.append(len(kwargs["profiles"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(engine, "residual_rent_matrix", counting)
+    url = reverse("matching:offer_households", kwargs={"pk": offers[3].pk})
+    client = world.client_for("mous")
+    client.get("/")
+    household = world.household_a
+    household.status = S.SEARCHING
+    household.save()
+    with django_assert_max_num_queries(17) as few:
+        assert client.get(url).status_code == 200
+    assert calls == [1]
+    for _ in range(6):
+        extra = factories.HouseholdFactory(building=world.building, adults_count=1, children_count=0)
+        extra.status = S.SEARCHING
+        extra.save()
+        factories.HouseholdMemberFactory(household=extra, relation="reference", employment="salarie")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+    assert calls == [1, 7]

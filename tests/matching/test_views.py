@@ -385,8 +385,18 @@ def test_plan_by_typology_keeps_only_those_offers(world, plan_scene, monkeypatch
     html = client.get(url, {"typologie": "T2"}).content.decode()
     assert seen["offers"] == ["T2"] and "offres T2" in html
     assert 'name="typologie" value="T2"' in html  # the pin and exclude forms keep it
-    client.post(url, {"action": "exclude", "menage": plan_scene["household"].pk, "offre": plan_scene["far"].pk, "typologie": "T2"})
-    assert client.session["matching_plan:tout:T2"]["exclusions"] == [[plan_scene["household"].pk, plan_scene["far"].pk]]
+    client.post(
+        url,
+        {
+            "action": "exclude",
+            "menage": plan_scene["household"].pk,
+            "offre": plan_scene["far"].pk,
+            "typologie": "T2",
+        },
+    )
+    assert client.session["matching_plan:tout:T2"]["exclusions"] == [
+        [plan_scene["household"].pk, plan_scene["far"].pk]
+    ]
     assert "matching_plan:tout" not in client.session
     # The plan is small enough once split by typology.
     monkeypatch.setattr(views, "MAX_PLAN_CELLS", 2)
