@@ -92,6 +92,7 @@ def test_a_landlord_publishes_an_offer_and_follows_its_proposals(searching, reas
     assert notified.status_code == 200, notified.json()
     assert notified.json()["etat"] == "proposed" and notified.json()["conforme"] is True
     assert Proposal.objects.get(pk=proposal_id).stock_kind == "social"  # the offer's, copied at notification
+    assert notified.json()["type_logement"] == "social"
     assert (
         _step(provider, proposal_id, "reponse", {"reponse": "acceptee", "date_reponse": _days_ago(8)}).json()[
             "etat"
