@@ -94,6 +94,7 @@ def generated_rows(project_code: str, insee_codes: list[str], count: int = HOUSE
                     "reponse": "refusee",
                     "date_reponse": census + dt.timedelta(days=210),
                     "motif_refus": "Trop loin",
+                    "type_logement": "social",
                 }
             )
     return {"menages": menages, "propositions": propositions}

@@ -225,30 +225,63 @@ def bench_plan(communes) -> list[dict]:
     ]
 
 
+def random_profiles(count: int, seed: int):
+    """Households of 1–4 adults (own incomes and situations) and 0–4 children, for the engine."""
+    from relogement.benefits import engine
+
+    rng = random.Random(seed)
+    situations = ("salarie", "demandeur_emploi", "retraite", "inactif", "")
+    profiles = []
+    for _ in range(count):
+        persons = [
+            engine.Person(
+                "reference" if i == 0 else ("spouse" if i == 1 else "other"),
+                rng.randint(20, 80),
+                rng.choice(situations),
+                salary=Decimal(rng.randint(0, 2500)),
+            )
+            for i in range(rng.choice((1, 1, 2, 2, 2, 3, 4)))
+        ]
+        persons += [engine.Person("child", rng.randint(0, 20)) for _ in range(rng.choice((0, 1, 2, 3, 4)))]
+        profiles.append(engine.HouseholdProfile(tuple(persons)))
+    return profiles
+
+
 def bench_offer_households(communes) -> list[dict]:
-    """One offer against 3,000 households (the offer → households page, scoring part only)."""
+    """One offer against 3,000 households (the offer → households page, scoring part only), with the
+    engine's exact residual rents for the offer's stock kind (``MatrixResidualRent``)."""
+    from relogement.benefits import engine
     from relogement.matching import registry
     from relogement.matching.criteria.base import OfferTable
-    from relogement.matching.residual_rent import estimated_residual_rent
+    from relogement.matching.residual_rent import MatrixResidualRent
     from relogement.matching.scoring import score_offers
+    from relogement.matching.warmup import warm_up_engine
 
-    table = OfferTable.from_rows(offer_rows(1, communes, seed=5))
+    rows = offer_rows(1, communes, seed=5)
+    rows[0]["stock"] = "prive_vide"
+    table = OfferTable.from_rows(rows)
     contexts = household_contexts(PLAN_HOUSEHOLDS, communes, seed=6)
+    for hh, profile in zip(contexts, random_profiles(len(contexts), seed=7), strict=True):
+        hh.profile = profile
     weights, criteria = registry.default_weights(), registry.all_criteria()
+    warm_up_engine()
+    engine.clear_cache()
     timings = []
     for _ in range(3):
         started = time.perf_counter()
+        provider = MatrixResidualRent(contexts, table)
         for hh in contexts:
-            score_offers(hh, table, weights=weights, rac_provider=estimated_residual_rent, criteria=criteria)
+            score_offers(hh, table, weights=weights, rac_provider=provider, criteria=criteria)
         timings.append(time.perf_counter() - started)
     return [
         {
             "name": "Aide à la décision : une offre face à 3 000 ménages (page offre → ménages, calcul des scores)",
-            "value": round(min(timings), 3),
+            "value": round(timings[0], 3),
             "unit": "s",
-            "target": "< 1 s",
-            "notes": "hors lecture en base (ménages lus en valeurs, critères bloquants filtrés par la base avant) ; "
-            "meilleur de trois",
+            "target": "< 5 s",
+            "notes": "restes à charge exacts du moteur (parc privé, tous les ménages dans les mêmes simulations "
+            f"openfisca), cache vide ; à nouveau (matrice en cache) : {min(timings[1:]):.3f} s ; hors lecture "
+            "en base (ménages lus en valeurs, critères bloquants filtrés par la base avant)",
         }
     ]
 

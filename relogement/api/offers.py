@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from relogement.api.base import ApiViewSet
 from relogement.api.fields import ID, IdParameter, Insee
+from relogement.benefits.stock import StockKind
 from relogement.offers import services
 from relogement.offers.models import Financing, HousingOffer, OfferStatus, RefusalReason
 from relogement.permissions import predicates
@@ -46,6 +47,12 @@ class OfferSerializer(serializers.Serializer):
     loyer = serializers.DecimalField(source="rent", max_digits=8, decimal_places=2)
     charges = serializers.DecimalField(max_digits=8, decimal_places=2)
     financement = serializers.ChoiceField(source="financing", choices=Financing.choices)
+    type_logement = serializers.ChoiceField(
+        source="stock_kind",
+        choices=StockKind.choices,
+        help_text="Type de logement pour les aides au logement : APL et RLS seulement en logement social "
+        "conventionné, AL dans le parc privé, APL-foyer en foyer ou résidence sociale",
+    )
     date_mise_en_service = serializers.DateField(source="commissioning_date", allow_null=True)
     reservataire = serializers.CharField(source="reservation_holder")
     disponible_le = serializers.DateField(source="available_from")
@@ -91,6 +98,12 @@ class OfferInputSerializer(serializers.Serializer):
     loyer = _money("0", "Le loyer ne peut pas être négatif.", source="rent")
     charges = _money("0", "Les charges ne peuvent pas être négatives.")
     financement = serializers.ChoiceField(source="financing", choices=Financing.choices)
+    type_logement = serializers.ChoiceField(
+        source="stock_kind",
+        choices=StockKind.choices,
+        required=False,
+        help_text="Par défaut (à la publication) : logement social conventionné",
+    )
     date_mise_en_service = serializers.DateField(source="commissioning_date", required=False, allow_null=True)
     reservataire = serializers.CharField(
         source="reservation_holder", max_length=200, required=False, allow_blank=True

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from relogement.api.base import ApiViewSet, log_household_list_read
 from relogement.api.fields import ID, HiddenFieldsSerializer, IdParameter
+from relogement.benefits.stock import StockKind
 from relogement.households.models import Household
 from relogement.offers import proposal_states, services
 from relogement.offers.models import (
@@ -83,6 +84,13 @@ class ProposalSerializer(HiddenFieldsSerializer):
     loyer = serializers.DecimalField(source="rent", max_digits=8, decimal_places=2, allow_null=True)
     charges = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     en_qpv = serializers.BooleanField(source="in_qpv", allow_null=True)
+    type_logement = serializers.ChoiceField(
+        source="stock_kind",
+        choices=StockKind.choices,
+        allow_blank=True,
+        help_text="Type de logement de l'offre (aides au logement), copié à la notification ; "
+        "vide : non indiqué (logement social conventionné)",
+    )
     date_notification = serializers.DateField(source="notified_date", allow_null=True)
     date_visite = serializers.DateField(source="visit_date", allow_null=True)
     date_limite_reponse = serializers.DateField(source="answer_deadline", allow_null=True)
@@ -205,7 +213,9 @@ class MoveInSerializer(serializers.Serializer):
     date_emmenagement = serializers.DateField(validators=[_past("date d'emménagement")])
     nature = serializers.ChoiceField(choices=RehousingKind.choices, default=RehousingKind.DEFINITIVE)
     parc = serializers.ChoiceField(
-        choices=HousingStock.choices, required=False, help_text="Par défaut : selon le financement de l'offre"
+        choices=HousingStock.choices,
+        required=False,
+        help_text="Par défaut : selon le type de logement de l'offre",
     )
     apl = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True

@@ -199,6 +199,11 @@ def household_profile(household, *, month: date | None = None):
             assumptions.append(
                 "Ressources non détaillées : les ressources mensuelles du dossier sont traitées comme des salaires."
             )
+        elif household.monthly_resources is None:
+            # Unknown is not nil (as for the APL before): the figure is an estimate on no resources.
+            assumptions.append(
+                "Ressources non renseignées : le calcul suppose que le ménage n'a aucune ressource."
+            )
     people = _members(household, month, assumptions, engine)
     incomes = _attribute(people, totals, assumptions)
     _situation_assumptions(people, incomes, totals, assumptions)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from relogement.benefits.stock import StockKind
 from relogement.households.models import HouseholdType, OccupancyStatus
 from relogement.households.statuses import ExitReason, ReportingStatus
 from relogement.offers.models import Answer
@@ -101,6 +102,9 @@ PROPOSITIONS_COLUMNS: tuple[Column, ...] = (
     Column("reponse", "choice", required=True, choices=_choices(Answer)),
     Column("date_reponse", "date"),
     Column("motif_refus", "text", max_length=250),
+    # Not in the partners' contract: an optional extra column (partners ignore unknown columns; absent or
+    # empty means conventioned social housing). docs/exchange-format.md, "Stock kind of a proposal".
+    Column("type_logement", "choice", choices=_choices(StockKind)),
 )
 
 COLUMNS = {MENAGES: MENAGES_COLUMNS, PROPOSITIONS: PROPOSITIONS_COLUMNS}

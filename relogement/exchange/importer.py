@@ -109,6 +109,7 @@ PROPOSAL_FIELDS = {
     "reponse": "answer",
     "date_reponse": "answer_date",
     "motif_refus": "refusal_reason_text",
+    "type_logement": "stock_kind",
 }
 ANSWER_STATUS = {
     Answer.PENDING: ProposalStatus.PROPOSED,

@@ -181,7 +181,7 @@ _EXPORTED_PROPOSAL_FIELDS = (
     *("charges", "in_qpv", "household__reference", "household__project_id", "household__project__code"),
     *("commune__insee_code", "offer__commune_id", "offer__commune__insee_code", "offer__landlord_id"),
     *("offer__landlord__name", "offer__dwelling_type", "offer__living_area", "offer__rent"),
-    *("offer__charges", "offer__in_qpv", "refusal_reason__label"),
+    *("offer__charges", "offer__in_qpv", "refusal_reason__label", "stock_kind", "offer__stock_kind"),
 )
 
 
@@ -226,6 +226,7 @@ def proposal_values(proposal: Proposal) -> dict:
         "date_reponse": proposal.answer_date,
         "motif_refus": proposal.refusal_reason_text
         or (proposal.refusal_reason.label if proposal.refusal_reason_id else None),
+        "type_logement": pick("stock_kind"),
     }
 
 

@@ -8,9 +8,11 @@ themselves, so their tests inject a plain function.
   cached openfisca curve per household profile and zone: exact (within 0.01 €), used for a household's
   ranking and for "why not this offer?".
 - ``MatrixResidualRent``: the same exact values for many households against the same offers, computed
-  together (allocation plan, weights preview).
-- ``EstimatedResidualRent``: rent + charges − (APL + RLS received before), the household's current aid
-  carried over. Used to score one offer against thousands of households (offer → households).
+  together (allocation plan, weights preview, and one offer against thousands of households: offer →
+  households, whose contexts get their profiles from ``attach_profiles``).
+- ``estimated_residual_rent``: rent + charges − (APL + RLS received before), the household's current
+  aid carried over. Only where the engine is not installed (``default_provider``) and in tests of the
+  criteria; never for a page when the engine is there (it ignores the offer's stock kind).
 """
 
 from __future__ import annotations
@@ -143,6 +145,35 @@ class MatrixResidualRent:
         if row is None or not (offers is self.table or np.array_equal(offers.pk, self.table.pk)):
             return EngineResidualRent()(hh, offers, indices)
         return self.matrix[row, indices]
+
+
+def attach_profiles(contexts: list[HouseholdContext], households_qs) -> None:
+    """Give each context built from plain values (``context.household_contexts(households_qs)``) its
+    benefit profile.
+
+    The offer → households page scores one offer against thousands of households without model
+    instances; the engine needs each household's members and resource lines. They are read here in
+    three queries whatever the number (households with the few columns the profile reads, members,
+    resource lines); a household the rules refuse keeps no profile (its residual rent is unknown).
+    """
+    from relogement.benefits import engine
+
+    if all(hh.profile is not None for hh in contexts):
+        return
+    households = {
+        h.pk: h
+        for h in households_qs.only("pk", "adults_count", "children_count", "monthly_resources")
+        .prefetch_related("members", "resources")
+        .order_by()
+    }
+    for hh in contexts:
+        household = households.get(hh.pk)
+        if hh.profile is not None or household is None:
+            continue
+        try:
+            hh.profile = engine.profile_for_household(household)
+        except DomainError:
+            hh.profile = None
 
 
 def estimated_residual_rent(hh: HouseholdContext, offers: OfferTable, indices: np.ndarray) -> np.ndarray:

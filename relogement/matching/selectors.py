@@ -25,7 +25,7 @@ from relogement.matching.residual_rent import (
     EngineResidualRent,
     MatrixResidualRent,
     ResidualRentProvider,
-    estimated_residual_rent,
+    attach_profiles,
 )
 from relogement.matching.scoring import Scores, explain_offer, score_offers
 from relogement.offers.models import HousingOffer
@@ -184,6 +184,7 @@ class OfferMatches:
     filtered_out: int  # excluded in the database by a hard criterion (never scored)
     suggested: int  # scored and excluded by no hard criterion
     weights: dict  # project pk -> weights
+    rac_provider: ResidualRentProvider | None = None  # the residual rents the scores used
 
 
 def household_prefilter(table: OfferTable, i: int = 0) -> Q:
@@ -200,7 +201,7 @@ def households_for_offer(
     user,
     offer: HousingOffer,
     *,
-    rac_provider: ResidualRentProvider = estimated_residual_rent,
+    rac_provider: ResidualRentProvider | None = None,
     on=None,
     limit: int | None = None,
 ) -> OfferMatches:
@@ -210,6 +211,11 @@ def households_for_offer(
     remaining households are read as plain values (no model instances) and scored; the best ``limit``
     are kept, those excluded by the other hard criteria (residual rent, blocking under-occupation)
     last. Constant number of queries; ``explain_matches`` adds the verdicts to the page shown.
+
+    Residual rents come from the benefits engine with the offer's stock kind, every remaining
+    household computed together (``attach_profiles`` then ``MatrixResidualRent``: one openfisca run
+    for what does not depend on the rent, one at the offer's rent), unless ``rac_provider`` says
+    otherwise.
     """
     table = offer_table(HousingOffer.objects.filter(pk=offer.pk))
     candidates = Household.objects.visible_to(user).filter(status__in=CANDIDATE_STATUSES)
@@ -217,6 +223,9 @@ def households_for_offer(
     projects = {project.pk: project for project in Project.objects.filter(pk__in=kept.values("project_id"))}
     weights = {pk: registry.weights_for(project) for pk, project in projects.items()}
     contexts = household_contexts(kept, on=on, projects=projects)
+    if rac_provider is None:
+        attach_profiles(contexts, kept)
+        rac_provider = MatrixResidualRent(contexts, table)
     criteria = registry.all_criteria()
     matches = []
     for hh in contexts:
@@ -235,13 +244,18 @@ def households_for_offer(
         filtered_out=total - len(contexts),
         suggested=sum(1 for m in matches if not m.excluded),
         weights=weights,
+        rac_provider=rac_provider,
     )
 
 
 def explain_matches(
-    user, result: OfferMatches, matches: list[HouseholdMatch], *, rac_provider=estimated_residual_rent
+    user, result: OfferMatches, matches: list[HouseholdMatch], *, rac_provider=None
 ) -> list[HouseholdMatch]:
-    """Attach the household, its label and the verdicts to the matches shown (one query)."""
+    """Attach the household, its label and the verdicts to the matches shown (one query).
+
+    The verdicts read the residual rents the scores used (``result.rac_provider``): same amount.
+    """
+    rac_provider = rac_provider or result.rac_provider
     households = Household.objects.select_related("project", "building").in_bulk(
         [m.context.pk for m in matches]
     )

@@ -3,6 +3,8 @@ the demolition risk, the criteria weights. Every object comes through the user's
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -24,14 +26,17 @@ from relogement.offers.models import HousingOffer
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.permissions.shortcuts import get_for_user, get_household_for_user, get_project_for_user
-from relogement.projects.models import Building, Project
+from relogement.projects.models import Building, DwellingType, Project
 from relogement.territory.models import Commune
 
 PAGE_SIZE = 20
 PLAN_PAGE_SIZE = 50
-# Every household × offer pair gets its exact residual rent from the benefits engine (about 20–50 µs
-# of openfisca per pair, plus one run per household and kind of dwelling): 200,000 pairs take 5–10 s
-# on two cores (docs/matching.md). The solver alone would take 3,000 × 3,000 in a few seconds.
+# Every household × offer pair gets its exact residual rent from the benefits engine, for the offer's
+# stock kind. Measured with the richer model (random households of 1–4 adults with their situations,
+# offers of four stock kinds in 95 communes; 2 shared cores): 600 households × 300 offers (a project
+# office: 180,000 pairs) 3.7 s of CPU, peak +200 MiB; 1,000 × 1,000 13.7 s of CPU, +460 MiB. The
+# bound keeps the first display of a plan around four seconds (a pin or an exclusion reads the cached
+# matrix: 0.3 s); beyond it, the page asks for a project, a commune or a typology (docs/matching.md).
 MAX_PLAN_CELLS = 200_000
 
 
@@ -102,7 +107,9 @@ def offer_households(request, pk):
     if not predicates.can_view_offer_matches(request.user):
         raise Http404
     offer = get_for_user(HousingOffer.objects.select_related("commune", "landlord"), request.user, pk=pk)
-    result = selectors.households_for_offer(request.user, offer)
+    provider, exact = default_provider()
+    # With the engine, the selector computes every household at once (None); else the estimate.
+    result = selectors.households_for_offer(request.user, offer, rac_provider=None if exact else provider)
     page = Paginator(result.matches, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.explain_matches(request.user, result, list(page.object_list))
     return render(
@@ -113,6 +120,7 @@ def offer_households(request, pk):
             "page": page,
             "result": result,
             "limited": len(result.matches) < result.candidates - result.filtered_out,
+            "exact_rac": exact,
             "breadcrumbs": [
                 {"label": "Offres", "url": ""},
                 {"label": offer.reference or str(offer), "url": ""},
@@ -165,8 +173,19 @@ def position_url(user, household_pk: int, offer_pk: int) -> str:
         return ""
 
 
-def _session_key(perimeter: str) -> str:
-    return f"matching_plan:{perimeter or 'tout'}"
+def _session_key(perimeter: str, typology: str = "") -> str:
+    return f"matching_plan:{perimeter or 'tout'}" + (f":{typology}" if typology else "")
+
+
+def _plan_offers(user, typology: str):
+    """The plan's offers: available ones in the user's scope, of one typology when one is chosen (a
+    plan too large for the page is split this way too)."""
+    offers = available_offers(user)
+    if not typology:
+        return offers
+    if typology not in DwellingType.values:
+        raise Http404
+    return offers.filter(dwelling_type=typology)
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,10 +193,13 @@ def plan(request):
     if not predicates.can_plan_allocations(request.user):
         raise Http404
     perimeter = request.GET.get("perimetre", request.POST.get("perimetre", ""))
+    typology = request.GET.get("typologie", request.POST.get("typologie", ""))
     households_qs, perimeter_label = _perimeter_households(request.user, perimeter)
+    offers_qs = _plan_offers(request.user, typology)
+    query = urlencode({k: v for k, v in (("perimetre", perimeter), ("typologie", typology)) if v})
     size = (
         households_qs.filter(status__in=selectors.CANDIDATE_STATUSES).count(),
-        available_offers(request.user).count(),
+        offers_qs.count(),
     )
     if size[0] * size[1] > MAX_PLAN_CELLS:
         # The score matrix would not fit in a page's time and memory: ask for a smaller perimeter.
@@ -187,23 +209,26 @@ def plan(request):
             {
                 "perimeter": perimeter,
                 "perimeters": _perimeters(request.user),
+                "typology": typology,
+                "typologies": DwellingType.choices,
                 "households_count": size[0],
                 "offers_count": size[1],
+                "max_cells": MAX_PLAN_CELLS,
                 "breadcrumbs": [
                     {"label": "Aide à la décision", "url": ""},
                     {"label": "Plan d'attribution", "url": ""},
                 ],
             },
         )
-    data = selectors.plan_data(households_qs, available_offers(request.user))
-    key = _session_key(perimeter)
+    data = selectors.plan_data(households_qs, offers_qs)
+    key = _session_key(perimeter, typology)
     adjustments = request.session.get(key, {"pins": [], "exclusions": []})
     row_of = {h.pk: i for i, h in enumerate(data.households)}
     col_of = {int(pk): j for j, pk in enumerate(data.table.pk)}
 
     if request.method == "POST":
         action = request.POST.get("action", "")
-        target = reverse("matching:plan") + (f"?perimetre={perimeter}" if perimeter else "")
+        target = reverse("matching:plan") + (f"?{query}" if query else "")
         if action == "reset":
             request.session[key] = {"pins": [], "exclusions": []}
             messages.success(
@@ -286,6 +311,9 @@ def plan(request):
             "perimeter": perimeter,
             "perimeter_label": perimeter_label,
             "perimeters": _perimeters(request.user),
+            "typology": typology,
+            "typologies": DwellingType.choices,
+            "pagination_query": f"{query}&" if query else "",
             "households_count": len(data.households),
             "offers_count": len(data.table),
             "optimal": optimal,

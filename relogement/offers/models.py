@@ -142,6 +142,11 @@ class Proposal(models.Model):
     rent = models.DecimalField("loyer (€)", max_digits=8, decimal_places=2, null=True, blank=True)
     charges = models.DecimalField("charges (€)", max_digits=8, decimal_places=2, null=True, blank=True)
     in_qpv = models.BooleanField("en QPV", null=True, blank=True)
+    # The offer's stock kind, copied at notification; from a partner's file (column ``type_logement``).
+    # Empty: not stated (the offer's, else conventioned social housing, docs/exchange-format.md).
+    stock_kind = models.CharField(
+        "type de logement (aides au logement)", max_length=12, choices=StockKind.choices, blank=True
+    )
     # Proposal and answer.
     notified_date = models.DateField("date de notification", null=True, blank=True)
     visit_date = models.DateField("date de visite", null=True, blank=True)

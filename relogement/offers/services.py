@@ -281,6 +281,7 @@ def _copy_snapshot(proposal: Proposal, offer: HousingOffer) -> None:
     proposal.rent = offer.rent
     proposal.charges = offer.charges
     proposal.in_qpv = offer.in_qpv
+    proposal.stock_kind = offer.stock_kind
 
 
 @transaction.atomic

@@ -91,6 +91,8 @@ def test_a_landlord_publishes_an_offer_and_follows_its_proposals(searching, reas
     notified = _step(provider, proposal_id, "notification", {"date_notification": _days_ago(10)})
     assert notified.status_code == 200, notified.json()
     assert notified.json()["etat"] == "proposed" and notified.json()["conforme"] is True
+    assert Proposal.objects.get(pk=proposal_id).stock_kind == "social"  # the offer's, copied at notification
+    assert notified.json()["type_logement"] == "social"
     assert (
         _step(provider, proposal_id, "reponse", {"reponse": "acceptee", "date_reponse": _days_ago(8)}).json()[
             "etat"
@@ -252,6 +254,7 @@ def test_proposals_outside_the_perimeter_are_404(searching, offer):
         ({"surface": "0"}, "surface", "La surface habitable doit être positive."),
         ({"commune_insee": "00000"}, "commune_insee", "Commune inconnue : code INSEE « 00000 »."),
         ({"typologie": "T9"}, "typologie", "« T9 » n'est pas un choix valide."),
+        ({"type_logement": "HLM"}, "type_logement", "« HLM » n'est pas un choix valide."),
         ({"adresse": ""}, "adresse", "Ce champ ne peut être vide."),
         ({"disponible_le": "demain"}, "disponible_le", None),
         ({"loyer": "12.345"}, "loyer", None),
@@ -265,6 +268,25 @@ def test_an_invalid_offer_is_refused_with_the_field_and_nothing_is_written(world
     if reason:
         assert [text.replace("\xa0", " ") for text in body["champs"][field]] == [reason]
     assert not HousingOffer.objects.exists()
+
+
+def test_an_offer_carries_its_stock_kind(world):
+    """``type_logement``: social conventioned by default, set at publication, changed by a PATCH; the
+    engine's residual rents read it (no RLS outside conventioned social housing)."""
+    landlord = api_client(world, "landlord")
+    created = landlord.post(OFFERS, OFFER)
+    assert created.json()["type_logement"] == "social"
+    furnished = landlord.post(OFFERS, {**OFFER, "reference": "LN-2", "type_logement": "prive_meuble"})
+    assert furnished.status_code == 201, furnished.json()
+    assert furnished.json()["type_logement"] == "prive_meuble"
+    pk = furnished.json()["id"]
+    assert HousingOffer.objects.get(pk=pk).stock_kind == "prive_meuble"
+    assert landlord.get(f"{OFFERS}{pk}/").json()["type_logement"] == "prive_meuble"
+    changed = landlord.patch(f"{OFFERS}{pk}/", {"type_logement": "foyer"})
+    assert changed.status_code == 200 and changed.json()["type_logement"] == "foyer"
+    assert HousingOffer.objects.get(pk=pk).stock_kind == "foyer"
+    assert landlord.patch(f"{OFFERS}{pk}/", {"type_logement": "prive"}).status_code == 400
+    assert HousingOffer.objects.get(pk=pk).stock_kind == "foyer"
 
 
 def test_a_missing_field_is_named(world):

@@ -172,6 +172,18 @@ def test_a_file_without_members_says_what_it_assumes(communes):
     engine_and_reference(profile)
 
 
+def test_unknown_resources_are_an_assumption_not_a_silent_zero(communes):
+    """No resource line and no total: the benefit is computed on no resources, and the page says so;
+    a total of 0 recorded is a fact (no assumption about it)."""
+    unknown = factories.HouseholdFactory(adults_count=1, children_count=0, monthly_resources=None)
+    profile = engine.profile_for_household(unknown, month=MONTH)
+    assert "Ressources non renseignées : le calcul suppose que le ménage n'a aucune ressource." in (
+        profile.assumptions
+    )
+    nil = factories.HouseholdFactory(adults_count=1, children_count=0, monthly_resources=Decimal("0"))
+    assert not any("Ressources non" in a for a in engine.profile_for_household(nil, month=MONTH).assumptions)
+
+
 def test_a_described_single_adult_household_needs_no_assumption(communes):
     household = household_with(
         [(Relation.REFERENCE, date(1975, 3, 1), Job.EMPLOYED), (Relation.CHILD, date(2014, 5, 1), "")],

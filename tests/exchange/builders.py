@@ -125,6 +125,7 @@ def build_perimeter(world):
         commune=world.commune,
         notified_date=dt.date(2024, 6, 1),
         answer=Answer.PENDING,
+        stock_kind="foyer",  # the optional column ``type_logement`` round-trips too
     )
     exited = make(
         building=world.building,

@@ -164,6 +164,40 @@ def test_proposal_rules(world):
     assert not Proposal.objects.exists()
 
 
+def test_proposal_stock_kind_is_an_optional_column(world):
+    """``type_logement`` (not in the partners' contract): absent or empty → not stated (conventioned
+    social housing); a known value is stored; an unknown one is an error naming the row and column."""
+    bad = exchange_import(
+        sheets=sheets(
+            [menage()],
+            [
+                proposition(type_logement="HLM"),
+                proposition(date_proposition="2024-04-01", date_reponse="2024-04-10"),
+            ],
+        )
+    )
+    assert [(row, column) for _, row, column, _ in _messages(bad)] == [(2, "type_logement")]
+    assert "valeur inconnue (valeurs possibles : social, prive_vide, prive_meuble, foyer)" in bad.text()
+    assert "ligne 2" in bad.text() and "colonne « type_logement »" in bad.text()
+    assert not Proposal.objects.exists()
+
+    report = exchange_import(
+        sheets=sheets(
+            [menage()],
+            [
+                proposition(type_logement="Prive_Meuble"),
+                proposition(date_proposition="2024-04-01", date_reponse="2024-04-10"),
+            ],
+        )
+    )
+    assert report.valid, report.text()
+    assert sorted(Proposal.objects.values_list("stock_kind", flat=True)) == ["", "prive_meuble"]
+    # A file without the column (a partner's) leaves the stored kind alone.
+    again = exchange_import(sheets=sheets([menage()], [proposition()]))
+    assert again.valid and again.proposals.unchanged == 1
+    assert Proposal.objects.get(notified_date="2024-03-01").stock_kind == "prive_meuble"
+
+
 def test_project_office_imports_only_into_its_projects(world):
     report = exchange_import(
         sheets=sheets([menage(), menage(ref_menage="X", projet="Roubaix Alma")]),

@@ -68,6 +68,12 @@ def test_export_content(world):
     assert rows["CONC-011"]["nom_referent"] == ""
     propositions = text["propositions.csv"]
     assert "Loyer trop élevé" in propositions
+    lines = propositions.splitlines()
+    header = lines[0].split(";")
+    assert header[-1] == "type_logement"  # the optional extra column, last
+    kinds = {line.split(";")[0]: line.split(";")[-1] for line in lines[1:]}
+    assert kinds["CONC-010-D"] == "foyer"
+    assert set(kinds.values()) <= {"", "foyer"}  # not stated: empty (conventioned social housing)
 
 
 def test_folder_of_csv_round_trip(world, tmp_path):

@@ -175,3 +175,87 @@ def test_household_page_shows_the_estimates_assumptions(world, offers):
     )
     assert "Restes à charge estimés" in html
     assert "Demandeur d&#x27;emploi depuis plus de deux mois" in html
+
+
+def test_offer_households_use_the_engine_with_the_offers_stock_kind(world, offers):
+    """Offer → households: each household's residual rent is the engine's for this offer and its
+    stock kind (not the current aid carried over), and the verdicts show that same amount."""
+    from relogement.households.models import ResourceLine
+    from relogement.matching.selectors import explain_matches, households_for_offer
+
+    for household in (world.household_a, world.household_b):
+        household.status = S.SEARCHING
+        household.save()
+    ResourceLine.objects.create(household=world.household_b, kind="chomage", monthly_amount=Decimal("700"))
+    user = world.users["mous"]
+    for offer in HousingOffer.objects.select_related("commune").order_by("pk"):
+        result = households_for_offer(user, offer)
+        assert len(result.matches) == 2
+        explain_matches(user, result, result.matches)
+        for match in result.matches:
+            household = household_queryset(type(world.household_a).objects.filter(pk=match.context.pk)).get()
+            expected = engine.compute_benefits(
+                profile=engine.profile_for_household(household),
+                insee_code=offer.commune.insee_code,
+                rent=offer.rent,
+                charges=offer.charges,
+                stock=offer.stock_kind,
+            )
+            rac = result.rac_provider(match.context, result.table, np.array([0]))[0]
+            assert rac == pytest.approx(float(expected.rac), abs=0.005), (offer.stock_kind, household.pk)
+            reason = next(v.reason for v in match.verdicts if v.criterion_id == "residual_rent")
+            assert format_euros(float(expected.rac)) in reason
+            if offer.stock_kind == "prive_vide" and match.context.aid_before is not None:
+                carried = float(offer.rent + offer.charges) - match.context.aid_before
+                assert rac != pytest.approx(carried, abs=0.005)
+
+
+def test_offer_households_page_says_the_residual_rent_is_computed(world, offers):
+    from django.urls import reverse
+
+    household = world.household_a
+    household.status = S.SEARCHING
+    household.save()
+    offer = offers[3]  # private, unfurnished
+    html = (
+        world.client_for("mous")
+        .get(reverse("matching:offer_households", kwargs={"pk": offer.pk}))
+        .content.decode()
+    )
+    assert "aurait droit dans ce logement (parc privé, location vide)" in html
+    assert "aides actuelles" not in html
+    assert "Reste à charge estimé" in html
+
+
+def test_offer_households_page_computes_every_household_at_once(
+    world, offers, monkeypatch, django_assert_max_num_queries
+):
+    """One engine call per page whatever the number of households, and a constant number of queries
+    (the profiles' households, members and resource lines are read in three)."""
+    from django.urls import reverse
+
+    calls = []
+    real = engine.residual_rent_matrix
+
+    def counting(**kwargs):
+        calls.append(len(kwargs["profiles"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(engine, "residual_rent_matrix", counting)
+    url = reverse("matching:offer_households", kwargs={"pk": offers[3].pk})
+    client = world.client_for("mous")
+    client.get("/")
+    household = world.household_a
+    household.status = S.SEARCHING
+    household.save()
+    with django_assert_max_num_queries(17) as few:
+        assert client.get(url).status_code == 200
+    assert calls == [1]
+    for _ in range(6):
+        extra = factories.HouseholdFactory(building=world.building, adults_count=1, children_count=0)
+        extra.status = S.SEARCHING
+        extra.save()
+        factories.HouseholdMemberFactory(household=extra, relation="reference", employment="salarie")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+    assert calls == [1, 7]

@@ -359,7 +359,50 @@ def test_plan_too_large_asks_for_a_smaller_perimeter(world, plan_scene, monkeypa
     monkeypatch.setattr(views, "MAX_PLAN_CELLS", 1)
     response = world.client_for("mous").get(reverse("matching:plan"))
     assert response.status_code == 200
-    assert "trop pour calculer un plan" in response.content.decode()
+    html = response.content.decode()
+    assert "trop pour calculer un plan" in html
+    # It says what to do: a project or a commune, and/or a typology, with the form to do it.
+    assert "choisissez <strong>un projet</strong> ou <strong>une commune</strong>" in html
+    assert "<strong>une typologie</strong> (T1 à T6)" in html
+    assert 'name="typologie"' in html and f'value="projet-{world.project.pk}"' in html
+
+
+def test_plan_by_typology_keeps_only_those_offers(world, plan_scene, monkeypatch):
+    from relogement.matching import selectors
+
+    seen = {}
+    real = selectors.plan_data
+
+    def spy(households_qs, offers_qs, **kwargs):
+        seen["offers"] = sorted(offers_qs.values_list("dwelling_type", flat=True).distinct())
+        return real(households_qs, offers_qs, **kwargs)
+
+    monkeypatch.setattr(selectors, "plan_data", spy)
+    plan_scene["far"].dwelling_type = "T2"
+    plan_scene["far"].save()
+    client = world.client_for("mous")
+    url = reverse("matching:plan")
+    html = client.get(url, {"typologie": "T2"}).content.decode()
+    assert seen["offers"] == ["T2"] and "offres T2" in html
+    assert 'name="typologie" value="T2"' in html  # the pin and exclude forms keep it
+    client.post(
+        url,
+        {
+            "action": "exclude",
+            "menage": plan_scene["household"].pk,
+            "offre": plan_scene["far"].pk,
+            "typologie": "T2",
+        },
+    )
+    assert client.session["matching_plan:tout:T2"]["exclusions"] == [
+        [plan_scene["household"].pk, plan_scene["far"].pk]
+    ]
+    assert "matching_plan:tout" not in client.session
+    # The plan is small enough once split by typology.
+    monkeypatch.setattr(views, "MAX_PLAN_CELLS", 2)
+    assert "trop pour calculer un plan" in client.get(url).content.decode()
+    assert "trop pour calculer un plan" not in client.get(url, {"typologie": "T2"}).content.decode()
+    assert client.get(url, {"typologie": "T9"}).status_code == 404
 
 
 def test_offer_households_suggested_first_excluded_last(world, plan_scene):
