@@ -23,6 +23,7 @@ from relogement.households.models import (
     SupportLogEntry,
     WishedLocation,
 )
+from relogement.households.search import name_contains
 from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
@@ -98,14 +99,15 @@ def _overdue_count(today: dt.date):
 
 def search_filter(user, q: str) -> Q:
     """Reference or pseudonym for everybody; names only for roles with named data, so that a name
-    search never reveals anything to a pseudonymised role. Always applied inside the user's scope."""
+    search never reveals anything to a pseudonymised role. Always applied inside the user's scope.
+    Names are compared without accents or case, from trigram indexes on PostgreSQL (``search``)."""
     q = q.strip()
     condition = Q(reference__icontains=q) | Q(pseudonym__iexact=q)
     if predicates.can_view_named_data(user):
         member_ids = HouseholdMember.objects.filter(
-            Q(last_name__icontains=q) | Q(first_name__icontains=q)
+            Q(name_contains("last_name", q)) | Q(name_contains("first_name", q))
         ).values("household_id")
-        condition |= Q(reference_name__icontains=q) | Q(pk__in=member_ids)
+        condition |= Q(name_contains("reference_name", q)) | Q(pk__in=member_ids)
     return condition
 
 
