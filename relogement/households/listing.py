@@ -51,13 +51,17 @@ def columns_for(user) -> list[Column]:
             )
         )
     columns.append(
-        Column("referent", "Référent", lambda h: str(h.referent) if h.referent_id else "", source="referent_id")
+        Column(
+            "referent", "Référent", lambda h: str(h.referent) if h.referent_id else "", source="referent_id"
+        )
     )
     if predicates.can_list_next_steps(user):
         columns.append(
             Column("overdue", "Étapes en retard", lambda h: h.overdue_steps, "int", source="overdue_steps")
         )
-    columns.append(Column("census_date", "Recensement", lambda h: h.census_date, "date", source="census_date"))
+    columns.append(
+        Column("census_date", "Recensement", lambda h: h.census_date, "date", source="census_date")
+    )
     return columns
 
 

@@ -227,7 +227,10 @@ def _filter_choices(user) -> dict[str, list]:
         "project": list(Project.objects.visible_to(user).order_by("name").values_list("pk", "name")),
         "building": list(buildings.order_by("reference").values_list("pk", "reference")),
         "commune": list(
-            Commune.objects.filter(buildings__in=buildings).distinct().order_by("name").values_list("pk", "name")
+            Commune.objects.filter(buildings__in=buildings)
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name")
         ),
         "referent": [
             (u.pk, str(u))
