@@ -4,8 +4,8 @@ never run as a formula by spreadsheet software (``core.spreadsheet``).
 
 Streamed (issue 19): the rows are read as tuples (``selectors.household_rows``, no model instance, no
 JSON decoded per row) through a server-side cursor, and written as they are read: the CSV goes out in
-chunks (``StreamingHttpResponse``), the XLSX is written row by row (openpyxl's write-only mode) to a
-temporary file sent from disk. Memory stays bounded whatever the number of rows; the read log of a
+chunks (``StreamingHttpResponse``), the XLSX is written row by row (XlsxWriter's constant-memory mode)
+to a temporary file sent from disk. Memory stays bounded whatever the number of rows; the read log of a
 named export is one ``INSERT … SELECT`` statement.
 """
 
@@ -16,13 +16,12 @@ import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from relogement.audit.services import file_reads_record_query
-from relogement.core.spreadsheet import openpyxl_cell
+from relogement.core.spreadsheet import XLSXWRITER_OPTIONS
 from relogement.households import selectors
 from relogement.households.listing import columns_for, csv_value
 from relogement.households.statuses import HouseholdStatus
@@ -60,27 +59,36 @@ def _values(columns, rows, referents: dict[int, str]) -> Iterator[list]:
 
 
 def _xlsx(columns, values) -> tempfile.SpooledTemporaryFile:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Ménages")
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = openpyxl_cell(sheet, column.label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = [_XLSX_FORMATS.get(column.kind) for column in columns]
-    for row in values:
-        cells = []
-        for value, number_format in zip(row, formats, strict=True):
-            cell = openpyxl_cell(sheet, value)
-            if number_format:
-                cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
+    """XlsxWriter in constant-memory mode, as the exchange export (``exchange.exporter.write_xlsx``):
+    each row written as it comes, several times faster than openpyxl, which builds an element tree per
+    cell in pure Python (70 s for 20,000 rows). Text is always a string cell, never a formula, a number
+    or a link (``core.spreadsheet.XLSXWRITER_OPTIONS``)."""
+    import xlsxwriter
+
     # Up to 8 MB in memory, beyond on disk: a large workbook never sits whole in a worker.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
-    workbook.save(output)
+    workbook = xlsxwriter.Workbook(
+        output, {"constant_memory": True, "in_memory": False, **XLSXWRITER_OPTIONS}
+    )
+    sheet = workbook.add_worksheet("Ménages")
+    bold = workbook.add_format({"bold": True})
+    formats = [
+        workbook.add_format({"num_format": _XLSX_FORMATS[c.kind]}) if c.kind in _XLSX_FORMATS else None
+        for c in columns
+    ]
+    for column, c in enumerate(columns):
+        sheet.write_string(0, column, c.label, bold)
+    for line, row in enumerate(values, start=1):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_datetime(line, column, value, formats[column])
+            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                sheet.write_number(line, column, value, formats[column])
+            else:
+                sheet.write_string(line, column, str(value), formats[column])
+    workbook.close()
     output.seek(0)
     return output
 
