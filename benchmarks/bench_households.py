@@ -38,7 +38,11 @@ def _measure(client, url: str, runs: int = RUNS) -> tuple[float, int, int, int]:
 
 
 def _streamed(response) -> bytes:
-    return response.getvalue() if getattr(response, "streaming", False) else response.content
+    if not getattr(response, "streaming", False):
+        return response.content
+    content = response.getvalue()
+    response.close()  # as the server does (the XLSX is sent from a temporary file)
+    return content
 
 
 def _export_figures(client, user, url: str) -> tuple[float, float, float, int]:

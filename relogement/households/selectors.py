@@ -149,7 +149,8 @@ def _with_columns(households: QuerySet, today: dt.date) -> QuerySet:
 
 
 def household_list(*, user, filters: HouseholdFilters, today: dt.date | None = None) -> QuerySet:
-    """The user's households matching the filters, sorted, with what the list columns show (exports)."""
+    """The user's households matching the filters, sorted, as model instances with what the list columns
+    show (exports read tuples instead: ``household_rows``)."""
     today = today or dt.date.today()
     households = _with_columns(household_filtered(user=user, filters=filters, today=today), today)
     return households.order_by(*SORTS[_sort_of(user, filters)][1], "pk")
