@@ -243,7 +243,7 @@ def _list_rows(client) -> dict[str, dict[str, str]]:
         else:
             rows = [
                 {k: "" if c.value is None else str(c.value) for k, c in r.items()}
-                for r in xlsx_dicts(response.getvalue())  # sent from a file
+                for r in xlsx_dicts(response.getvalue())  # streamed
             ]
         by_format[fmt] = next(r for r in rows if r["Référence"] == "CONC-050")
     return by_format

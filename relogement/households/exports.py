@@ -5,7 +5,7 @@ never run as a formula by spreadsheet software (``core.spreadsheet``).
 Streamed (issue 19): the rows are read as tuples (``selectors.household_rows``, no model instance, no
 JSON decoded per row) through a server-side cursor, and written as they are read: the CSV goes out in
 chunks (``StreamingHttpResponse``), the XLSX is written row by row (XlsxWriter's constant-memory mode)
-to a temporary file sent from disk. Memory stays bounded whatever the number of rows; the read log of a
+to a temporary file, then streamed from it. Memory stays bounded whatever the number of rows; the read log of a
 named export is one ``INSERT … SELECT`` statement.
 """
 
@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
 from relogement.audit.services import file_reads_record_query
 from relogement.core.spreadsheet import XLSXWRITER_OPTIONS
@@ -58,18 +58,22 @@ def _values(columns, rows, referents: dict[int, str]) -> Iterator[list]:
         yield [value if f is None else f(value) for f, value in zip(convert, row[1:], strict=True)]
 
 
-def _xlsx(columns, values) -> tempfile.SpooledTemporaryFile:
+def _xlsx(columns, values) -> Iterator[bytes]:
     """XlsxWriter in constant-memory mode, as the exchange export (``exchange.exporter.write_xlsx``):
     each row written as it comes, several times faster than openpyxl, which builds an element tree per
     cell in pure Python (70 s for 20,000 rows). Text is always a string cell, never a formula, a number
-    or a link (``core.spreadsheet.XLSXWRITER_OPTIONS``)."""
+    or a link (``core.spreadsheet.XLSXWRITER_OPTIONS``).
+
+    A generator: the rows are read and the workbook written once the response is being sent, to a
+    temporary file (the workbook never sits whole in a worker) that is closed however sending ends."""
+    with tempfile.TemporaryFile() as output:
+        yield from _xlsx_chunks(output, columns, values)
+
+
+def _xlsx_chunks(output, columns, values) -> Iterator[bytes]:
     import xlsxwriter
 
-    # Up to 8 MB in memory, beyond on disk: a large workbook never sits whole in a worker.
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
-    workbook = xlsxwriter.Workbook(
-        output, {"constant_memory": True, "in_memory": False, **XLSXWRITER_OPTIONS}
-    )
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, **XLSXWRITER_OPTIONS})
     sheet = workbook.add_worksheet("Ménages")
     bold = workbook.add_format({"bold": True})
     formats = [
@@ -90,7 +94,8 @@ def _xlsx(columns, values) -> tempfile.SpooledTemporaryFile:
                 sheet.write_string(line, column, str(value), formats[column])
     workbook.close()
     output.seek(0)
-    return output
+    while chunk := output.read(2**16):
+        yield chunk
 
 
 def _csv(columns, values) -> Iterator[bytes]:
@@ -122,7 +127,7 @@ def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
     values = _values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
     filename = f"menages-{today:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
-        response = FileResponse(_xlsx(columns, values), content_type=FORMATS[fmt])
+        response = StreamingHttpResponse(_xlsx(columns, values), content_type=FORMATS[fmt])
     else:
         response = StreamingHttpResponse(_csv(columns, values), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
