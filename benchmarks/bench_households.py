@@ -181,7 +181,9 @@ def _run() -> list[dict]:
                 "value": round(median_ms, 1),
                 "unit": "ms",
                 "target": target,
-                "notes": f"{total} ménages en base, {queries} requêtes SQL, HTTP {status}, {size // 1024} Kio",
+                "notes": f"{total} ménages en base, "
+                + (f"{queries} requêtes SQL, " if queries else "")
+                + f"HTTP {status}, {size // 1024} Kio",
             }
         )
     social = client_for("social-a")
