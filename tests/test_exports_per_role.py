@@ -242,11 +242,11 @@ def _list_rows(client) -> dict[str, dict[str, str]]:
         response = client.get(reverse("households:export", args=[fmt]))
         assert response.status_code == 200
         if fmt == "csv":
-            rows = csv_dicts(response.content)
+            rows = csv_dicts(response.getvalue())  # streamed
         else:
             rows = [
                 {k: "" if c.value is None else str(c.value) for k, c in r.items()}
-                for r in xlsx_dicts(response.content)
+                for r in xlsx_dicts(response.getvalue())  # streamed
             ]
         by_format[fmt] = next(r for r in rows if r["Référence"] == "CONC-050")
     return by_format

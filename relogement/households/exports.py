@@ -1,20 +1,30 @@
 """XLSX and CSV exports of a filtered household list: the same columns as the page, within the user's
 scope, pseudonyms where names are hidden. Exports of named lists are logged as reads (audit). Text is
-never run as a formula by spreadsheet software (``core.spreadsheet``)."""
+never run as a formula by spreadsheet software (``core.spreadsheet``).
+
+Streamed (issue 19): the rows are read as tuples (``selectors.household_rows``, no model instance, no
+JSON decoded per row) through a server-side cursor, and written as they are read: the CSV goes out in
+chunks (``StreamingHttpResponse``), the XLSX is written row by row (XlsxWriter's constant-memory mode)
+to a temporary file, then streamed from it. Memory stays bounded whatever the number of rows; the read log of a
+named export is one ``INSERT … SELECT`` statement.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
 
-from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.http import StreamingHttpResponse
 
-from relogement.audit.services import file_reads_record
-from relogement.core.spreadsheet import openpyxl_cell
+from relogement.audit.services import file_reads_record_query
+from relogement.core.spreadsheet import XLSXWRITER_OPTIONS
+from relogement.households import selectors
 from relogement.households.listing import columns_for, csv_value
+from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
 
 FORMATS = {
@@ -22,48 +32,103 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
 }
 _XLSX_FORMATS = {"money": '#,##0.00 "€"', "int": "0", "date": "DD/MM/YYYY"}
+CHUNK_ROWS = 2000  # rows fetched per round trip of the server-side cursor, and per CSV chunk sent
 
 
-def _xlsx(columns, households) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Ménages")
-    bold = Font(bold=True)
-    header = []
+def _referent_names(households) -> dict[int, str]:
+    """The referents of the exported households as the page shows them (``str(user)``), in one query:
+    a few hundred users, rather than a join and a model instance per row."""
+    from relogement.accounts.models import User
+
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=households.values("referent_id"))}
+
+
+def _values(columns, rows, referents: dict[int, str]) -> Iterator[list]:
+    """Each row's raw values in column order (what ``Column.value`` gives from a household)."""
+    statuses = dict(HouseholdStatus.choices)
+    convert = []
     for column in columns:
-        cell = openpyxl_cell(sheet, column.label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for household in households:
-        row = []
-        for column in columns:
-            cell = openpyxl_cell(sheet, column.value(household))
-            if column.kind in _XLSX_FORMATS:
-                cell.number_format = _XLSX_FORMATS[column.kind]
-            row.append(cell)
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        if column.source == "status":
+            convert.append(lambda code: str(statuses.get(code, code)))
+        elif column.source == "referent_id":
+            convert.append(lambda pk: referents.get(pk, "") if pk else "")
+        else:
+            convert.append(None)
+    for row in rows:
+        yield [value if f is None else f(value) for f, value in zip(convert, row[1:], strict=True)]
 
 
-def _csv(columns, households) -> bytes:
+def _xlsx(columns, values) -> Iterator[bytes]:
+    """XlsxWriter in constant-memory mode, as the exchange export (``exchange.exporter.write_xlsx``):
+    each row written as it comes, several times faster than openpyxl, which builds an element tree per
+    cell in pure Python (70 s for 20,000 rows). Text is always a string cell, never a formula, a number
+    or a link (``core.spreadsheet.XLSXWRITER_OPTIONS``).
+
+    A generator: the rows are read and the workbook written once the response is being sent, to a
+    temporary file (the workbook never sits whole in a worker) that is closed however sending ends."""
+    with tempfile.TemporaryFile() as output:
+        yield from _xlsx_chunks(output, columns, values)
+
+
+def _xlsx_chunks(output, columns, values) -> Iterator[bytes]:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, **XLSXWRITER_OPTIONS})
+    sheet = workbook.add_worksheet("Ménages")
+    bold = workbook.add_format({"bold": True})
+    formats = [
+        workbook.add_format({"num_format": _XLSX_FORMATS[c.kind]}) if c.kind in _XLSX_FORMATS else None
+        for c in columns
+    ]
+    for column, c in enumerate(columns):
+        sheet.write_string(0, column, c.label, bold)
+    for line, row in enumerate(values, start=1):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_datetime(line, column, value, formats[column])
+            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                sheet.write_number(line, column, value, formats[column])
+            else:
+                sheet.write_string(line, column, str(value), formats[column])
+    workbook.close()
+    output.seek(0)
+    while chunk := output.read(2**16):
+        yield chunk
+
+
+def _csv(columns, values) -> Iterator[bytes]:
     buffer = io.StringIO()
     # Semicolons and a BOM: what French spreadsheet software opens without a wizard.
     writer = csv.writer(buffer, delimiter=";")
+    buffer.write("\ufeff")
     writer.writerow([c.label for c in columns])
-    for household in households:
-        writer.writerow([csv_value(c.value(household), c.kind) for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    for n, row in enumerate(values, start=1):
+        writer.writerow([csv_value(value, column.kind) for column, value in zip(columns, row, strict=True)])
+        if n % CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
-def export_response(*, user, households, fmt: str) -> HttpResponse:
+def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
     columns = columns_for(user)
-    households = list(households)
-    content = _xlsx(columns, households) if fmt == "xlsx" else _csv(columns, households)
-    if predicates.can_view_named_data(user) and households:
-        file_reads_record(user=user, household_ids=[h.pk for h in households], what=f"export {fmt}")
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    filename = f"menages-{dt.date.today():%Y%m%d}.{fmt}"
+    today = dt.date.today()
+    within = None
+    if predicates.can_view_named_data(user):
+        households = selectors.household_filtered(user=user, filters=filters, today=today)
+        _, within = file_reads_record_query(user=user, households=households, what=f"export {fmt}")
+    rows = selectors.household_rows(
+        user=user, filters=filters, sources=[c.source for c in columns], today=today, within=within
+    )
+    referents = _referent_names(selectors.household_filtered(user=user, filters=filters, today=today))
+    values = _values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
+    filename = f"menages-{today:%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        response = StreamingHttpResponse(_xlsx(columns, values), content_type=FORMATS[fmt])
+    else:
+        response = StreamingHttpResponse(_csv(columns, values), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

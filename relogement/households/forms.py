@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.models import fields_for_model
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from relogement.households.models import (
     AgeWish,
@@ -249,15 +252,43 @@ class ProviderReassignForm(VersionedForm):
         )
 
 
+class ListSelect(forms.Select):
+    """A select whose options are written in Python rather than through one template per option: the
+    list's filters offer every building of the perimeter (1,432 for the metropolis), and rendering them
+    option by option took most of the list page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                ("" if key is None else key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
-    project = forms.TypedChoiceField(label="Projet", required=False, coerce=int, empty_value=None)
-    building = forms.TypedChoiceField(label="Bâtiment", required=False, coerce=int, empty_value=None)
+    project = forms.TypedChoiceField(
+        widget=ListSelect, label="Projet", required=False, coerce=int, empty_value=None
+    )
+    building = forms.TypedChoiceField(
+        widget=ListSelect, label="Bâtiment", required=False, coerce=int, empty_value=None
+    )
     status = forms.ChoiceField(
         label="Statut", required=False, choices=[("", "Tous")] + list(HouseholdStatus.choices)
     )
-    commune = forms.TypedChoiceField(label="Commune", required=False, coerce=int, empty_value=None)
-    referent = forms.TypedChoiceField(label="Référent", required=False, coerce=int, empty_value=None)
+    commune = forms.TypedChoiceField(
+        widget=ListSelect, label="Commune", required=False, coerce=int, empty_value=None
+    )
+    referent = forms.TypedChoiceField(
+        widget=ListSelect, label="Référent", required=False, coerce=int, empty_value=None
+    )
     needs = forms.MultipleChoiceField(
         label="Besoins",
         required=False,

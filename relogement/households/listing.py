@@ -21,28 +21,47 @@ class Column:
     label: str
     value: Callable  # household → raw value (str, int, Decimal, date or None)
     kind: str = "text"  # text, int, money, date
+    # What exports read instead of a model instance (``values_list`` path): the same raw value, except
+    # "status" (the code: ``exports`` shows its label) and "referent_id" (``exports`` shows the user).
+    source: str = ""
 
 
 def columns_for(user) -> list[Column]:
     named = predicates.can_view_named_data(user)
     columns = [
-        Column("reference", "Référence", lambda h: h.reference),
-        Column("name", "Nom", lambda h: h.reference_name)
+        Column("reference", "Référence", lambda h: h.reference, source="reference"),
+        Column("name", "Nom", lambda h: h.reference_name, source="reference_name")
         if named
-        else Column("pseudonym", "Pseudonyme", lambda h: h.pseudonym),
-        Column("project", "Projet", lambda h: h.project.name),
-        Column("building", "Bâtiment", lambda h: h.building.reference),
-        Column("commune", "Commune", lambda h: h.building.commune.name),
-        Column("status", "Statut", lambda h: h.get_status_display()),
-        Column("adults", "Adultes", lambda h: h.adults_count, "int"),
-        Column("children", "Enfants", lambda h: h.children_count, "int"),
+        else Column("pseudonym", "Pseudonyme", lambda h: h.pseudonym, source="pseudonym"),
+        Column("project", "Projet", lambda h: h.project.name, source="project__name"),
+        Column("building", "Bâtiment", lambda h: h.building.reference, source="building__reference"),
+        Column("commune", "Commune", lambda h: h.building.commune.name, source="building__commune__name"),
+        Column("status", "Statut", lambda h: h.get_status_display(), source="status"),
+        Column("adults", "Adultes", lambda h: h.adults_count, "int", source="adults_count"),
+        Column("children", "Enfants", lambda h: h.children_count, "int", source="children_count"),
     ]
     if predicates.can_list_resources(user):
-        columns.append(Column("resources", "Ressources mensuelles", lambda h: h.monthly_resources, "money"))
-    columns.append(Column("referent", "Référent", lambda h: str(h.referent) if h.referent_id else ""))
+        columns.append(
+            Column(
+                "resources",
+                "Ressources mensuelles",
+                lambda h: h.monthly_resources,
+                "money",
+                source="monthly_resources",
+            )
+        )
+    columns.append(
+        Column(
+            "referent", "Référent", lambda h: str(h.referent) if h.referent_id else "", source="referent_id"
+        )
+    )
     if predicates.can_list_next_steps(user):
-        columns.append(Column("overdue", "Étapes en retard", lambda h: h.overdue_steps, "int"))
-    columns.append(Column("census_date", "Recensement", lambda h: h.census_date, "date"))
+        columns.append(
+            Column("overdue", "Étapes en retard", lambda h: h.overdue_steps, "int", source="overdue_steps")
+        )
+    columns.append(
+        Column("census_date", "Recensement", lambda h: h.census_date, "date", source="census_date")
+    )
     return columns
 
 

@@ -23,6 +23,7 @@ from relogement.households.models import (
     SupportLogEntry,
     WishedLocation,
 )
+from relogement.households.search import name_contains
 from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
@@ -98,14 +99,15 @@ def _overdue_count(today: dt.date):
 
 def search_filter(user, q: str) -> Q:
     """Reference or pseudonym for everybody; names only for roles with named data, so that a name
-    search never reveals anything to a pseudonymised role. Always applied inside the user's scope."""
+    search never reveals anything to a pseudonymised role. Always applied inside the user's scope.
+    Names are compared without accents or case, from trigram indexes on PostgreSQL (``search``)."""
     q = q.strip()
     condition = Q(reference__icontains=q) | Q(pseudonym__iexact=q)
     if predicates.can_view_named_data(user):
         member_ids = HouseholdMember.objects.filter(
-            Q(last_name__icontains=q) | Q(first_name__icontains=q)
+            Q(name_contains("last_name", q)) | Q(name_contains("first_name", q))
         ).values("household_id")
-        condition |= Q(reference_name__icontains=q) | Q(pk__in=member_ids)
+        condition |= Q(name_contains("reference_name", q)) | Q(pk__in=member_ids)
     return condition
 
 
@@ -147,10 +149,29 @@ def _with_columns(households: QuerySet, today: dt.date) -> QuerySet:
 
 
 def household_list(*, user, filters: HouseholdFilters, today: dt.date | None = None) -> QuerySet:
-    """The user's households matching the filters, sorted, with what the list columns show (exports)."""
+    """The user's households matching the filters, sorted, as model instances with what the list columns
+    show (exports read tuples instead: ``household_rows``)."""
     today = today or dt.date.today()
     households = _with_columns(household_filtered(user=user, filters=filters, today=today), today)
     return households.order_by(*SORTS[_sort_of(user, filters)][1], "pk")
+
+
+def household_rows(
+    *, user, filters: HouseholdFilters, sources: list[str], today: dt.date | None = None, within=None
+) -> QuerySet:
+    """``household_list`` as tuples (exports): ``values_list`` of the household's id then ``sources``,
+    in the list's order, without model instances (no JSON field of a commune or a project decoded per
+    row). ``within``: a query of household ids the rows are also restricted to (the export's read log)."""
+    today = today or dt.date.today()
+    sort = _sort_of(user, filters)
+    households = household_filtered(user=user, filters=filters, today=today)
+    if within is not None:
+        households = households.filter(pk__in=within)
+    if "overdue_steps" in sources or sort == "overdue":
+        households = households.annotate(overdue_steps=_overdue_count(today))
+    if sort == "persons":
+        households = households.annotate(persons=F("adults_count") + F("children_count"))
+    return households.order_by(*SORTS[sort][1], "pk").values_list("pk", *sources)
 
 
 def household_page(
@@ -185,6 +206,62 @@ def household_page(
         rows = {h.pk: h for h in _with_columns(Household.objects.visible_to(user).filter(pk__in=ids), today)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
+
+
+def filter_choices(user) -> dict[str, list]:
+    """The choices of the list's filters: projects, and the buildings, communes and referents of the
+    user's households. Four scans of the whole perimeter: computed once per organisation and data
+    version (``indicators.cache``), not on every page, pagination click or search."""
+    from relogement.indicators.cache import cached, scope_key
+
+    return cached(("household-list-choices", scope_key(user)), lambda: _filter_choices(user))
+
+
+def _filter_choices(user) -> dict[str, list]:
+    from relogement.accounts.models import User
+    from relogement.projects.models import Building, Project
+    from relogement.territory.models import Commune
+
+    visible = Household.objects.visible_to(user)
+    buildings = Building.objects.filter(pk__in=visible.values("building_id"))
+    return {
+        "project": list(Project.objects.visible_to(user).order_by("name").values_list("pk", "name")),
+        "building": list(buildings.order_by("reference").values_list("pk", "reference")),
+        "commune": list(
+            Commune.objects.filter(buildings__in=buildings)
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+        "referent": [
+            (u.pk, str(u))
+            for u in User.objects.filter(pk__in=visible.values("referent_id")).order_by("last_name", "pk")
+        ],
+    }
+
+
+def list_count_by_status(*, user, filters: HouseholdFilters, today: dt.date | None = None) -> dict[str, int]:
+    """``count_by_status`` of the filtered list, computed once per organisation, filters and data
+    version: the next pages of a list, and the same list shown again, cost no scan. The filters and
+    the predicates that change what they match (a name search, the overdue steps) are in the key."""
+    from relogement.indicators.cache import cached, scope_key
+
+    today = today or dt.date.today()
+    parts = (
+        "household-list-counts",
+        scope_key(user),
+        predicates.can_view_named_data(user),
+        predicates.can_list_next_steps(user),
+        filters.q.strip(),
+        filters.project,
+        filters.building,
+        filters.status,
+        filters.commune,
+        filters.referent,
+        sorted(filters.needs),
+        filters.overdue and today.isoformat(),  # the overdue steps change with the date
+    )
+    return cached(parts, lambda: count_by_status(household_filtered(user=user, filters=filters, today=today)))
 
 
 def count_by_status(households: QuerySet) -> dict[str, int]:

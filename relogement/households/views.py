@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from relogement.accounts.models import User
 from relogement.audit.services import file_read_record
 from relogement.core.errors import DomainError
 from relogement.households import exports, forms, reassignment, selectors, services
@@ -39,7 +38,6 @@ from relogement.households.visibility import (
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.permissions.shortcuts import get_household_for_user
-from relogement.projects.models import Building, Project
 from relogement.territory.models import Commune
 
 PAGE_SIZE = 50
@@ -48,27 +46,7 @@ PAGE_SIZE = 50
 
 
 def _filter_choices(user) -> dict[str, list]:
-    visible = Household.objects.visible_to(user)
-    return {
-        "project": list(Project.objects.visible_to(user).order_by("name").values_list("pk", "name")),
-        "building": list(
-            Building.objects.filter(pk__in=visible.values("building_id"))
-            .order_by("reference")
-            .values_list("pk", "reference")
-        ),
-        "commune": list(
-            Commune.objects.filter(
-                buildings__in=Building.objects.filter(pk__in=visible.values("building_id"))
-            )
-            .distinct()
-            .order_by("name")
-            .values_list("pk", "name")
-        ),
-        "referent": [
-            (u.pk, str(u))
-            for u in User.objects.filter(pk__in=visible.values("referent_id")).order_by("last_name", "pk")
-        ],
-    }
+    return selectors.filter_choices(user)
 
 
 def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.HouseholdFilters]:
@@ -94,7 +72,7 @@ def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.Househo
 
 def household_list(request):
     form, filters = _filters_from(request)
-    by_status = selectors.count_by_status(selectors.household_filtered(user=request.user, filters=filters))
+    by_status = selectors.list_count_by_status(user=request.user, filters=filters)
     page = selectors.household_page(
         user=request.user,
         filters=filters,
@@ -132,8 +110,7 @@ def household_export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     _, filters = _filters_from(request)
-    households = selectors.household_list(user=request.user, filters=filters)
-    return exports.export_response(user=request.user, households=households, fmt=fmt)
+    return exports.export_response(user=request.user, filters=filters, fmt=fmt)
 
 
 @require_POST

@@ -2,10 +2,13 @@
 
 The figures of a perimeter at a date only change when the data behind them change. The data version
 is one cheap query (the largest primary key of each table the indicators read, and of the history
-tables that django-simple-history writes on every save and delete), so a dashboard shown again to the
-same organisation is served without recomputing the aggregates. Writes that bypass both the history
-and new rows (``QuerySet.update()``) are caught by the time limit, ``INDICATORS_CACHE_SECONDS``
-(600 s by default; 0 disables the cache).
+tables that django-simple-history writes on every save and delete, and the generation that
+``freshness.refresh`` bumps whenever the triggers marked a household changed), so a dashboard or a
+household list shown again to the same organisation is served without recomputing the aggregates.
+``cached`` refreshes before reading the version, so that writes that bypass the history
+(``QuerySet.update()``, SQL) change it too: a cached value is never served for older data, whatever
+the time limit, ``INDICATORS_CACHE_SECONDS`` (600 s by default, only to free memory; 0 disables the
+cache).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db import connection
 from relogement.accounts.models import Organisation
 from relogement.followup.models import FollowUp
 from relogement.households.models import Household, HouseholdStatusChange
+from relogement.indicators.models import DataGeneration
 from relogement.offers.models import Proposal, RefusalReason
 from relogement.projects.models import Building
 from relogement.rehousing.models import Rehousing
@@ -45,6 +49,7 @@ def _tables() -> list[tuple[str, str]]:
         tables.append((history._meta.db_table, history._meta.pk.column))
     through = Organisation.projects.through
     tables.append((through._meta.db_table, through._meta.pk.column))
+    tables.append((DataGeneration._meta.db_table, "value"))
     return tables
 
 
@@ -66,6 +71,9 @@ def cached(parts: tuple, compute: Callable):
     ttl = seconds()
     if ttl <= 0:
         return compute()
+    from relogement.indicators import freshness
+
+    freshness.refresh()  # one EXISTS query when nothing changed; else the generation moves on
     raw = "|".join(str(p) for p in parts) + "|" + data_version()
     key = "indicators:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)

@@ -9,9 +9,10 @@ refresh is still writing.
 from __future__ import annotations
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from relogement.indicators import facts, summaries
-from relogement.indicators.models import StaleBuilding, StaleHousehold
+from relogement.indicators.models import DataGeneration, StaleBuilding, StaleHousehold
 
 LOCK_KEY = 0x52454C4F  # "RELO": any constant shared by the processes of this application
 
@@ -34,7 +35,16 @@ def refresh() -> int:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         count = facts.refresh_households()
         summaries.refresh_buildings()
+        _next_generation()
         return count
+
+
+def _next_generation() -> None:
+    """Something was stale, so some data changed: the cached figures keyed on the old generation are
+    never read again (``cache.data_version``). Inside the refresh's transaction (and, on PostgreSQL,
+    its advisory lock: concurrent refreshes never race on the row)."""
+    if not DataGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        DataGeneration.objects.create(pk=1, value=1)
 
 
 def rebuild() -> int:

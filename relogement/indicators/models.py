@@ -107,3 +107,18 @@ class StaleBuilding(models.Model):
 
     class Meta:
         verbose_name = "synthèse d'un bâtiment à recalculer"
+
+
+class DataGeneration(models.Model):
+    """A number bumped by every ``freshness.refresh`` that recomputed something, in the same transaction.
+
+    The triggers mark a household on every write to it (whatever the way: ``save()``, ``update()``,
+    SQL), so after a refresh this number has changed exactly when some household's data did: it is part
+    of ``cache.data_version``, and cached figures (dashboards, the household list's filter choices and
+    counts) never outlive the data they were computed from. One row (pk 1)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "génération des données (caches)"

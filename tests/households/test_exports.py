@@ -27,7 +27,7 @@ def _payload_world(world):
 def test_csv_export_quotes_formula_like_text(world):
     names = _payload_world(world)
     response = world.client_for("mous").get(reverse("households:export", args=["csv"]))
-    rows = {row["Référence"]: row for row in csv_dicts(response.content)}
+    rows = {row["Référence"]: row for row in csv_dicts(response.getvalue())}
     for reference, payload in names.items():
         row = rows[reference]
         assert row[NAME] == "'" + payload
@@ -42,7 +42,7 @@ def test_csv_export_quotes_formula_like_text(world):
 def test_xlsx_export_writes_formula_like_text_as_string_cells(world):
     names = _payload_world(world)
     response = world.client_for("mous").get(reverse("households:export", args=["xlsx"]))
-    rows = {row["Référence"].value: row for row in xlsx_dicts(response.content)}
+    rows = {row["Référence"].value: row for row in xlsx_dicts(response.getvalue())}
     for reference, payload in names.items():
         row = rows[reference]
         for column, text in (
@@ -61,5 +61,5 @@ def test_pseudonymised_export_quotes_text_too(world):
     _payload_world(world)
     Household.objects.filter(reference="INJ-0").update(pseudonym="=M-PSEUDO")
     response = world.client_for("metropolis").get(reverse("households:export", args=["csv"]))
-    rows = {row["Référence"]: row for row in csv_dicts(response.content)}
+    rows = {row["Référence"]: row for row in csv_dicts(response.getvalue())}
     assert rows["INJ-0"]["Pseudonyme"] == "'=M-PSEUDO"

@@ -1,0 +1,115 @@
+"""The household list at a fraction of its cost (issue 19, point 1): filter choices and counts by status
+computed once per organisation, filters and data version, never served for older data."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from relogement.households.models import Household
+from relogement.households.statuses import HouseholdStatus
+from tests import factories
+
+LIST = reverse("households:list")
+
+
+@pytest.fixture
+def cache_on(settings):
+    """The cache as in production (the test settings disable it), empty: primary keys are reused from
+    one test to the next on SQLite, so a previous test's figures could share a data version."""
+    settings.INDICATORS_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _bulk(world, count: int, prefix: str) -> None:
+    Household.objects.bulk_create(
+        [
+            factories.HouseholdFactory.build(
+                building=world.building,
+                project=world.project,
+                social_provider=world.orgs["social_a"],
+                referent=world.users["social_a"],
+                reference=f"{prefix}-{i:04d}",
+                status=HouseholdStatus.SEARCHING if i % 2 else HouseholdStatus.TO_DIAGNOSE,
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def _perimeter_scans(queries) -> list[str]:
+    """The queries the cache saves: counts by status and the filter choices (communes, referents…)."""
+    sqls = [q["sql"] for q in queries.captured_queries]
+    counts = [s for s in sqls if s.startswith('SELECT "households_household"."status" AS "status", COUNT(')]
+    choices = [s for s in sqls if 'FROM "territory_commune"' in s and "MAX(" not in s]  # not the version
+    return counts + choices
+
+
+@pytest.mark.parametrize("persona", ["mous", "metropolis", "social_a", "landlord", "commune"])
+def test_list_queries_are_constant_and_skip_the_perimeter_once_cached(world, persona, cache_on):
+    client = world.client_for(persona)
+    with CaptureQueriesContext(connection) as first:
+        client.get(LIST)
+    assert len(_perimeter_scans(first)) == 2  # what the test looks for is there when not cached
+    _bulk(world, 5, "S")
+    client.get(LIST)  # computes and caches the choices and counts
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(LIST + "?page=1")
+    assert response.status_code == 200
+    assert _perimeter_scans(small) == []
+    _bulk(world, 45, "L")
+    client.get(LIST)  # new data: computed again, once
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(LIST + "?page=1")
+    assert _perimeter_scans(large) == []
+    assert len(large.captured_queries) == len(small.captured_queries)
+    if persona != "commune":  # the commune does not see the other project's household either way
+        assert response.context["page"].paginator.count >= 50
+
+
+def _counts(client, query=""):
+    response = client.get(LIST + query)
+    return response.context["page"].paginator.count, {
+        c["status"]: c["count"] for c in response.context["counts"]
+    }
+
+
+def test_counts_and_choices_follow_every_write_at_once(world, cache_on):
+    client = world.client_for("mous")
+    assert _counts(client) == (2, {"to_diagnose": 2})
+    # A new household (save(): history row and trigger).
+    factories.HouseholdFactory(building=world.building, reference="NEW-1", status=HouseholdStatus.SEARCHING)
+    assert _counts(client) == (3, {"to_diagnose": 2, "searching": 1})
+    assert _counts(client, "?status=searching") == (1, {"searching": 1})
+    # A status change that bypasses save() and the history: only the triggers see it.
+    Household.objects.filter(pk=world.household_a.pk).update(status=HouseholdStatus.SEARCHING)
+    assert _counts(client) == (3, {"to_diagnose": 1, "searching": 2})
+    assert _counts(client, "?status=searching") == (2, {"searching": 2})
+    # Out of the perimeter (another project), again without save().
+    Household.objects.filter(reference="NEW-1").update(
+        project=world.other_project, building=world.other_building
+    )
+    assert _counts(client) == (2, {"to_diagnose": 1, "searching": 1})
+    # A household in a new building of the perimeter: the building is offered at once.
+    building = factories.BuildingFactory(
+        operation__project=world.project, reference="BAT-NEUF", commune=world.commune
+    )
+    response = client.get(LIST)
+    assert "BAT-NEUF" not in dict(response.context["form"].fields["building"].choices).values()
+    Household.objects.bulk_create(
+        [factories.HouseholdFactory.build(building=building, project=world.project)]
+    )
+    response = client.get(LIST)
+    assert "BAT-NEUF" in dict(response.context["form"].fields["building"].choices).values()
+
+
+def test_cached_figures_stay_within_each_perimeter(world, cache_on):
+    """Two organisations, the same data version: each its own figures."""
+    assert _counts(world.client_for("metropolis"))[0] == 3
+    assert _counts(world.client_for("social_b"))[0] == 2
+    assert _counts(world.client_for("social_a"))[0] == 1
+    response = world.client_for("social_b").get(LIST + "?q=Martin")
+    assert response.context["page"].paginator.count == 0
