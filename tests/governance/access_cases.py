@@ -3,7 +3,8 @@ organisations, a CALEOL session by its landlord and the commune and project offi
 it examines; writing needs the secretary's or the landlord's predicate; everyone else gets 404."""
 
 from tests.access import UrlCase
-from tests.governance.builders import commission_for, committee_for
+from relogement.governance.models import CommissionItem
+from tests.governance.builders import accepted_proposal, commission_for, committee_for
 
 OPERATIONAL = ("mous", "metropolis", "commune", "social_a", "social_b", "landlord", "outsider")
 # The access committee: planned by the MOUS, commune, provider A, landlord and metropolis invited.
@@ -24,7 +25,9 @@ def _session(w):
 
 
 def _item(w):
-    return _session(w).items.get()
+    # The removal case removes it: the next persona (or variant) gets a new one.
+    session = _session(w)
+    return session.items.first() or CommissionItem.objects.create(session=session, proposal=accepted_proposal(w))
 
 
 CASES = [
