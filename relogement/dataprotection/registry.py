@@ -295,7 +295,16 @@ TABLES: tuple[Table, ...] = (
         "Actions de suivi décidées",
         "actions_suivi",
         "household_id",
-        _f(C.PROCEDURE, None, "title", "owner_organisation", "owner_person", "due_date", "status", "committee_case")
+        _f(
+            C.PROCEDURE,
+            None,
+            "title",
+            "owner_organisation",
+            "owner_person",
+            "due_date",
+            "status",
+            "committee_case",
+        )
         + _f(C.TRACE, None, "created_by", "created_at"),
         skipped=("id", "household"),
     ),

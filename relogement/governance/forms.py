@@ -28,7 +28,9 @@ class CommitteeForm(forms.Form):
     )
     people = forms.ModelMultipleChoiceField(
         label="Personnes invitées",
-        queryset=User.objects.filter(is_active=True, memberships__isnull=False).distinct().order_by("last_name"),
+        queryset=User.objects.filter(is_active=True, memberships__isnull=False)
+        .distinct()
+        .order_by("last_name"),
         required=False,
         help_text="Membres des organisations invitées.",
     )
@@ -73,7 +75,9 @@ class DecisionForm(forms.Form):
     action_organisation = forms.ModelChoiceField(
         label="Organisation responsable", queryset=Organisation.objects.none(), required=False
     )
-    action_person = forms.ModelChoiceField(label="Personne responsable", queryset=User.objects.none(), required=False)
+    action_person = forms.ModelChoiceField(
+        label="Personne responsable", queryset=User.objects.none(), required=False
+    )
     action_due = forms.DateField(
         label="Échéance", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -89,7 +93,9 @@ class DecisionForm(forms.Form):
         org_ids = [committee.organiser_id, *committee.invited_organisations.values_list("pk", flat=True)]
         self.fields["action_organisation"].queryset = Organisation.objects.filter(pk__in=org_ids)
         self.fields["action_person"].queryset = (
-            User.objects.filter(is_active=True, memberships__organisation_id__in=org_ids).distinct().order_by("last_name")
+            User.objects.filter(is_active=True, memberships__organisation_id__in=org_ids)
+            .distinct()
+            .order_by("last_name")
         )
         bootstrapify(self)
 
@@ -117,7 +123,9 @@ class DecisionForm(forms.Form):
 
 
 class CommissionForm(forms.Form):
-    date = forms.DateField(label="Date de la CALEOL", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        label="Date de la CALEOL", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     place = forms.CharField(label="Lieu", max_length=250, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -144,6 +152,8 @@ class CommissionDecisionForm(forms.Form):
         outcome = data.get("outcome")
         if outcome == CommissionOutcome.ALLOCATED and not data.get("rank"):
             self.add_error("rank", "Indiquez le rang d'attribution (1 pour le premier).")
-        if outcome in (CommissionOutcome.NOT_ALLOCATED, CommissionOutcome.INADMISSIBLE) and not data.get("reason"):
+        if outcome in (CommissionOutcome.NOT_ALLOCATED, CommissionOutcome.INADMISSIBLE) and not data.get(
+            "reason"
+        ):
             self.add_error("reason", "Un motif est obligatoire pour cette décision.")
         return data

@@ -35,15 +35,27 @@ class Committee(models.Model):
     place = models.CharField("lieu", max_length=250, blank=True)
     video_link = models.URLField("lien de visioconférence", blank=True)
     invited_organisations = models.ManyToManyField(
-        "accounts.Organisation", blank=True, related_name="committee_invitations", verbose_name="organisations invitées"
+        "accounts.Organisation",
+        blank=True,
+        related_name="committee_invitations",
+        verbose_name="organisations invitées",
     )
     invited_people = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="committee_invitations", verbose_name="personnes invitées"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="committee_invitations",
+        verbose_name="personnes invitées",
     )
-    status = models.CharField("état", max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
+    status = models.CharField(
+        "état", max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
     minutes_sent_at = models.DateTimeField("compte rendu envoyé le", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créé par"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="créé par",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     history = HistoricalRecords()
@@ -80,14 +92,21 @@ class CommitteeFlag(models.Model):
     project. The reason is read by every committee member: a motive, not a social note."""
 
     household = models.ForeignKey(
-        "households.Household", on_delete=models.CASCADE, related_name="committee_flags", verbose_name="ménage"
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="committee_flags",
+        verbose_name="ménage",
     )
     reason = models.CharField("motif", max_length=300)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="signalé par"
     )
     flagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="auteur",
     )
     created_at = models.DateTimeField("signalé le", auto_now_add=True)
     # Set when a committee decided on the case: the flag no longer feeds agendas.
@@ -103,13 +122,23 @@ class CommitteeFlag(models.Model):
 class CommitteeCase(models.Model):
     """One household on a committee's agenda, why it is there, and the decision taken on it."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="cases", verbose_name="comité")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="cases", verbose_name="comité"
+    )
     household = models.ForeignKey(
-        "households.Household", on_delete=models.CASCADE, related_name="committee_cases", verbose_name="ménage"
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="committee_cases",
+        verbose_name="ménage",
     )
     reasons = models.JSONField("motifs d'inscription", default=list)
     flag = models.ForeignKey(
-        CommitteeFlag, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="signalement"
+        CommitteeFlag,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="signalement",
     )
     pending_proposal = models.ForeignKey(
         "offers.Proposal",
@@ -124,7 +153,12 @@ class CommitteeCase(models.Model):
     decision = models.CharField("décision", max_length=14, choices=DecisionKind.choices, blank=True)
     decision_note = models.CharField("motif de la décision", max_length=500, blank=True)
     offer = models.ForeignKey(
-        "offers.HousingOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="offre"
+        "offers.HousingOffer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="offre",
     )
     # The proposal the positioning decision created (through offers.services.proposal_position).
     proposal = models.ForeignKey(
@@ -137,7 +171,12 @@ class CommitteeCase(models.Model):
     )
     decided_at = models.DateTimeField("décidé le", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
     )
     history = HistoricalRecords()
 
@@ -145,7 +184,9 @@ class CommitteeCase(models.Model):
         verbose_name = "dossier présenté en comité"
         verbose_name_plural = "dossiers présentés en comité"
         ordering = ["committee", "pk"]
-        constraints = [models.UniqueConstraint(fields=["committee", "household"], name="one_case_per_committee")]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "household"], name="one_case_per_committee")
+        ]
 
     def reason_labels(self) -> list[str]:
         labels = dict(CaseReason.choices)
@@ -164,7 +205,10 @@ class Action(models.Model):
 
     title = models.CharField("action", max_length=300)
     owner_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="actions", verbose_name="organisation responsable"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name="organisation responsable",
     )
     owner_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,10 +229,19 @@ class Action(models.Model):
         verbose_name="ménage",
     )
     committee_case = models.ForeignKey(
-        CommitteeCase, on_delete=models.CASCADE, null=True, blank=True, related_name="actions", verbose_name="décision"
+        CommitteeCase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="décision",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créée par"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="créée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     history = HistoricalRecords()
@@ -203,13 +256,22 @@ class CommissionSession(models.Model):
     """A session of a landlord's allocation commission (CALEOL) grouping proposals on its offers."""
 
     landlord = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="commission_sessions", verbose_name="bailleur"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="commission_sessions",
+        verbose_name="bailleur",
     )
     date = models.DateField("date de la CALEOL")
     place = models.CharField("lieu", max_length=250, blank=True)
-    status = models.CharField("état", max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
+    status = models.CharField(
+        "état", max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créée par"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="créée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     history = HistoricalRecords()
@@ -235,16 +297,26 @@ class CommissionOutcome(models.TextChoices):
 class CommissionItem(models.Model):
     """One proposal examined in a CALEOL session and its outcome (which drove the proposal machine)."""
 
-    session = models.ForeignKey(CommissionSession, on_delete=models.CASCADE, related_name="items", verbose_name="séance")
+    session = models.ForeignKey(
+        CommissionSession, on_delete=models.CASCADE, related_name="items", verbose_name="séance"
+    )
     proposal = models.ForeignKey(
-        "offers.Proposal", on_delete=models.CASCADE, related_name="commission_items", verbose_name="proposition"
+        "offers.Proposal",
+        on_delete=models.CASCADE,
+        related_name="commission_items",
+        verbose_name="proposition",
     )
     outcome = models.CharField("décision", max_length=14, choices=CommissionOutcome.choices, blank=True)
     rank = models.PositiveSmallIntegerField("rang", null=True, blank=True)
     reason = models.CharField("motif", max_length=500, blank=True)
     decided_at = models.DateTimeField("décidé le", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
     )
     history = HistoricalRecords()
 
@@ -266,7 +338,9 @@ class SessionTransition(models.Model):
     )
     from_status = models.CharField(max_length=14, choices=SessionStatus.choices, blank=True)
     to_status = models.CharField(max_length=14, choices=SessionStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

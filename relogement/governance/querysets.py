@@ -15,7 +15,9 @@ class CommitteeQuerySet(models.QuerySet):
         org = scopes.organisation_of(user)
         if org is None or org.kind == OrganisationKind.ADMIN:
             return self.none()
-        invited = self.model.invited_organisations.through.objects.filter(organisation=org).values("committee_id")
+        invited = self.model.invited_organisations.through.objects.filter(organisation=org).values(
+            "committee_id"
+        )
         return self.filter(Q(organiser=org) | Q(pk__in=invited))
 
 
@@ -31,6 +33,8 @@ class CommissionSessionQuerySet(models.QuerySet):
         if org.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.PROJECT_OFFICE):
             Item = apps.get_model("governance", "CommissionItem")
             project_ids = org.projects.values("pk")
-            sessions = Item.objects.filter(proposal__household__project_id__in=project_ids).values("session_id")
+            sessions = Item.objects.filter(proposal__household__project_id__in=project_ids).values(
+                "session_id"
+            )
             return self.filter(pk__in=sessions)
         return self.none()

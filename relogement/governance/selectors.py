@@ -112,7 +112,9 @@ def agenda(*, committee, user) -> list[AgendaRow]:
         .order_by("household__reference", "pk")
     )
     visible = set(
-        Household.objects.visible_to(user).filter(pk__in=[c.household_id for c in cases]).values_list("pk", flat=True)
+        Household.objects.visible_to(user)
+        .filter(pk__in=[c.household_id for c in cases])
+        .values_list("pk", flat=True)
     )
     rows = []
     for case in cases:
@@ -136,7 +138,11 @@ def case_summary(*, case: CommitteeCase, user) -> dict:
     )
     diagnosis = household.diagnoses.order_by("-date", "-pk").first() if vis.diagnosis_any else None
     findings = None
-    if diagnosis is not None and vis.diagnosis_findings and predicates.can_view_social_note(user, household, diagnosis):
+    if (
+        diagnosis is not None
+        and vis.diagnosis_findings
+        and predicates.can_view_social_note(user, household, diagnosis)
+    ):
         findings = diagnosis.findings
     support = []
     if vis.support_log:
@@ -184,10 +190,14 @@ def household_history(*, household, user) -> dict:
         .order_by("-committee__starts_at", "-pk")
     )
     visible_committees = set(
-        Committee.objects.visible_to(user).filter(pk__in=[c.committee_id for c in cases]).values_list("pk", flat=True)
+        Committee.objects.visible_to(user)
+        .filter(pk__in=[c.committee_id for c in cases])
+        .values_list("pk", flat=True)
     )
     actions = defaultdict(list)
-    for action in Action.objects.filter(household=household).select_related("owner_organisation", "owner_person"):
+    for action in Action.objects.filter(household=household).select_related(
+        "owner_organisation", "owner_person"
+    ):
         actions[action.committee_case_id].append(action)
     return {
         "household": household,

@@ -49,7 +49,9 @@ def _log(session, previous: str, target: str, actor) -> None:
 def _move(session, action: str, actor, *, not_before: dt.date) -> None:
     source, target, label = SESSION_TRANSITIONS[action]
     if session.status != source:
-        raise DomainError(f"« {label} » est impossible pour une séance à l'état « {session.get_status_display()} ».")
+        raise DomainError(
+            f"« {label} » est impossible pour une séance à l'état « {session.get_status_display()} »."
+        )
     if action == "hold" and not_before > timezone.localdate():
         raise DomainError("Une séance ne peut pas être tenue avant sa date.")
     previous = session.status
@@ -72,7 +74,9 @@ def committee_flag(*, household, actor, reason: str) -> CommitteeFlag:
         raise DomainError("Indiquez le motif de la présentation en comité.")
     if household.committee_flags.filter(closed_at__isnull=True).exists():
         raise DomainError("Ce ménage est déjà signalé pour le prochain comité.")
-    flag = CommitteeFlag(household=household, reason=reason, organisation=organisation_of(actor), flagged_by=actor)
+    flag = CommitteeFlag(
+        household=household, reason=reason, organisation=organisation_of(actor), flagged_by=actor
+    )
     flag._change_reason = "À présenter en comité"
     flag.save()
     return flag
@@ -92,7 +96,14 @@ def _check_invitations(organisations, people) -> None:
 
 @transaction.atomic
 def committee_plan(
-    *, project, actor, starts_at: dt.datetime, place: str = "", video_link: str = "", organisations=(), people=()
+    *,
+    project,
+    actor,
+    starts_at: dt.datetime,
+    place: str = "",
+    video_link: str = "",
+    organisations=(),
+    people=(),
 ) -> Committee:
     """Plan a committee for a project the actor acts on (fetched through its scope) and build its
     agenda from the rules of ``selectors.agenda_candidates``."""
@@ -187,8 +198,14 @@ def committee_case_remove(*, case: CommitteeCase, actor) -> CommitteeCase:
 
 @transaction.atomic
 def action_create(
-    *, actor, title: str, owner_organisation: Organisation, due_date: dt.date, owner_person: User | None = None,
-    household=None, committee_case: CommitteeCase | None = None,
+    *,
+    actor,
+    title: str,
+    owner_organisation: Organisation,
+    due_date: dt.date,
+    owner_person: User | None = None,
+    household=None,
+    committee_case: CommitteeCase | None = None,
 ) -> Action:
     """A follow-up action: an owner organisation, optionally one of its people, a due date."""
     title = (title or "").strip()
@@ -196,7 +213,10 @@ def action_create(
         raise DomainError("Décrivez l'action de suivi.")
     if due_date is None:
         raise DomainError("L'échéance de l'action est obligatoire.")
-    if owner_person is not None and not owner_person.memberships.filter(organisation=owner_organisation).exists():
+    if (
+        owner_person is not None
+        and not owner_person.memberships.filter(organisation=owner_organisation).exists()
+    ):
         raise DomainError(f"{owner_person} n'appartient pas à {owner_organisation}.")
     action = Action(
         title=title,
@@ -214,13 +234,18 @@ def action_create(
 
 @transaction.atomic
 def committee_case_decide(
-    *, case: CommitteeCase, actor, decision: str, note: str = "", offer: HousingOffer | None = None,
+    *,
+    case: CommitteeCase,
+    actor,
+    decision: str,
+    note: str = "",
+    offer: HousingOffer | None = None,
     action: dict | None = None,
 ) -> CommitteeCase:
     """Record the committee's decision on a case (during or after the session), with an optional
     follow-up action. A positioning on a named offer goes through ``proposal_position`` (the proposal
     machine checks the actor's right, the offer's and the household's statuses)."""
-    committee = _require_secretary(case.committee, actor)
+    _require_secretary(case.committee, actor)
     case = CommitteeCase.objects.select_for_update().select_related("household").get(pk=case.pk)
     if case.removed_at is not None:
         raise DomainError("Ce dossier a été retiré de l'ordre du jour.")
@@ -245,7 +270,9 @@ def committee_case_decide(
     case._change_reason = f"Décision du comité : {DecisionKind(decision).label}"
     case.save()
     if case.flag_id:
-        CommitteeFlag.objects.filter(pk=case.flag_id, closed_at__isnull=True).update(closed_at=case.decided_at)
+        CommitteeFlag.objects.filter(pk=case.flag_id, closed_at__isnull=True).update(
+            closed_at=case.decided_at
+        )
     if action:
         action_create(actor=actor, household=case.household, committee_case=case, **action)
     return case
@@ -354,7 +381,9 @@ def commission_item_remove(*, item: CommissionItem, actor) -> None:
 
 
 @transaction.atomic
-def commission_decide(*, item: CommissionItem, actor, outcome: str, rank: int | None = None, reason: str = "") -> CommissionItem:
+def commission_decide(
+    *, item: CommissionItem, actor, outcome: str, rank: int | None = None, reason: str = ""
+) -> CommissionItem:
     """Record a CALEOL outcome and drive the proposal machine with it:
 
     - attribution with a rank → ``allocate`` (the machine refuses a dwelling already allocated);
@@ -381,19 +410,30 @@ def commission_decide(*, item: CommissionItem, actor, outcome: str, rank: int | 
     if outcome == CommissionOutcome.ALLOCATED:
         text = f"Attribution en rang {rank}" + (f" : {reason}" if reason else "")
         offer_services.proposal_record_commission(
-            proposal=proposal, actor=actor, decision=CommissionDecision.ALLOCATED,
-            commission_date=session.date, reason=text,
+            proposal=proposal,
+            actor=actor,
+            decision=CommissionDecision.ALLOCATED,
+            commission_date=session.date,
+            reason=text,
         )
     elif outcome in (CommissionOutcome.NOT_ALLOCATED, CommissionOutcome.INADMISSIBLE):
-        prefix = "Non-attribution" if outcome == CommissionOutcome.NOT_ALLOCATED else "Rejet pour irrecevabilité"
+        prefix = (
+            "Non-attribution" if outcome == CommissionOutcome.NOT_ALLOCATED else "Rejet pour irrecevabilité"
+        )
         offer_services.proposal_record_commission(
-            proposal=proposal, actor=actor, decision=CommissionDecision.REJECTED,
-            commission_date=session.date, reason=f"{prefix} : {reason}",
+            proposal=proposal,
+            actor=actor,
+            decision=CommissionDecision.REJECTED,
+            commission_date=session.date,
+            reason=f"{prefix} : {reason}",
         )
     elif proposal.status != ProposalStatus.COMMISSION_POSTPONED:
         offer_services.proposal_record_commission(
-            proposal=proposal, actor=actor, decision=CommissionDecision.POSTPONED,
-            commission_date=session.date, reason=reason,
+            proposal=proposal,
+            actor=actor,
+            decision=CommissionDecision.POSTPONED,
+            commission_date=session.date,
+            reason=reason,
         )
     elif session.date > dt.date.today():
         raise DomainError("La date de CALEOL ne peut pas être dans le futur.")

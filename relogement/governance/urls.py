@@ -18,6 +18,12 @@ urlpatterns = [
     path("caleol/<int:pk>/", views.commission_detail, name="commission_detail"),
     path("caleol/<int:pk>/etat/<str:action>/", views.commission_action, name="commission_action"),
     path("caleol/<int:pk>/ajouter/", views.commission_item_add, name="commission_item_add"),
-    path("caleol/<int:pk>/dossiers/<int:item_pk>/retirer/", views.commission_item_remove, name="commission_item_remove"),
-    path("caleol/<int:pk>/dossiers/<int:item_pk>/decision/", views.commission_decide, name="commission_decide"),
+    path(
+        "caleol/<int:pk>/dossiers/<int:item_pk>/retirer/",
+        views.commission_item_remove,
+        name="commission_item_remove",
+    ),
+    path(
+        "caleol/<int:pk>/dossiers/<int:item_pk>/decision/", views.commission_decide, name="commission_decide"
+    ),
 ]

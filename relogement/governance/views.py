@@ -17,7 +17,13 @@ from relogement.audit.services import file_read_record, file_reads_record
 from relogement.core.errors import DomainError
 from relogement.dataprotection.pdf import pdf_response, render_pdf
 from relogement.governance import forms, selectors, services
-from relogement.governance.models import CommissionItem, CommissionSession, Committee, CommitteeCase, SessionStatus
+from relogement.governance.models import (
+    CommissionItem,
+    CommissionSession,
+    Committee,
+    CommitteeCase,
+    SessionStatus,
+)
 from relogement.households.models import Household
 from relogement.households.visibility import display_name
 from relogement.offers.models import Proposal
@@ -95,7 +101,9 @@ def committee_create(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Comité planifié : {committee.cases.count()} dossier(s) à l'ordre du jour.")
+            messages.success(
+                request, f"Comité planifié : {committee.cases.count()} dossier(s) à l'ordre du jour."
+            )
             return redirect("governance:committee_detail", pk=committee.pk)
     return render(
         request,
@@ -128,7 +136,11 @@ def committee_minutes(request, pk):
     pseudonyms otherwise, decisions and actions, never a social note."""
     committee = _committee(request, pk)
     rows = selectors.agenda(committee=committee, user=request.user)
-    named = [r.case.household_id for r in rows if r.in_scope and predicates.can_view_names(request.user, r.case.household)]
+    named = [
+        r.case.household_id
+        for r in rows
+        if r.in_scope and predicates.can_view_names(request.user, r.case.household)
+    ]
     file_reads_record(user=request.user, household_ids=named, what="compte rendu de comité")
     content = render_pdf(
         "governance/pdf/minutes.html",
@@ -142,7 +154,11 @@ def committee_minutes(request, pk):
     return pdf_response(content, f"compte-rendu-comite-{committee.pk}.pdf")
 
 
-ACTIONS = {"refresh": services.committee_refresh_agenda, "hold": services.committee_hold, "send_minutes": services.committee_send_minutes}
+ACTIONS = {
+    "refresh": services.committee_refresh_agenda,
+    "hold": services.committee_hold,
+    "send_minutes": services.committee_send_minutes,
+}
 DONE = {
     "refresh": "Ordre du jour mis à jour.",
     "hold": "Séance marquée comme tenue.",
@@ -189,7 +205,9 @@ def case_add(request, pk):
 
 def _case(committee, case_pk, user, *, in_scope: bool = True) -> CommitteeCase:
     case = get_object_or_404(
-        committee.cases.select_related("household__building", "household__project"), pk=case_pk, removed_at__isnull=True
+        committee.cases.select_related("household__building", "household__project"),
+        pk=case_pk,
+        removed_at__isnull=True,
     )
     # A case of a household outside the reader's own scope: its summary is not the reader's to open.
     if in_scope and not Household.objects.visible_to(user).filter(pk=case.household_id).exists():
@@ -216,7 +234,9 @@ def case_summary(request, pk, case_pk):
     context = selectors.case_summary(case=case, user=request.user)
     named = predicates.can_view_names(request.user, case.household)
     file_read_record(
-        user=request.user, household=case.household, what="fiche de comité" if named else "fiche de comité pseudonymisée"
+        user=request.user,
+        household=case.household,
+        what="fiche de comité" if named else "fiche de comité pseudonymisée",
     )
     context.update(
         committee=committee,
@@ -276,11 +296,15 @@ def flag_household(request, household_pk):
         messages.error(request, "Indiquez le motif de la présentation en comité (300 caractères au plus).")
     else:
         try:
-            services.committee_flag(household=household, actor=request.user, reason=form.cleaned_data["reason"])
+            services.committee_flag(
+                household=household, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Ménage signalé : il sera inscrit à l'ordre du jour du prochain comité.")
+            messages.success(
+                request, "Ménage signalé : il sera inscrit à l'ordre du jour du prochain comité."
+            )
     return redirect(reverse("households:detail", args=[household.pk]) + "#section-gouvernance")
 
 
@@ -300,7 +324,9 @@ def commission_create(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Séance planifiée : {session.items.count()} proposition(s) inscrite(s).")
+            messages.success(
+                request, f"Séance planifiée : {session.items.count()} proposition(s) inscrite(s)."
+            )
             return redirect("governance:commission_detail", pk=session.pk)
     return render(
         request,
@@ -326,7 +352,11 @@ def commission_detail(request, pk):
             "session": session,
             "rows": [{"item": i, "label": display_name(user, i.proposal.household)} for i in items],
             "runs": runs,
-            "pending": list(selectors.pending_commission_proposals(landlord=session.landlord, exclude_session=session)[:200])
+            "pending": list(
+                selectors.pending_commission_proposals(landlord=session.landlord, exclude_session=session)[
+                    :200
+                ]
+            )
             if runs and session.status == SessionStatus.PLANNED
             else [],
             "transitions": session.transitions.select_related("actor"),
@@ -348,7 +378,9 @@ def commission_action(request, pk, action):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Séance tenue." if action == "hold" else "Procès-verbal envoyé : séance close.")
+        messages.success(
+            request, "Séance tenue." if action == "hold" else "Procès-verbal envoyé : séance close."
+        )
     return redirect("governance:commission_detail", pk=session.pk)
 
 
@@ -385,14 +417,20 @@ def commission_item_remove(request, pk, item_pk):
 def commission_decide(request, pk, item_pk):
     session = _landlord_commission(request, pk)
     item = get_object_or_404(
-        CommissionItem.objects.select_related("proposal__household", "proposal__offer"), session=session, pk=item_pk
+        CommissionItem.objects.select_related("proposal__household", "proposal__offer"),
+        session=session,
+        pk=item_pk,
     )
     form = forms.CommissionDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.commission_decide(
-                item=item, actor=request.user, outcome=data["outcome"], rank=data["rank"], reason=data["reason"]
+                item=item,
+                actor=request.user,
+                outcome=data["outcome"],
+                rank=data["rank"],
+                reason=data["reason"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -2,8 +2,8 @@
 organisations, a CALEOL session by its landlord and the commune and project office of the households
 it examines; writing needs the secretary's or the landlord's predicate; everyone else gets 404."""
 
-from tests.access import UrlCase
 from relogement.governance.models import CommissionItem
+from tests.access import UrlCase
 from tests.governance.builders import accepted_proposal, commission_for, committee_for
 
 OPERATIONAL = ("mous", "metropolis", "commune", "social_a", "social_b", "landlord", "outsider")
@@ -27,7 +27,9 @@ def _session(w):
 def _item(w):
     # The removal case removes it: the next persona (or variant) gets a new one.
     session = _session(w)
-    return session.items.first() or CommissionItem.objects.create(session=session, proposal=accepted_proposal(w))
+    return session.items.first() or CommissionItem.objects.create(
+        session=session, proposal=accepted_proposal(w)
+    )
 
 
 CASES = [
@@ -38,7 +40,10 @@ CASES = [
         denied=("social_a", "landlord", "metropolis", "admin"),
     ),
     UrlCase(
-        "governance:committee_detail", kwargs=lambda w: {"pk": _committee(w).pk}, allowed=INVITED, denied=NOT_INVITED
+        "governance:committee_detail",
+        kwargs=lambda w: {"pk": _committee(w).pk},
+        allowed=INVITED,
+        denied=NOT_INVITED,
     ),
     UrlCase(
         "governance:committee_minutes",

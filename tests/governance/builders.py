@@ -4,7 +4,13 @@ import datetime as dt
 
 from django.utils import timezone
 
-from relogement.governance.models import CommissionItem, CommissionSession, Committee, CommitteeCase, CommitteeFlag
+from relogement.governance.models import (
+    CommissionItem,
+    CommissionSession,
+    Committee,
+    CommitteeCase,
+    CommitteeFlag,
+)
 from relogement.households.statuses import HouseholdStatus
 from relogement.offers.models import HousingOffer, Proposal, ProposalStatus
 from tests import factories
@@ -23,14 +29,18 @@ def committee_for(world) -> Committee:
         place="Salle ACCES",
         created_by=world.users["mous"],
     )
-    committee.invited_organisations.set([world.orgs[k] for k in ("commune", "social_a", "landlord", "metropolis")])
+    committee.invited_organisations.set(
+        [world.orgs[k] for k in ("commune", "social_a", "landlord", "metropolis")]
+    )
     flag = CommitteeFlag.objects.create(
         household=world.household_a,
         reason="Besoin d'un T5",
         organisation=world.orgs["social_a"],
         flagged_by=world.users["social_a"],
     )
-    CommitteeCase.objects.create(committee=committee, household=world.household_a, reasons=["flagged"], flag=flag)
+    CommitteeCase.objects.create(
+        committee=committee, household=world.household_a, reasons=["flagged"], flag=flag
+    )
     return committee
 
 

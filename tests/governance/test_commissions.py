@@ -60,7 +60,10 @@ def test_attribution_with_rank_allocates_the_proposal(world):
 
 @pytest.mark.parametrize(
     ("outcome", "prefix"),
-    [(CommissionOutcome.NOT_ALLOCATED, "Non-attribution"), (CommissionOutcome.INADMISSIBLE, "Rejet pour irrecevabilité")],
+    [
+        (CommissionOutcome.NOT_ALLOCATED, "Non-attribution"),
+        (CommissionOutcome.INADMISSIBLE, "Rejet pour irrecevabilité"),
+    ],
 )
 def test_non_attribution_and_inadmissibility_reject_with_reason(world, outcome, prefix):
     proposal = accepted_proposal(world)
@@ -111,7 +114,9 @@ def test_the_machine_refuses_a_second_allocation_of_the_same_dwelling(world):
 
 def test_a_session_in_the_future_cannot_decide_nor_be_held(world):
     accepted_proposal(world)
-    session = services.commission_plan(actor=world.users["landlord"], date=dt.date.today() + dt.timedelta(days=7))
+    session = services.commission_plan(
+        actor=world.users["landlord"], date=dt.date.today() + dt.timedelta(days=7)
+    )
     with pytest.raises(DomainError):
         _decide(world, session, CommissionOutcome.ALLOCATED, rank=1)
     with pytest.raises(DomainError):
@@ -131,7 +136,11 @@ def test_session_states_and_log(world):
     services.commission_close(session=session, actor=landlord)
     session.refresh_from_db()
     assert session.status == SessionStatus.MINUTES_SENT
-    assert list(session.transitions.values_list("to_status", flat=True)) == ["planned", "held", "minutes_sent"]
+    assert list(session.transitions.values_list("to_status", flat=True)) == [
+        "planned",
+        "held",
+        "minutes_sent",
+    ]
     assert session.history.count() >= 3
 
 
@@ -147,20 +156,63 @@ def test_decision_page_drives_the_machine_and_shows_errors(world):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.COMMISSION_ALLOCATED
     # The household file shows the outcome.
-    body = world.client_for("mous").get(reverse("households:detail", args=[world.household_a.pk])).content.decode()
+    body = (
+        world.client_for("mous")
+        .get(reverse("households:detail", args=[world.household_a.pk]))
+        .content.decode()
+    )
     assert "Décisions de CALEOL" in body and "rang 1" in body
 
 
 def test_project_office_sees_the_session_but_only_its_households(world):
     accepted_proposal(world)
     other_household = factories.HouseholdFactory(
-        building=world.other_building, reference="ALMA-XYZ", reference_name="Famille Lointaine", status=S.SEARCHING
+        building=world.other_building,
+        reference="ALMA-XYZ",
+        reference_name="Famille Lointaine",
+        status=S.SEARCHING,
     )
     accepted_proposal(world, household=other_household, offer=offer_for(world, "OF-B"))
     session = _session(world)
     assert session.items.count() == 2
-    body = world.client_for("mous").get(reverse("governance:commission_detail", args=[session.pk])).content.decode()
+    body = (
+        world.client_for("mous")
+        .get(reverse("governance:commission_detail", args=[session.pk]))
+        .content.decode()
+    )
     assert "Famille Martin" in body and "Famille Lointaine" not in body
-    landlord_body = world.client_for("landlord").get(reverse("governance:commission_detail", args=[session.pk]))
+    landlord_body = world.client_for("landlord").get(
+        reverse("governance:commission_detail", args=[session.pk])
+    )
     assert "Famille Lointaine" in landlord_body.content.decode()
-    assert world.client_for("social_a").get(reverse("governance:commission_detail", args=[session.pk])).status_code == 404
+    assert (
+        world.client_for("social_a")
+        .get(reverse("governance:commission_detail", args=[session.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_demo_has_a_planned_and_a_held_committee_and_a_caleol_session(db):
+    import io
+
+    from django.core.management import call_command
+
+    from relogement.governance.models import CommissionSession, Committee
+
+    call_command("load_demo", households=160, seed=7, stdout=io.StringIO())
+    statuses = set(Committee.objects.values_list("status", flat=True))
+    assert {SessionStatus.PLANNED, SessionStatus.MINUTES_SENT} <= statuses
+    held = Committee.objects.get(status=SessionStatus.MINUTES_SENT)
+    assert held.cases.exclude(decision="").exists() and held.cases.filter(actions__isnull=False).exists()
+    assert CommissionSession.objects.filter(status=SessionStatus.PLANNED).exists()
+    # The personas see them on first login.
+    from django.test import Client
+
+    from relogement.accounts.models import User
+
+    for username in ("mous", "commune", "bailleur", "social-a", "metropole"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        body = client.get(reverse("governance:index")).content.decode()
+        assert "Aucun comité." not in body, username

@@ -75,7 +75,9 @@ def test_only_the_assigned_provider_flags_and_only_once(world):
         services.committee_flag(household=world.household_a, actor=world.users["mous"], reason="x")
     with pytest.raises(DomainError):
         services.committee_flag(household=world.household_a, actor=world.users["social_a"], reason=" ")
-    services.committee_flag(household=world.household_a, actor=world.users["social_a"], reason="T5 introuvable")
+    services.committee_flag(
+        household=world.household_a, actor=world.users["social_a"], reason="T5 introuvable"
+    )
     with pytest.raises(DomainError):
         services.committee_flag(household=world.household_a, actor=world.users["social_a"], reason="encore")
 
@@ -91,16 +93,22 @@ def test_secretary_adds_and_removes_cases_and_refresh_keeps_removals(world):
     services.committee_case_add(committee=committee, household=world.household_a, actor=world.users["mous"])
     assert _reasons(committee)["CONC-001"] == {CaseReason.BUILDING_AT_RISK}
     with pytest.raises(DomainError):  # another project's household
-        services.committee_case_add(committee=committee, household=world.household_other, actor=world.users["mous"])
+        services.committee_case_add(
+            committee=committee, household=world.household_other, actor=world.users["mous"]
+        )
 
 
 def test_secretary_adds_a_case_from_the_page(world):
     committee = _plan(world)
-    services.committee_case_remove(case=committee.cases.get(household=world.household_b), actor=world.users["mous"])
+    services.committee_case_remove(
+        case=committee.cases.get(household=world.household_b), actor=world.users["mous"]
+    )
     client = world.client_for("mous")
     client.post(reverse("governance:case_add", args=[committee.pk]), {"reference": "CONC-002"})
     assert "CONC-002" in _reasons(committee)
-    response = client.post(reverse("governance:case_add", args=[committee.pk]), {"reference": "ALMA-001"}, follow=True)
+    response = client.post(
+        reverse("governance:case_add", args=[committee.pk]), {"reference": "ALMA-001"}, follow=True
+    )
     assert "Aucun ménage de ce projet" in response.content.decode()
 
 
@@ -127,7 +135,11 @@ def social_file(world):
     [
         ("social_a", ["Famille Martin", "NOTE-SOCIALE-SECRETE", "JOURNAL-SECRET"], []),
         ("mous", ["Famille Martin", "CONCLUSION-PARTAGEE"], ["NOTE-SOCIALE-SECRETE", "JOURNAL-SECRET"]),
-        ("commune", ["Famille Martin", "1 650,00"], ["NOTE-SOCIALE-SECRETE", "JOURNAL-SECRET", "CONCLUSION-PARTAGEE"]),
+        (
+            "commune",
+            ["Famille Martin", "1 650,00"],
+            ["NOTE-SOCIALE-SECRETE", "JOURNAL-SECRET", "CONCLUSION-PARTAGEE"],
+        ),
         (
             "landlord",
             ["Famille Martin"],
@@ -153,7 +165,9 @@ def test_case_summary_respects_each_role(world, social_file, persona, shown, hid
 
 def test_summary_of_a_household_outside_the_readers_scope_is_404(world):
     committee = committee_for(world)
-    case = services.committee_case_add(committee=committee, household=world.household_b, actor=world.users["mous"])
+    case = services.committee_case_add(
+        committee=committee, household=world.household_b, actor=world.users["mous"]
+    )
     # Provider A is invited but household B is provider B's: pseudonym on the agenda, no summary.
     client = world.client_for("social_a")
     assert client.get(reverse("governance:case_summary", args=[committee.pk, case.pk])).status_code == 404
@@ -227,8 +241,16 @@ def test_decision_and_action_appear_in_the_household_history(world):
         },
     )
     for persona in ("mous", "social_a", "landlord"):
-        body = world.client_for(persona).get(reverse("households:detail", args=[world.household_a.pk])).content.decode()
-        assert "Médiation avec le bailleur" in body and "Organiser une rencontre" in body and "15/01/2027" in body
+        body = (
+            world.client_for(persona)
+            .get(reverse("households:detail", args=[world.household_a.pk]))
+            .content.decode()
+        )
+        assert (
+            "Médiation avec le bailleur" in body
+            and "Organiser une rencontre" in body
+            and "15/01/2027" in body
+        )
     with pytest.raises(DomainError):  # the action's person must belong to its organisation
         services.action_create(
             actor=world.users["mous"],
@@ -239,7 +261,9 @@ def test_decision_and_action_appear_in_the_household_history(world):
         )
 
 
-def test_minutes_pdf_and_email_without_social_note(world, social_file, mailoutbox, django_capture_on_commit_callbacks):
+def test_minutes_pdf_and_email_without_social_note(
+    world, social_file, mailoutbox, django_capture_on_commit_callbacks
+):
     for key in ("mous", "commune", "landlord", "social_b"):
         world.users[key].email = f"{key}@example.org"
         world.users[key].save()
@@ -254,15 +278,27 @@ def test_minutes_pdf_and_email_without_social_note(world, social_file, mailoutbo
         services.committee_case_decide(case=case, actor=mous, decision=DecisionKind.NO_CHANGE)
     with django_capture_on_commit_callbacks(execute=True):
         services.committee_send_minutes(committee=committee, actor=mous)
-    assert sorted(m.to[0] for m in mailoutbox) == ["commune@example.org", "landlord@example.org", "mous@example.org"]
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "commune@example.org",
+        "landlord@example.org",
+        "mous@example.org",
+    ]
     for message in mailoutbox:
         assert "Compte rendu du comité de relogement Lille-Concorde" in message.subject
         assert reverse("governance:committee_detail", args=[committee.pk]) in message.body
-        for secret in ("Famille Martin", "Famille Durand", "NOTE-SOCIALE-SECRETE", "JOURNAL-SECRET", "Besoin"):
+        for secret in (
+            "Famille Martin",
+            "Famille Durand",
+            "NOTE-SOCIALE-SECRETE",
+            "JOURNAL-SECRET",
+            "Besoin",
+        ):
             assert secret not in message.body
     committee.refresh_from_db()
     assert committee.status == SessionStatus.MINUTES_SENT
-    assert list(SessionTransition.objects.filter(committee=committee).values_list("to_status", flat=True)) == [
+    assert list(
+        SessionTransition.objects.filter(committee=committee).values_list("to_status", flat=True)
+    ) == [
         "planned",
         "held",
         "minutes_sent",
@@ -283,7 +319,9 @@ def test_minutes_text_per_role(world, social_file):
 
     def text(persona):
         context = {"committee": committee, "rows": agenda(committee=committee, user=world.users[persona])}
-        return pdf_text("governance/pdf/minutes.html", {**context, "organisations": [], "printed_at": timezone.now()})
+        return pdf_text(
+            "governance/pdf/minutes.html", {**context, "organisations": [], "printed_at": timezone.now()}
+        )
 
     landlord, metropolis = text("landlord"), text("metropolis")
     assert "Famille Martin" in landlord and "NOTE-SOCIALE-SECRETE" not in landlord
@@ -295,4 +333,7 @@ def test_committee_is_404_outside_its_invitations(world):
     for persona in ("social_b", "outsider", "admin"):
         client = world.client_for(persona)
         assert client.get(reverse("governance:committee_detail", args=[committee.pk])).status_code == 404
-        assert client.get(reverse("governance:index")).content.decode().count("Salle ACCES") == 0 or persona == "admin"
+        assert (
+            client.get(reverse("governance:index")).content.decode().count("Salle ACCES") == 0
+            or persona == "admin"
+        )
