@@ -18,6 +18,7 @@ from relogement.core.notifications import absolute_url, notify_user
 from relogement.governance import selectors
 from relogement.governance.models import (
     Action,
+    ActionStatus,
     CaseReason,
     CommissionItem,
     CommissionOutcome,
@@ -228,6 +229,30 @@ def action_create(
         created_by=actor,
     )
     action._change_reason = "Action de suivi décidée"
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_set_status(*, action: Action, actor, status: str) -> Action:
+    """An open action is done or cancelled by its owner organisation or by the secretary of the
+    committee that decided it."""
+    org = organisation_of(actor)
+    committee = action.committee_case.committee if action.committee_case_id else None
+    if org is None or not (
+        action.owner_organisation_id == org.pk
+        or (committee and predicates.can_run_committee(actor, committee))
+    ):
+        raise DomainError(
+            "Seuls l'organisation responsable et le secrétariat du comité mettent à jour l'action."
+        )
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if status not in (ActionStatus.DONE, ActionStatus.CANCELLED):
+        raise DomainError("État d'action inconnu.")
+    if action.status != ActionStatus.OPEN:
+        raise DomainError(f"L'action est déjà « {action.get_status_display()} ».")
+    action.status = status
+    action._change_reason = f"Action {ActionStatus(status).label.lower()}"
     action.save()
     return action
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("comites/<int:pk>/dossiers/<int:case_pk>/", views.case_summary, name="case_summary"),
     path("comites/<int:pk>/dossiers/<int:case_pk>/retirer/", views.case_remove, name="case_remove"),
     path("comites/<int:pk>/dossiers/<int:case_pk>/decision/", views.case_decide, name="case_decide"),
+    path("comites/<int:pk>/actions/<int:action_pk>/", views.action_update, name="action_update"),
     path("menages/<int:household_pk>/signaler/", views.flag_household, name="flag"),
     path("caleol/nouvelle/", views.commission_create, name="commission_create"),
     path("caleol/<int:pk>/", views.commission_detail, name="commission_detail"),

@@ -18,6 +18,7 @@ from relogement.core.errors import DomainError
 from relogement.dataprotection.pdf import pdf_response, render_pdf
 from relogement.governance import forms, selectors, services
 from relogement.governance.models import (
+    Action,
     CommissionItem,
     CommissionSession,
     Committee,
@@ -284,6 +285,26 @@ def case_decide(request, pk, case_pk):
             ),
         },
     )
+
+
+@require_POST
+def action_update(request, pk, action_pk):
+    committee = _committee(request, pk)
+    action = get_object_or_404(
+        Action.objects.select_related("committee_case__committee"),
+        pk=action_pk,
+        committee_case__committee=committee,
+    )
+    org_id = getattr(request.user.active_organisation, "pk", None)
+    if action.owner_organisation_id != org_id and not predicates.can_run_committee(request.user, committee):
+        raise Http404
+    try:
+        services.action_set_status(action=action, actor=request.user, status=request.POST.get("status", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Action mise à jour.")
+    return redirect("governance:committee_detail", pk=committee.pk)
 
 
 @require_POST

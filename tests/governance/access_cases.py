@@ -4,7 +4,7 @@ it examines; writing needs the secretary's or the landlord's predicate; everyone
 
 from relogement.governance.models import CommissionItem
 from tests.access import UrlCase
-from tests.governance.builders import accepted_proposal, commission_for, committee_for
+from tests.governance.builders import accepted_proposal, commission_for, committee_for, open_action
 
 OPERATIONAL = ("mous", "metropolis", "commune", "social_a", "social_b", "landlord", "outsider")
 # The access committee: planned by the MOUS, commune, provider A, landlord and metropolis invited.
@@ -87,6 +87,15 @@ CASES = [
         kwargs=lambda w: {"pk": _committee(w).pk, "case_pk": _case(w).pk},
         allowed=("mous",),
         denied=("commune", "landlord", "social_a", "metropolis", *NOT_INVITED),
+    ),
+    UrlCase(
+        "governance:action_update",
+        kwargs=lambda w: {"pk": _committee(w).pk, "action_pk": open_action(w).pk},
+        method="post",
+        data=lambda w: {"status": "done"},
+        allowed=("landlord", "mous"),
+        denied=("commune", "social_a", "metropolis", *NOT_INVITED),
+        expected_status=(302,),
     ),
     UrlCase(
         "governance:flag",

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from relogement.governance.models import (
+    Action,
     CommissionItem,
     CommissionSession,
     Committee,
@@ -38,10 +39,24 @@ def committee_for(world) -> Committee:
         organisation=world.orgs["social_a"],
         flagged_by=world.users["social_a"],
     )
-    CommitteeCase.objects.create(
+    case = CommitteeCase.objects.create(
         committee=committee, household=world.household_a, reasons=["flagged"], flag=flag
     )
+    Action.objects.create(
+        title="Rechercher un T5",
+        owner_organisation=world.orgs["landlord"],
+        due_date=dt.date(2027, 3, 1),
+        household=world.household_a,
+        committee_case=case,
+    )
     return committee
+
+
+def open_action(world) -> Action:
+    """The access committee's action, reopened (the update case closes it for each persona)."""
+    action = Action.objects.get(committee_case__committee=committee_for(world))
+    Action.objects.filter(pk=action.pk).update(status="open")
+    return action
 
 
 def offer_for(world, reference="CALEOL-1") -> HousingOffer:

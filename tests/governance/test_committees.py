@@ -337,3 +337,17 @@ def test_committee_is_404_outside_its_invitations(world):
             client.get(reverse("governance:index")).content.decode().count("Salle ACCES") == 0
             or persona == "admin"
         )
+
+
+def test_action_is_done_by_its_owner_or_the_secretary_only(world):
+    from relogement.governance.models import Action
+
+    committee = committee_for(world)
+    action = Action.objects.get(committee_case__committee=committee)
+    with pytest.raises(DomainError):
+        services.action_set_status(action=action, actor=world.users["commune"], status="done")
+    services.action_set_status(action=action, actor=world.users["landlord"], status="done")
+    action.refresh_from_db()
+    assert action.status == "done" and action.history.count() == 2
+    with pytest.raises(DomainError):
+        services.action_set_status(action=action, actor=world.users["mous"], status="cancelled")
