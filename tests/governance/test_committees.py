@@ -325,7 +325,9 @@ def test_minutes_text_per_role(world, social_file):
 
     landlord, metropolis = text("landlord"), text("metropolis")
     assert "Famille Martin" in landlord and "NOTE-SOCIALE-SECRETE" not in landlord
-    assert "Famille Martin" not in metropolis and world.household_a.pseudonym in metropolis
+    # The layout may break a pseudonym at its hyphen: compare without the spaces it inserts.
+    assert "Famille Martin" not in metropolis
+    assert world.household_a.pseudonym in metropolis.replace(" ", "")
 
 
 def test_committee_is_404_outside_its_invitations(world):
