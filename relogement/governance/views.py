@@ -408,7 +408,10 @@ def commission_action(request, pk, action):
 @require_POST
 def commission_item_add(request, pk):
     session = _landlord_commission(request, pk)
-    proposal = Proposal.objects.visible_to(request.user).filter(pk=request.POST.get("proposal") or 0).first()
+    raw = request.POST.get("proposal", "")
+    proposal = (
+        Proposal.objects.visible_to(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    )
     if proposal is None:
         messages.error(request, "Choisissez une proposition en attente de CALEOL.")
     else:

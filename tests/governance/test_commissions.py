@@ -216,3 +216,20 @@ def test_demo_has_a_planned_and_a_held_committee_and_a_caleol_session(db):
         client.force_login(User.objects.get(username=username))
         body = client.get(reverse("governance:index")).content.decode()
         assert "Aucun comité." not in body, username
+
+
+def test_landlord_adds_and_removes_proposals_while_planned(world):
+    session = _session(world)
+    assert session.items.count() == 0
+    proposal = accepted_proposal(world)
+    client = world.client_for("landlord")
+    client.post(reverse("governance:commission_item_add", args=[session.pk]), {"proposal": "abc"})
+    assert session.items.count() == 0
+    client.post(reverse("governance:commission_item_add", args=[session.pk]), {"proposal": proposal.pk})
+    item = session.items.get()
+    assert item.proposal == proposal
+    client.post(reverse("governance:commission_item_remove", args=[session.pk, item.pk]))
+    assert session.items.count() == 0
+    services.commission_hold(session=session, actor=world.users["landlord"])
+    with pytest.raises(DomainError):
+        services.commission_item_add(session=session, proposal=proposal, actor=world.users["landlord"])
