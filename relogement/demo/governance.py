@@ -146,11 +146,15 @@ def generate_governance(gen, as_of: dt.date) -> dict[str, int]:
             for c in candidates[held_count : held_count + PLANNED_CASES]
         ]
     )
-    session = CommissionSession.objects.create(
-        landlord=landlord,
-        date=as_of + dt.timedelta(days=7),
-        place="Siège du bailleur",
-        created_by=gen.persona_users["bailleur"],
+    (session,) = CommissionSession.objects.bulk_create(
+        [
+            CommissionSession(
+                landlord=landlord,
+                date=as_of + dt.timedelta(days=7),
+                place="Siège du bailleur",
+                created_by=gen.persona_users["bailleur"],
+            )
+        ]
     )
     pending = list(pending_commission_proposals(landlord=landlord)[:15])
     CommissionItem.objects.bulk_create([CommissionItem(session=session, proposal=p) for p in pending])

@@ -216,6 +216,16 @@ def test_demo_has_a_planned_and_a_held_committee_and_a_caleol_session(db):
         client.force_login(User.objects.get(username=username))
         body = client.get(reverse("governance:index")).content.decode()
         assert "Aucun comité." not in body, username
+    pages = [
+        ("mous", reverse("governance:committee_detail", args=[held.pk])),
+        ("metropole", reverse("governance:committee_detail", args=[held.pk])),
+        ("mous", reverse("governance:committee_minutes", args=[held.pk])),
+        ("bailleur", reverse("governance:commission_detail", args=[CommissionSession.objects.get().pk])),
+    ]
+    for username, url in pages:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        assert client.get(url).status_code == 200, (username, url)
 
 
 def test_landlord_adds_and_removes_proposals_while_planned(world):
