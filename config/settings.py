@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "relogement.indicators",
     "relogement.exchange",
     "relogement.matching",
+    "relogement.governance",
     "relogement.demo",
     "rest_framework",
     "drf_spectacular",

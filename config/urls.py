@@ -18,6 +18,7 @@ urlpatterns = [
     path("indicateurs/", include("relogement.indicators.urls")),
     path("echanges/", include("relogement.exchange.urls")),
     path("aide-decision/", include("relogement.matching.urls")),
+    path("gouvernance/", include("relogement.governance.urls")),
     path("api/", include("relogement.api.urls")),
     path("doublons/", include("relogement.duplicates.urls")),
 ]

@@ -44,6 +44,11 @@ MENU: list[MenuItem] = [
         "matching:risk",
         lambda user: organisation_of(user) is not None and organisation_of(user).kind != "admin",
     ),
+    MenuItem(
+        "Comités et CALEOL",
+        "governance:index",
+        lambda user: _can_view_governance(user),
+    ),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(
@@ -62,6 +67,12 @@ def _can_use_benefits_simulator(user) -> bool:
     from relogement.permissions.predicates import can_use_benefits_simulator
 
     return can_use_benefits_simulator(user)
+
+
+def _can_view_governance(user) -> bool:
+    from relogement.permissions.predicates import can_view_governance
+
+    return can_view_governance(user)
 
 
 def _can_view_access_log(user) -> bool:

@@ -266,6 +266,65 @@ TABLES: tuple[Table, ...] = (
         + _f(C.TRACE, None, "actor", "created_at"),
         skipped=("id",),
     ),
+    # Governance (docs/governance.md): committee flags, cases and decisions, actions, CALEOL outcomes.
+    Table(
+        "governance.CommitteeFlag",
+        "Signalements pour le comité de relogement",
+        "signalements_comite",
+        "household_id",
+        _f(C.PROCEDURE, None, "reason", "organisation", "closed_at")
+        + _f(C.TRACE, None, "flagged_by", "created_at"),
+        skipped=("id", "household"),
+    ),
+    Table(
+        "governance.CommitteeCase",
+        "Passages en comité de relogement",
+        "comites",
+        "household_id",
+        _f(
+            C.PROCEDURE,
+            None,
+            "committee",
+            "reasons",
+            "flag",
+            "pending_proposal",
+            "removed_at",
+            "decision",
+            "decision_note",
+            "offer",
+            "proposal",
+            "decided_at",
+        )
+        + _f(C.TRACE, None, "decided_by"),
+        skipped=("id", "household"),
+    ),
+    Table(
+        "governance.Action",
+        "Actions de suivi décidées",
+        "actions_suivi",
+        "household_id",
+        _f(
+            C.PROCEDURE,
+            None,
+            "title",
+            "owner_organisation",
+            "owner_person",
+            "due_date",
+            "status",
+            "committee_case",
+        )
+        + _f(C.TRACE, None, "created_by", "created_at"),
+        skipped=("id", "household"),
+    ),
+    Table(
+        "governance.CommissionItem",
+        "Décisions de CALEOL",
+        "decisions_caleol",
+        "proposal__household_id",
+        _f(C.PROCEDURE, None, "session", "proposal", "outcome", "rank", "reason", "decided_at")
+        + _f(C.TRACE, None, "decided_by"),
+        skipped=("id",),
+    ),
     Table(
         "rehousing.Rehousing",
         "Relogements",

@@ -1216,6 +1216,11 @@ class Generator:
             self.offers()
             self.log(f"Offres : {len(self.all_offers)}.")
             self.households()
+            # Committees and a CALEOL session on the data just written (relogement/demo/governance.py).
+            from relogement.demo.governance import generate_governance
+
+            for name, n in generate_governance(self, AS_OF).items():
+                self.count(name, n)
         return self.result
 
 

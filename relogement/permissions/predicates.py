@@ -444,3 +444,43 @@ def can_decide_duplicate(user: User, household: Household, other: Household) -> 
     by those who keep both files (can_edit_household): the project office, or the social provider
     assigned to both. The commune sees the pairs but does not decide."""
     return can_edit_household(user, household) and can_edit_household(user, other)
+
+
+# --- Governance: committees and CALEOL sessions (governance helper) -------------------------------
+
+
+def can_view_governance(user: User) -> bool:
+    """The committees and CALEOL sessions pages are open to every operational role; each sees only the
+    sessions it organises, is invited to or examines (governance.querysets). The administration
+    organisation takes no part in the governance."""
+    return _kind(user) in NAMED_DATA_KINDS | {OrganisationKind.METROPOLIS}
+
+
+def can_plan_committee(user: User) -> bool:
+    """A rehousing committee is planned by the commune, which chairs it, or by the project office,
+    which prepares it, for a project it acts on."""
+    return _kind(user) in {OrganisationKind.MUNICIPALITY, OrganisationKind.PROJECT_OFFICE}
+
+
+def can_run_committee(user: User, committee) -> bool:
+    """The agenda, the decisions, the holding and the minutes of a committee are kept by its secretary:
+    the people of the organisation that planned it."""
+    org = organisation_of(user)
+    return org is not None and committee.organiser_id == org.pk
+
+
+def can_flag_for_committee(user: User, household: Household) -> bool:
+    """« À présenter en comité »: the social provider assigned to the household brings it to the next
+    committee, with a reason that every committee member reads (not a social note)."""
+    return is_assigned_provider(user, household)
+
+
+def can_plan_commission(user: User) -> bool:
+    """CALEOL sessions are organised by the landlord, which runs its allocation commission."""
+    return _kind(user) == OrganisationKind.LANDLORD
+
+
+def can_run_commission(user: User, session) -> bool:
+    """A CALEOL session's proposals and decisions are recorded by the landlord that holds it."""
+    org = organisation_of(user)
+    return org is not None and org.kind == OrganisationKind.LANDLORD and session.landlord_id == org.pk

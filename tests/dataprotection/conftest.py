@@ -83,6 +83,7 @@ def fill_file(world, household=None):
         compliance_note="Conforme",
     )
     proposal.transitions.create(from_status="", to_status=ProposalStatus.MOVED_IN, actor=actor)
+    _fill_governance(world, h, proposal)
     rehousing = Rehousing.objects.create(
         household=h,
         kind=RehousingKind.DEFINITIVE,
@@ -109,6 +110,30 @@ def fill_file(world, household=None):
     )
     h.refresh_from_db()
     return h
+
+
+def _fill_governance(world, h, proposal):
+    """A flag, a committee case with its decision and action, a CALEOL outcome (docs/governance.md)."""
+    from relogement.governance import services as governance
+    from relogement.governance.models import CommissionItem, CommissionSession, Committee, CommitteeCase
+
+    flag = governance.committee_flag(household=h, actor=world.users["social_a"], reason="Besoin d'un T3")
+    committee = Committee.objects.create(
+        project=h.project, organiser=world.orgs["mous"], starts_at=dt.datetime(2024, 5, 20, 14, tzinfo=dt.UTC)
+    )
+    case = CommitteeCase.objects.create(
+        committee=committee, household=h, reasons=["flagged"], flag=flag, decision="mediation"
+    )
+    governance.action_create(
+        actor=world.users["mous"],
+        title="Rencontre",
+        owner_organisation=world.orgs["mous"],
+        due_date=D(2024, 6, 1),
+        household=h,
+        committee_case=case,
+    )
+    session = CommissionSession.objects.create(landlord=world.orgs["landlord"], date=D(2024, 6, 20))
+    CommissionItem.objects.create(session=session, proposal=proposal, outcome="allocated", rank=1)
 
 
 @pytest.fixture
