@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('households', '0011_member_birth_date_index'),
+        ('households', '0013_member_birth_date_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_security_event'),
-        ('households', '0011_historicalresourceline_member_resourceline_member'),
+        ('households', '0012_resourceline_member'),
         ('offers', '0006_private_offers_stock_kind'),
         ('rehousing', '0002_historicalrehousing_rent_reduction_note_and_more'),
         ('territory', '0001_initial'),

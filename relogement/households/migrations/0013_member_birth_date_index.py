@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0010_member_situations_parental_leave_disability'),
+        ('households', '0012_resourceline_member'),
     ]
 
     operations = [

@@ -79,6 +79,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("households", "0010_member_situations_parental_leave_disability")]
+    dependencies = [("households", "0013_member_birth_date_index")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0010_member_situations_parental_leave_disability'),
+        ('households', '0011_historicalhousehold_occupancy_status_and_more'),
     ]
 
     operations = [
