@@ -30,6 +30,7 @@ from relogement.households.models import (
     HouseholdMember,
     HouseholdStatusChange,
     HouseholdType,
+    OccupancyStatus,
     Relation,
     ResourceKind,
     ResourceLine,
@@ -229,6 +230,7 @@ def household_census(
     rls_before: Decimal | None = None,
     tenancy_start: dt.date | None = None,
     sne_number: str = "",
+    occupancy_status: str = "",
 ) -> Household:
     """Record a censused household of ``building``; refuses (CensusError, nothing written) a building
     outside the actor's census perimeter, bad dates or amounts, an SNE number of the wrong format, a
@@ -274,6 +276,19 @@ def household_census(
             f"« {social_provider.name} » n'est pas un prestataire social de ce projet que vous pouvez choisir.",
             "social_provider",
         )
+    occupancy_status = occupancy_status or (
+        OccupancyStatus.SOCIAL_TENANT if building.landlord_id else OccupancyStatus.PRIVATE_TENANT
+    )
+    if occupancy_status not in OccupancyStatus.values:
+        raise CensusError("Statut d'occupation inconnu.", "occupancy_status")
+    if occupancy_status == OccupancyStatus.SOCIAL_TENANT and building.landlord_id is None:
+        # The offer rule follows this status (offers.offer_rules.applicable_rule): a private building
+        # has no social tenants.
+        raise CensusError(
+            "Ce bâtiment du parc privé n'a pas de bailleur social : choisissez propriétaire occupant, "
+            "locataire du parc privé ou occupant sans titre.",
+            "occupancy_status",
+        )
     _validate_dwelling(building, origin_dwelling, new_dwelling)
     _validate_members(members, census_date)
 
@@ -304,6 +319,7 @@ def household_census(
         **_composition(members),
         tenancy_start=tenancy_start,
         sne_number=sne_number,
+        occupancy_status=occupancy_status,
         **amounts,
     )
     if origin_dwelling is not None:

@@ -7,7 +7,7 @@ from django import forms
 from relogement.households import sne
 from relogement.households.census import MemberInput, NewDwelling
 from relogement.households.forms import DateInput, bootstrapify
-from relogement.households.models import EmploymentSituation, Relation, ResourceKind
+from relogement.households.models import EmploymentSituation, OccupancyStatus, Relation, ResourceKind
 from relogement.projects.models import DwellingType
 
 MEMBER_ROWS = 6
@@ -70,6 +70,11 @@ class CensusForm(forms.Form):
     rls_before = forms.DecimalField(label="RLS avant (€ par mois)", **MONEY)
     sne_number = forms.CharField(
         label="Numéro unique SNE", max_length=40, required=False, help_text=sne.FORMAT_HELP
+    )
+    occupancy_status = forms.ChoiceField(
+        label="Statut d'occupation",
+        choices=OccupancyStatus.choices,
+        help_text="Décide de la règle d'offres applicable (CCH L.442-6 ou C. urb. L.314-2).",
     )
     not_duplicate = forms.BooleanField(
         label="Ce n'est pas un doublon",

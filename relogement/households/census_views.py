@@ -20,6 +20,7 @@ from relogement.duplicates.detection import find_possible_duplicates
 from relogement.households.census import CensusError, census_buildings, household_census, provider_choices
 from relogement.households.census_forms import census_forms, filled_members
 from relogement.households.forms import bootstrapify
+from relogement.households.models import OccupancyStatus
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 
@@ -88,7 +89,12 @@ def census(request, building_pk):
     candidates = []
     if request.method != "POST":
         org = organisation_of(request.user)
-        initial = {"census_date": dt.date.today()}
+        initial = {
+            "census_date": dt.date.today(),
+            "occupancy_status": (
+                OccupancyStatus.SOCIAL_TENANT if building.landlord_id else OccupancyStatus.PRIVATE_TENANT
+            ),
+        }
         if org.kind == OrganisationKind.SOCIAL_PROVIDER:
             initial["social_provider"] = org.pk
         form, formset = census_forms(dwellings=dwellings, providers=providers, initial=initial)
@@ -122,6 +128,7 @@ def census(request, building_pk):
                         rls_before=data["rls_before"],
                         tenancy_start=data["tenancy_start"],
                         sne_number=data["sne_number"],
+                        occupancy_status=data["occupancy_status"],
                     )
                 except CensusError as exc:
                     _show_error(form, formset, rows, exc)

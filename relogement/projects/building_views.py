@@ -37,6 +37,7 @@ def building_add(request, pk):
                     address=data["address"],
                     commune=data["commune"],
                     landlord=data["landlord"],
+                    private_owner=data["private_owner"],
                     dwellings_count=data["dwellings_count"],
                     planned_demolition_date=data["planned_demolition_date"],
                     operation=data["operation"],

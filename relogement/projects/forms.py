@@ -11,6 +11,13 @@ from relogement.projects.models import OperationKind
 class BuildingForm(forms.Form):
     reference = forms.CharField(label="Référence du bâtiment", max_length=100)
     address = forms.CharField(label="Adresse", max_length=250, required=False)
+    private_owner = forms.CharField(
+        label="Ou propriétaire (parc privé)",
+        max_length=250,
+        required=False,
+        help_text="Propriétaire, bailleur privé ou syndicat de copropriété, quand le bâtiment n'a pas "
+        "de bailleur social (RHI, OPAH, copropriété dégradée).",
+    )
     dwellings_count = forms.IntegerField(label="Nombre de logements")
     planned_demolition_date = forms.DateField(
         label="Date de démolition prévue", required=False, widget=DateInput()
@@ -32,10 +39,7 @@ class BuildingForm(forms.Form):
             error_messages={"required": "Choisissez la commune du bâtiment."},
         )
         self.fields["landlord"] = forms.ModelChoiceField(
-            label="Bailleur",
-            queryset=landlords,
-            empty_label="—",
-            error_messages={"required": "Choisissez le bailleur du bâtiment."},
+            label="Bailleur social", queryset=landlords, required=False, empty_label="—"
         )
-        self.order_fields(["reference", "address", "commune", "landlord", "dwellings_count"])
+        self.order_fields(["reference", "address", "commune", "landlord", "private_owner", "dwellings_count"])
         bootstrapify(self)

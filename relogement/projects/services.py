@@ -51,6 +51,7 @@ def building_create(
     landlord: Organisation | None,
     dwellings_count: int | None,
     address: str = "",
+    private_owner: str = "",
     planned_demolition_date: dt.date | None = None,
     operation: Operation | None = None,
     new_operation_name: str = "",
@@ -70,8 +71,17 @@ def building_create(
         raise FieldError("Choisissez la commune du bâtiment.", "commune")
     if landlord is not None and landlord.kind != OrganisationKind.LANDLORD:
         raise FieldError(f"« {landlord.name} » n'est pas un bailleur.", "landlord")
-    if landlord is None:
-        raise FieldError("Choisissez le bailleur du bâtiment.", "landlord")
+    private_owner = (private_owner or "").strip()
+    if landlord is None and not private_owner:
+        raise FieldError(
+            "Choisissez le bailleur social du bâtiment ou, pour un bâtiment du parc privé, "
+            "indiquez son propriétaire.",
+            "landlord",
+        )
+    if landlord is not None and private_owner:
+        raise FieldError(
+            "Un bâtiment a un bailleur social ou un propriétaire privé, pas les deux.", "private_owner"
+        )
     if dwellings_count is None:
         raise FieldError("Indiquez le nombre de logements.", "dwellings_count")
     if not 1 <= dwellings_count <= MAX_DWELLINGS:
@@ -107,6 +117,7 @@ def building_create(
         address=(address or "").strip(),
         commune=commune,
         landlord=landlord,
+        private_owner=private_owner,
         dwellings_count=dwellings_count,
         planned_demolition_date=planned_demolition_date,
     )

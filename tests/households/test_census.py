@@ -39,6 +39,7 @@ def _post_data(world, **overrides) -> dict:
         "census_date": "2026-01-15",
         "social_provider": world.orgs["social_a"].pk,
         "sne_number": SNE,
+        "occupancy_status": "locataire_social",
         "origin_dwelling": "",
         "new_dwelling_reference": "L-101",
         "new_dwelling_type": "T3",
@@ -144,6 +145,26 @@ def test_census_records_the_household_visible_in_lists_and_indicators(world, per
     assert "CONC-100" in building_page.content.decode()
     counted = compute_for(world.users["mous"], perimeter, TODAY).values["avancement.recenses"]
     assert counted == counted_before + 1
+
+
+def test_census_in_a_private_stock_building_records_the_occupancy_status(world):
+    """RHI / OPAH: the household is an owner-occupier, a private tenant or an occupant without title,
+    never a social tenant; the offer rule follows (offers.offer_rules.applicable_rule)."""
+    private = factories.BuildingFactory(
+        private=True, operation__project=world.project, commune=world.commune, reference="PRIV-1"
+    )
+    url = reverse("households:census", args=[private.pk])
+    client = world.client_for("mous")
+    page = client.get(url).content.decode()
+    assert 'value="locataire_prive" selected' in page
+    refused = client.post(url, _post_data(world))
+    assert refused.status_code == 200
+    assert "parc privé n'a pas de bailleur social" in refused.context["form"].errors["occupancy_status"][0]
+    assert not Household.objects.filter(reference="CONC-100").exists()
+    response = client.post(url, _post_data(world, occupancy_status="proprietaire_occupant", rls_before=""))
+    assert response.status_code == 302
+    household = Household.objects.get(reference="CONC-100")
+    assert (household.building, household.occupancy_status) == (private, "proprietaire_occupant")
 
 
 def test_census_in_an_existing_dwelling_copies_its_features(world):
@@ -414,7 +435,7 @@ def test_possible_duplicates_are_shown_before_saving_and_nothing_is_written(worl
     html = response.content.decode()
     assert "Doublons possibles" in html
     assert reverse("households:detail", args=[world.household_a.pk]) in html
-    assert "CONC-001" in html and "100 / 100" in html and "même numéro SNE" in html
+    assert "CONC-001" in html and "90 / 100" in html and "même numéro SNE" in html
     # The candidate's name was shown: its read is logged like any page's (docs/personal-data.md §3).
     assert FileRead.objects.filter(user=world.users["mous"], household=world.household_a).exists()
 
@@ -441,7 +462,7 @@ def test_duplicate_detection_interface(world):
     found = find_possible_duplicates(
         viewer=world.users["mous"], sne_number=SNE, members=[("Martin", "Nadia", None)], limit=10
     )
-    assert found == [DuplicateCandidate(household=world.household_a, score=100, reasons=("même numéro SNE",))]
+    assert found == [DuplicateCandidate(household=world.household_a, score=90, reasons=("même numéro SNE",))]
     assert (
         find_possible_duplicates(
             viewer=world.users["mous"], sne_number=SNE, exclude_household_id=world.household_a.pk

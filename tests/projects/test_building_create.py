@@ -55,6 +55,26 @@ def test_project_office_adds_a_building_seen_on_the_project_page(world, operatio
     assert client.get(reverse("households:census", args=[building.pk])).status_code == 200
 
 
+def test_a_private_stock_building_has_its_owner_and_no_landlord(world):
+    """RHI, OPAH and degraded co-ownerships: the building belongs to no social landlord."""
+    response = world.client_for("mous").post(
+        _url(world),
+        _data(
+            world,
+            None,
+            landlord="",
+            private_owner="Syndicat des copropriétaires du 3 rue Roubaix",
+            new_operation_name="OPAH-RU Centre",
+            new_operation_kind="opah_ru",
+        ),
+    )
+    building = Building.objects.get(reference="BAT-N")
+    assert response.status_code == 302
+    assert building.landlord is None and building.is_private_stock
+    assert building.private_owner == "Syndicat des copropriétaires du 3 rue Roubaix"
+    assert building.operation.kind == "opah_ru"
+
+
 def test_a_new_operation_can_be_named_with_the_building(world):
     response = world.client_for("mous").post(
         _url(world),
@@ -97,7 +117,17 @@ BAD = [
     ),
     ({"dwellings_count": "abc"}, "dwellings_count", "Saisissez un nombre entier."),
     ({"commune": ""}, "commune", "Choisissez la commune du bâtiment."),
-    ({"landlord": ""}, "landlord", "Choisissez le bailleur du bâtiment."),
+    (
+        {"landlord": ""},
+        "landlord",
+        "Choisissez le bailleur social du bâtiment ou, pour un bâtiment du parc privé, "
+        "indiquez son propriétaire.",
+    ),
+    (
+        {"private_owner": "SCI Les Tilleuls"},
+        "private_owner",
+        "Un bâtiment a un bailleur social ou un propriétaire privé, pas les deux.",
+    ),
     (
         {"planned_demolition_date": "1950-01-01"},
         "planned_demolition_date",
