@@ -237,6 +237,7 @@ TABLES: tuple[Table, ...] = (
             "refusal_reason_text",
             "is_compliant",
             "compliance_note",
+            "stock_kind",
             "commission_date",
             "commission_decision",
             "lease_date",
