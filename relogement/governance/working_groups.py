@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from relogement.accounts.models import Organisation, OrganisationKind, User
@@ -140,21 +141,9 @@ def group_snapshot_take(*, meeting: GroupMeeting, actor, perimeter_token: str, a
         raise DomainError("Les indicateurs de cette réunion sont déjà figés.")
     try:
         perimeter = perimeter_for_user(actor, perimeter_token)
-    except Exception as exc:  # Http404 of a perimeter outside the scope: a French form error here.
+    except Http404 as exc:  # a perimeter outside the scope: a French form error here, not a 404
         raise DomainError("Périmètre inconnu ou hors de votre périmètre.") from exc
-    result = compute_for(actor, perimeter, as_of)
-    rows = [
-        {
-            "id": i.id,
-            "label": i.label,
-            "section": i.section,
-            "kind": i.kind,
-            "unit": i.unit,
-            "value": _json_value(result.values.get(i.id)),
-            "bases": [b for b in result.bases.get(i.id, ()) if b is not None],
-        }
-        for i in result.indicators()
-    ]
+    rows = snapshot_compute(actor=actor, perimeter=perimeter, as_of=as_of)
     snapshot = IndicatorSnapshot(
         meeting=meeting,
         as_of=as_of,
@@ -166,6 +155,25 @@ def group_snapshot_take(*, meeting: GroupMeeting, actor, perimeter_token: str, a
     snapshot._change_reason = "Indicateurs figés"
     snapshot.save()
     return snapshot
+
+
+def snapshot_compute(*, actor, perimeter, as_of: dt.date) -> list[dict]:
+    """Every indicator of the perimeter on the date, within the actor's indicator scope, by the
+    dashboard's own computation, as JSON-ready rows (exact values, and the counts each is computed
+    from so that the secret statistique can be applied when shown)."""
+    result = compute_for(actor, perimeter, as_of)
+    return [
+        {
+            "id": i.id,
+            "label": i.label,
+            "section": i.section,
+            "kind": i.kind,
+            "unit": i.unit,
+            "value": _json_value(result.values.get(i.id)),
+            "bases": [b for b in result.bases.get(i.id, ()) if b is not None],
+        }
+        for i in result.indicators()
+    ]
 
 
 def _member_organisation_ids(group: WorkingGroup) -> set[int]:
