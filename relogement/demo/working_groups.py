@@ -32,9 +32,21 @@ MINUTES = {
 }
 # (group, decision, action, owner key, days to due date)
 DECISIONS = [
-    ("Grandes familles", "Recenser les T5 et T6 libérables en 2027", "Transmettre la liste des T5 et T6", "landlord", 30),
+    (
+        "Grandes familles",
+        "Recenser les T5 et T6 libérables en 2027",
+        "Transmettre la liste des T5 et T6",
+        "landlord",
+        30,
+    ),
     ("Grandes familles", "Étudier les divisions de grands logements", "Chiffrer deux opérations", "mous", 45),
-    ("Reste à charge", "Suivre le reste à charge à 6 mois", "Relever les avis d'échéance des ménages relogés", "provider_a", 20),
+    (
+        "Reste à charge",
+        "Suivre le reste à charge à 6 mois",
+        "Relever les avis d'échéance des ménages relogés",
+        "provider_a",
+        20,
+    ),
 ]
 
 
@@ -74,7 +86,9 @@ def generate_working_groups(gen, as_of: dt.date) -> dict[str, int]:
         [Through(workinggroup=by_name[name], organisation=o) for name, orgs in members.items() for o in orgs]
     )
     People = WorkingGroup.member_people.through
-    People.objects.bulk_create([People(workinggroup=by_name["Reste à charge"], user=gen.persona_users["bailleur"])])
+    People.objects.bulk_create(
+        [People(workinggroup=by_name["Reste à charge"], user=gen.persona_users["bailleur"])]
+    )
 
     held_on = as_of - dt.timedelta(days=12)
     meetings = GroupMeeting.objects.bulk_create(
@@ -83,9 +97,18 @@ def generate_working_groups(gen, as_of: dt.date) -> dict[str, int]:
             for g in groups
             for m in (
                 GroupMeeting(
-                    group=g, date=held_on, place="GIP, salle A", minutes=MINUTES[g.name], created_by=metropolis_user
+                    group=g,
+                    date=held_on,
+                    place="GIP, salle A",
+                    minutes=MINUTES[g.name],
+                    created_by=metropolis_user,
                 ),
-                GroupMeeting(group=g, date=as_of + dt.timedelta(days=30), place="Visioconférence", created_by=metropolis_user),
+                GroupMeeting(
+                    group=g,
+                    date=as_of + dt.timedelta(days=30),
+                    place="Visioconférence",
+                    created_by=metropolis_user,
+                ),
             )
         ]
     )

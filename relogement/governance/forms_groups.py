@@ -17,9 +17,7 @@ def _people():
 
 class GroupForm(forms.Form):
     name = forms.CharField(label="Nom du groupe", max_length=200)
-    description = forms.CharField(
-        label="Objet", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = forms.CharField(label="Objet", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     organisations = forms.ModelMultipleChoiceField(
         label="Organisations membres",
         queryset=Organisation.objects.exclude(kind=OrganisationKind.ADMIN).order_by("name"),

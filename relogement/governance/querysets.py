@@ -50,7 +50,5 @@ class WorkingGroupQuerySet(models.QuerySet):
         through_orgs = self.model.member_organisations.through.objects.filter(organisation=org).values(
             "workinggroup_id"
         )
-        through_people = self.model.member_people.through.objects.filter(user=user).values(
-            "workinggroup_id"
-        )
+        through_people = self.model.member_people.through.objects.filter(user=user).values("workinggroup_id")
         return self.filter(Q(organiser=org) | Q(pk__in=through_orgs) | Q(pk__in=through_people))

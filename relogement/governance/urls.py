@@ -32,7 +32,9 @@ urlpatterns = [
     path("groupes/nouveau/", views_groups.group_create, name="group_create"),
     path("groupes/<int:pk>/", views_groups.group_detail, name="group_detail"),
     path("groupes/<int:pk>/membres/", views_groups.group_members, name="group_members"),
-    path("groupes/<int:pk>/reunions/nouvelle/", views_groups.group_meeting_create, name="group_meeting_create"),
+    path(
+        "groupes/<int:pk>/reunions/nouvelle/", views_groups.group_meeting_create, name="group_meeting_create"
+    ),
     path("groupes/<int:pk>/reunions/<int:meeting_pk>/", views_groups.group_meeting, name="group_meeting"),
     path(
         "groupes/<int:pk>/reunions/<int:meeting_pk>/compte-rendu/",
@@ -49,5 +51,9 @@ urlpatterns = [
         views_groups.group_decision,
         name="group_decision",
     ),
-    path("groupes/<int:pk>/actions/<int:action_pk>/", views_groups.group_action_update, name="group_action_update"),
+    path(
+        "groupes/<int:pk>/actions/<int:action_pk>/",
+        views_groups.group_action_update,
+        name="group_action_update",
+    ),
 ]

@@ -145,7 +145,10 @@ def group_meeting_create(request, pk):
     if form.is_valid():
         try:
             meeting = wg.group_meeting_create(
-                group=group, actor=request.user, date=form.cleaned_data["date"], place=form.cleaned_data["place"]
+                group=group,
+                actor=request.user,
+                date=form.cleaned_data["date"],
+                place=form.cleaned_data["place"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -168,7 +171,9 @@ def _meeting_page(request, group, meeting, **bound):
         "manager": manager,
         "snapshot": snapshot,
         "snapshot_rows": wg.snapshot_rows(snapshot) if snapshot else [],
-        "decisions": meeting.decisions.prefetch_related("actions__owner_organisation", "actions__owner_person"),
+        "decisions": meeting.decisions.prefetch_related(
+            "actions__owner_organisation", "actions__owner_person"
+        ),
         "breadcrumbs": _crumbs(
             {"label": group.name, "url": reverse("governance:group_detail", kwargs={"pk": group.pk})},
             {"label": f"Réunion du {meeting.date:%d/%m/%Y}", "url": ""},
@@ -181,9 +186,13 @@ def _meeting_page(request, group, meeting, **bound):
         context["snapshot_form"] = bound.get("snapshot_form") or (
             None
             if snapshot
-            else forms.SnapshotForm(user=request.user, initial={"as_of": min(meeting.date, timezone.localdate())})
+            else forms.SnapshotForm(
+                user=request.user, initial={"as_of": min(meeting.date, timezone.localdate())}
+            )
         )
-        context["decision_form"] = bound.get("decision_form") or forms.GroupDecisionForm(org_ids=_org_ids(group))
+        context["decision_form"] = bound.get("decision_form") or forms.GroupDecisionForm(
+            org_ids=_org_ids(group)
+        )
     return render(request, "governance/groups/meeting.html", context)
 
 
@@ -199,7 +208,9 @@ def group_minutes(request, pk, meeting_pk):
     form = forms.MinutesForm(request.POST)
     if form.is_valid():
         try:
-            wg.group_meeting_write_minutes(meeting=meeting, actor=request.user, minutes=form.cleaned_data["minutes"])
+            wg.group_meeting_write_minutes(
+                meeting=meeting, actor=request.user, minutes=form.cleaned_data["minutes"]
+            )
         except DomainError as exc:
             form.add_error("minutes", exc.message)
         else:

@@ -128,7 +128,9 @@ def _json_value(value):
 
 
 @transaction.atomic
-def group_snapshot_take(*, meeting: GroupMeeting, actor, perimeter_token: str, as_of: dt.date) -> IndicatorSnapshot:
+def group_snapshot_take(
+    *, meeting: GroupMeeting, actor, perimeter_token: str, as_of: dt.date
+) -> IndicatorSnapshot:
     """Freeze the indicators of a perimeter on a date for a meeting (once: a snapshot is never
     recomputed, that is its point). The perimeter is read within the actor's scope, as on the
     dashboard."""
@@ -238,7 +240,9 @@ def group_decision_record(
 @transaction.atomic
 def group_action_set_status(*, action: Action, actor, status: str) -> Action:
     if action.group_decision_id is None or not predicates.can_update_group_action(actor, action):
-        raise DomainError("Seuls l'organisation responsable et l'animateur du groupe mettent à jour l'action.")
+        raise DomainError(
+            "Seuls l'organisation responsable et l'animateur du groupe mettent à jour l'action."
+        )
     if status not in (ActionStatus.DONE, ActionStatus.CANCELLED):
         raise DomainError("État d'action inconnu.")
     action = Action.objects.select_for_update().get(pk=action.pk)

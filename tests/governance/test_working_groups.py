@@ -62,7 +62,10 @@ def test_members_see_the_group_and_others_get_404(world):
         assert client.get(reverse("governance:group_detail", args=[group.pk])).status_code == 404
         assert client.get(reverse("governance:group_meeting", args=[group.pk, meeting.pk])).status_code == 404
     # The list of a non-member does not name the group either.
-    assert "Grandes familles" not in world.client_for("mous").get(reverse("governance:group_list")).content.decode()
+    assert (
+        "Grandes familles"
+        not in world.client_for("mous").get(reverse("governance:group_list")).content.decode()
+    )
 
 
 def test_only_the_metropolis_creates_and_manages(world):
@@ -76,8 +79,13 @@ def test_only_the_metropolis_creates_and_manages(world):
     wg.working_group_set_members(
         group=group, actor=world.users["metropolis"], organisations=[world.orgs["mous"]], people=[]
     )
-    assert world.client_for("social_a").get(reverse("governance:group_detail", args=[group.pk])).status_code == 404
-    assert world.client_for("mous").get(reverse("governance:group_detail", args=[group.pk])).status_code == 200
+    assert (
+        world.client_for("social_a").get(reverse("governance:group_detail", args=[group.pk])).status_code
+        == 404
+    )
+    assert (
+        world.client_for("mous").get(reverse("governance:group_detail", args=[group.pk])).status_code == 200
+    )
     assert group.history.filter(history_change_reason="Membres modifiés").exists()
 
 
@@ -88,7 +96,9 @@ def test_snapshot_is_frozen_while_the_live_dashboard_changes(world):
     _more_households(world, 6)
     metropolis = world.users["metropolis"]
     meeting = meeting_for(world)
-    snapshot = wg.group_snapshot_take(meeting=meeting, actor=metropolis, perimeter_token="metropole", as_of=TODAY)
+    snapshot = wg.group_snapshot_take(
+        meeting=meeting, actor=metropolis, perimeter_token="metropole", as_of=TODAY
+    )
     frozen = _value(snapshot.rows, "avancement.recenses")
     assert frozen == compute_for(metropolis, METROPOLIS_PERIMETER, TODAY).values["avancement.recenses"]
     assert frozen >= 5
@@ -100,10 +110,14 @@ def test_snapshot_is_frozen_while_the_live_dashboard_changes(world):
     assert live == frozen + 4
     snapshot.refresh_from_db()
     assert _value(snapshot.rows, "avancement.recenses") == frozen
-    page = world.client_for("commune").get(reverse("governance:group_meeting", args=[meeting.group_id, meeting.pk]))
+    page = world.client_for("commune").get(
+        reverse("governance:group_meeting", args=[meeting.group_id, meeting.pk])
+    )
     assert _shown(page.content.decode(), "Ménages recensés") == str(frozen)
     # Live dashboard: the new households are counted.
-    dashboard = world.client_for("metropolis").get(reverse("indicators:dashboard"), {"date": TODAY.isoformat()})
+    dashboard = world.client_for("metropolis").get(
+        reverse("indicators:dashboard"), {"date": TODAY.isoformat()}
+    )
     assert str(live) in dashboard.content.decode()
     # A snapshot is taken once.
     with pytest.raises(DomainError, match="déjà figés"):
@@ -120,9 +134,11 @@ def test_snapshot_hides_small_counts_for_every_reader(world):
     rows = {r.label: r for r in wg.snapshot_rows(snapshot)}
     assert rows["Ménages recensés"].cell.hidden
     for persona in ("metropolis", "commune"):
-        html = world.client_for(persona).get(
-            reverse("governance:group_meeting", args=[meeting.group_id, meeting.pk])
-        ).content.decode()
+        html = (
+            world.client_for(persona)
+            .get(reverse("governance:group_meeting", args=[meeting.group_id, meeting.pk]))
+            .content.decode()
+        )
         shown = _shown(html, "Ménages recensés")
         assert "&lt; 5" in shown and ">3<" not in shown and shown.strip() != "3"
 
@@ -244,7 +260,11 @@ def test_demo_groups_are_seen_by_their_members_only(db):
         assert held.snapshot.rows and held.decisions.exists()
         assert Action.objects.filter(group_decision__meeting=held).exclude(due_date=None).exists()
     seen = {
-        username: set(WorkingGroup.objects.visible_to(User.objects.get(username=username)).values_list("name", flat=True))
+        username: set(
+            WorkingGroup.objects.visible_to(User.objects.get(username=username)).values_list(
+                "name", flat=True
+            )
+        )
         for username in ("metropole", "mous", "social-b", "bailleur", "admin")
     }
     assert seen["metropole"] == set(groups)
