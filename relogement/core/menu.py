@@ -49,6 +49,7 @@ MENU: list[MenuItem] = [
         "governance:index",
         lambda user: _can_view_governance(user),
     ),
+    MenuItem("Groupes de travail", "governance:group_list", lambda user: _can_view_governance(user)),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(

@@ -1221,6 +1221,11 @@ class Generator:
 
             for name, n in generate_governance(self, AS_OF).items():
                 self.count(name, n)
+            # Thematic working groups of the metropolis (relogement/demo/working_groups.py).
+            from relogement.demo.working_groups import generate_working_groups
+
+            for name, n in generate_working_groups(self, AS_OF).items():
+                self.count(name, n)
         return self.result
 
 

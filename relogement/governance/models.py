@@ -9,7 +9,11 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from relogement.governance.querysets import CommissionSessionQuerySet, CommitteeQuerySet
+from relogement.governance.querysets import (
+    CommissionSessionQuerySet,
+    CommitteeQuerySet,
+    WorkingGroupQuerySet,
+)
 
 
 class SessionStatus(models.TextChoices):
@@ -236,6 +240,15 @@ class Action(models.Model):
         related_name="actions",
         verbose_name="décision",
     )
+    # Working groups (issue 15 point 3): the decision of a meeting that asked for this action.
+    group_decision = models.ForeignKey(
+        "governance.GroupDecision",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="décision du groupe de travail",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -353,3 +366,111 @@ class SessionTransition(models.Model):
                 name="session_transition_one_session",
             )
         ]
+
+
+# --- Thematic working groups (issue 15 point 3) -----------------------------------------------------
+
+
+class WorkingGroup(models.Model):
+    """A thematic working group led by the metropolis (« Grandes familles », « Reste à charge »…):
+    member organisations and member people from several organisations; only they see it."""
+
+    name = models.CharField("nom", max_length=200)
+    description = models.TextField("objet", blank=True)
+    organiser = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="organised_working_groups",
+        verbose_name="animé par",
+    )
+    member_organisations = models.ManyToManyField(
+        "accounts.Organisation",
+        blank=True,
+        related_name="working_groups",
+        verbose_name="organisations membres",
+    )
+    member_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="working_groups",
+        verbose_name="personnes membres",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[member_organisations, member_people])
+
+    objects = WorkingGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "groupe de travail"
+        verbose_name_plural = "groupes de travail"
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMeeting(models.Model):
+    """A meeting of a working group: its date, place and minutes (free text written by the organiser)."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField("date")
+    place = models.CharField("lieu ou lien", max_length=250, blank=True)
+    minutes = models.TextField("compte rendu", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réunion de groupe de travail"
+        verbose_name_plural = "réunions de groupe de travail"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group} — réunion du {self.date:%d/%m/%Y}"
+
+
+class IndicatorSnapshot(models.Model):
+    """The indicators discussed at a meeting, frozen: computed once (date of observation, perimeter)
+    and stored as JSON, so that the figures stay as they were when the data change later. ``rows``:
+    one dict per indicator (id, label, section, kind, unit, value as text, bases = the counts it is
+    computed from, for the secret statistique applied when it is shown)."""
+
+    meeting = models.OneToOneField(GroupMeeting, on_delete=models.CASCADE, related_name="snapshot")
+    as_of = models.DateField("date d'observation")
+    perimeter_token = models.CharField("périmètre", max_length=60)
+    perimeter_label = models.CharField("libellé du périmètre", max_length=250)
+    rows = models.JSONField("indicateurs", default=list)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    taken_at = models.DateTimeField("figé le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "photographie d'indicateurs"
+        verbose_name_plural = "photographies d'indicateurs"
+
+
+class GroupDecision(models.Model):
+    """A decision taken at a working-group meeting; its follow-up actions are ``Action`` rows."""
+
+    meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField("décision")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "décision de groupe de travail"
+        verbose_name_plural = "décisions de groupe de travail"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -38,3 +38,17 @@ class CommissionSessionQuerySet(models.QuerySet):
             )
             return self.filter(pk__in=sessions)
         return self.none()
+
+
+class WorkingGroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A working group is seen by its organiser (the metropolis), its member organisations and its
+        member people; nobody else (404)."""
+        org = scopes.organisation_of(user)
+        if org is None or org.kind == OrganisationKind.ADMIN:
+            return self.none()
+        through_orgs = self.model.member_organisations.through.objects.filter(organisation=org).values(
+            "workinggroup_id"
+        )
+        through_people = self.model.member_people.through.objects.filter(user=user).values("workinggroup_id")
+        return self.filter(Q(organiser=org) | Q(pk__in=through_orgs) | Q(pk__in=through_people))

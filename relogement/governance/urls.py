@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relogement.governance import views
+from relogement.governance import views, views_groups
 
 app_name = "governance"
 urlpatterns = [
@@ -26,5 +26,34 @@ urlpatterns = [
     ),
     path(
         "caleol/<int:pk>/dossiers/<int:item_pk>/decision/", views.commission_decide, name="commission_decide"
+    ),
+    # Thematic working groups (issue 15 point 3).
+    path("groupes/", views_groups.group_list, name="group_list"),
+    path("groupes/nouveau/", views_groups.group_create, name="group_create"),
+    path("groupes/<int:pk>/", views_groups.group_detail, name="group_detail"),
+    path("groupes/<int:pk>/membres/", views_groups.group_members, name="group_members"),
+    path(
+        "groupes/<int:pk>/reunions/nouvelle/", views_groups.group_meeting_create, name="group_meeting_create"
+    ),
+    path("groupes/<int:pk>/reunions/<int:meeting_pk>/", views_groups.group_meeting, name="group_meeting"),
+    path(
+        "groupes/<int:pk>/reunions/<int:meeting_pk>/compte-rendu/",
+        views_groups.group_minutes,
+        name="group_minutes",
+    ),
+    path(
+        "groupes/<int:pk>/reunions/<int:meeting_pk>/indicateurs/",
+        views_groups.group_snapshot,
+        name="group_snapshot",
+    ),
+    path(
+        "groupes/<int:pk>/reunions/<int:meeting_pk>/decisions/",
+        views_groups.group_decision,
+        name="group_decision",
+    ),
+    path(
+        "groupes/<int:pk>/actions/<int:action_pk>/",
+        views_groups.group_action_update,
+        name="group_action_update",
     ),
 ]

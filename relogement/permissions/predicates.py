@@ -484,3 +484,33 @@ def can_run_commission(user: User, session) -> bool:
     """A CALEOL session's proposals and decisions are recorded by the landlord that holds it."""
     org = organisation_of(user)
     return org is not None and org.kind == OrganisationKind.LANDLORD and session.landlord_id == org.pk
+
+
+# --- Governance: thematic working groups (workgroups helper) ---------------------------------------
+
+
+def can_create_working_group(user: User) -> bool:
+    """Thematic working groups are created and led by the metropolis (the GIP), which gathers the actors
+    « pour réfléchir collectivement aux solutions » (issue 15)."""
+    return _kind(user) == OrganisationKind.METROPOLIS
+
+
+def can_manage_working_group(user: User, group) -> bool:
+    """Members, meetings, minutes, indicator snapshots, decisions and actions of a working group are kept
+    by the organisation that created it (the metropolis); members read them."""
+    org = organisation_of(user)
+    return org is not None and group.organiser_id == org.pk
+
+
+def can_update_group_action(user: User, action) -> bool:
+    """A working group's action is marked done or cancelled by its owner organisation (or its owner
+    person) or by the group's organiser."""
+    org = organisation_of(user)
+    if org is None:
+        return False
+    group = action.group_decision.meeting.group
+    return (
+        action.owner_organisation_id == org.pk
+        or action.owner_person_id == user.pk
+        or can_manage_working_group(user, group)
+    )

@@ -149,3 +149,95 @@ CASES = [
         denied=("mous", "commune", "social_a", "outsider", "admin"),
     ),
 ]
+
+
+# --- Working groups: members only (metropolis organiser, commune, landlord, provider A's person) -----
+
+from tests.governance.group_builders import (  # noqa: E402
+    MEMBERS,
+    NON_MEMBERS,
+    bare_meeting,
+    group_for,
+    meeting_for,
+    open_group_action,
+)
+
+GROUP_WRITERS_DENIED = ("commune", "landlord", "social_a", *NON_MEMBERS)
+
+CASES += [
+    UrlCase("governance:group_list", allowed=OPERATIONAL, denied=("admin",)),
+    UrlCase(
+        "governance:group_create",
+        allowed=("metropolis",),
+        denied=("mous", "commune", "social_a", "landlord", "admin"),
+    ),
+    UrlCase(
+        "governance:group_detail",
+        kwargs=lambda w: {"pk": group_for(w).pk},
+        allowed=MEMBERS,
+        denied=NON_MEMBERS,
+    ),
+    UrlCase(
+        "governance:group_meeting",
+        kwargs=lambda w: {"pk": group_for(w).pk, "meeting_pk": meeting_for(w).pk},
+        allowed=MEMBERS,
+        denied=NON_MEMBERS,
+    ),
+    UrlCase(
+        "governance:group_members",
+        kwargs=lambda w: {"pk": group_for(w).pk},
+        method="post",
+        data=lambda w: {
+            "organisations": [w.orgs["commune"].pk, w.orgs["landlord"].pk],
+            "people": [w.users["social_a"].pk],
+        },
+        allowed=("metropolis",),
+        denied=GROUP_WRITERS_DENIED,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:group_meeting_create",
+        kwargs=lambda w: {"pk": group_for(w).pk},
+        method="post",
+        data=lambda w: {"date": "2026-11-02", "place": "Salle du conseil"},
+        allowed=("metropolis",),
+        denied=GROUP_WRITERS_DENIED,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:group_minutes",
+        kwargs=lambda w: {"pk": group_for(w).pk, "meeting_pk": meeting_for(w).pk},
+        method="post",
+        data=lambda w: {"minutes": "Tour de table des bailleurs."},
+        allowed=("metropolis",),
+        denied=GROUP_WRITERS_DENIED,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:group_snapshot",
+        kwargs=lambda w: {"pk": group_for(w).pk, "meeting_pk": bare_meeting(w).pk},
+        method="post",
+        data=lambda w: {"perimeter": "metropole", "as_of": "2026-01-01"},
+        allowed=("metropolis",),
+        denied=GROUP_WRITERS_DENIED,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:group_decision",
+        kwargs=lambda w: {"pk": group_for(w).pk, "meeting_pk": meeting_for(w).pk},
+        method="post",
+        data=lambda w: {"text": "Saisir le contingent préfectoral."},
+        allowed=("metropolis",),
+        denied=GROUP_WRITERS_DENIED,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:group_action_update",
+        kwargs=lambda w: {"pk": group_for(w).pk, "action_pk": open_group_action(w).pk},
+        method="post",
+        data=lambda w: {"status": "done"},
+        allowed=("landlord", "metropolis"),
+        denied=("commune", "social_a", *NON_MEMBERS),
+        expected_status=(302,),
+    ),
+]
