@@ -11,12 +11,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def responsible_candidates(household):
     """Organisations that act on the household: its project's commune, office and partners, its social
     provider, its building's landlord."""
-    return Organisation.objects.filter(
-        Q(projects=household.project_id)
-        | Q(pk=household.social_provider_id)
-        | Q(pk=household.building.landlord_id if household.building_id else None),
-        kind__in=NAMED_DATA_KINDS,
-    ).distinct().order_by("name")
+    return (
+        Organisation.objects.filter(
+            Q(projects=household.project_id)
+            | Q(pk=household.social_provider_id)
+            | Q(pk=household.building.landlord_id if household.building_id else None),
+            kind__in=NAMED_DATA_KINDS,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 class GrievanceForm(forms.Form):
@@ -57,6 +61,13 @@ class FilterForm(forms.Form):
     etat = forms.ChoiceField(
         label="État",
         required=False,
-        choices=[("", "Toutes"), ("ouvertes", "Ouvertes"), ("en_retard", "En retard"), ("closes", "Clôturées")],
+        choices=[
+            ("", "Toutes"),
+            ("ouvertes", "Ouvertes"),
+            ("en_retard", "En retard"),
+            ("closes", "Clôturées"),
+        ],
     )
-    objet = forms.ChoiceField(label="Objet", required=False, choices=[("", "Tous"), *GrievanceCategory.choices])
+    objet = forms.ChoiceField(
+        label="Objet", required=False, choices=[("", "Tous"), *GrievanceCategory.choices]
+    )

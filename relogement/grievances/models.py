@@ -40,7 +40,9 @@ class GrievanceStatus(models.TextChoices):
 class GrievancePolicy(models.Model):
     """Per-project deadlines (a local charter may be stricter); without a row, the defaults apply."""
 
-    project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, related_name="grievance_policy")
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="grievance_policy"
+    )
     acknowledgement_working_days = models.PositiveSmallIntegerField(
         "délai d'accusé de réception (jours ouvrés)", default=DEFAULT_ACKNOWLEDGEMENT_WORKING_DAYS
     )
@@ -118,7 +120,9 @@ class GrievanceTransition(models.Model):
     from_status = models.CharField(max_length=10, choices=GrievanceStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=GrievanceStatus.choices)
     reason = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -133,7 +133,9 @@ def _apply(grievance: Grievance, rule, actor, reason: str, day: dt.date) -> Grie
 
 
 @transaction.atomic
-def grievance_transition(*, grievance: Grievance, action: str, actor, reason: str = "", on: dt.date | None = None):
+def grievance_transition(
+    *, grievance: Grievance, action: str, actor, reason: str = "", on: dt.date | None = None
+):
     """Acknowledge or escalate (not close: grievance_close says the outcome and the household's view)."""
     grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
     if action == "close":
@@ -150,7 +152,12 @@ def grievance_transition(*, grievance: Grievance, action: str, actor, reason: st
 
 @transaction.atomic
 def grievance_close(
-    *, grievance: Grievance, outcome: str, household_agrees: bool | None, actor, closed_on: dt.date | None = None
+    *,
+    grievance: Grievance,
+    outcome: str,
+    household_agrees: bool | None,
+    actor,
+    closed_on: dt.date | None = None,
 ) -> Grievance:
     """Close with the answer given and whether the household agrees with it (both required: a closure
     without the household's view would hide a disagreement)."""

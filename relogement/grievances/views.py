@@ -56,7 +56,9 @@ def grievance_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            grievance = services.grievance_record(household=household, actor=request.user, **form.cleaned_data)
+            grievance = services.grievance_record(
+                household=household, actor=request.user, **form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -70,7 +72,10 @@ def grievance_create(request, pk):
             "form": form,
             "breadcrumbs": [
                 {**LIST_CRUMB, "url": reverse("grievances:list")},
-                {"label": f"Ménage {household.reference}", "url": reverse("households:detail", args=[household.pk])},
+                {
+                    "label": f"Ménage {household.reference}",
+                    "url": reverse("households:detail", args=[household.pk]),
+                },
                 {"label": "Nouvelle réclamation", "url": ""},
             ],
         },
@@ -86,7 +91,12 @@ def _detail(request, grievance, *, forms=None, status=200):
     actions = allowed_actions(grievance, request.user)
     forms = forms or {}
     for rule in actions:
-        forms.setdefault(rule.action, CloseForm(initial={"closed_on": timezone.localdate()}) if rule.action == "close" else TransitionForm())
+        forms.setdefault(
+            rule.action,
+            CloseForm(initial={"closed_on": timezone.localdate()})
+            if rule.action == "close"
+            else TransitionForm(),
+        )
     return render(
         request,
         "grievances/grievance_detail.html",

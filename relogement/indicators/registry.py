@@ -243,6 +243,7 @@ INDICATORS: list[Indicator] = [
     ),
 ]
 
+
 # Grievances (relogement/grievances/indicators.py): one count and one median per category.
 def _grievance_indicators() -> list[Indicator]:
     from relogement.grievances.indicators import COUNT_PREFIX, MEDIAN_PREFIX

@@ -215,7 +215,10 @@ def _compute(households, as_of: dt.date, summarised: bool) -> Result:
         count(f"{registry.MOTIF_PREFIX}{key}", refusal_counts.get(key, 0))
 
     grievances = grievance_figures(
-        households, as_of, everything=is_everything(households), ids=None if is_everything(households) else ids_of(households)
+        households,
+        as_of,
+        everything=is_everything(households),
+        ids=None if is_everything(households) else ids_of(households),
     )
     for key, (value, base) in grievances.items():
         values[key] = value

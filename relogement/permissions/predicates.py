@@ -506,7 +506,10 @@ def can_read_grievance_text(user: User, grievance) -> bool:
     org = organisation_of(user)
     if org is None:
         return False
-    holders = (getattr(grievance, "responsible_id", None), getattr(grievance, "recorded_by_organisation_id", None))
+    holders = (
+        getattr(grievance, "responsible_id", None),
+        getattr(grievance, "recorded_by_organisation_id", None),
+    )
     if org.pk in holders:
         return True
     return org.kind in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.MUNICIPALITY}

@@ -37,7 +37,9 @@ CASES = [
         denied=OUTSIDE,
         expected_status=(302,),
     ),
-    UrlCase("grievances:detail", kwargs=lambda w: {"pk": grievance_for(w).pk}, allowed=READERS, denied=OUTSIDE),
+    UrlCase(
+        "grievances:detail", kwargs=lambda w: {"pk": grievance_for(w).pk}, allowed=READERS, denied=OUTSIDE
+    ),
     UrlCase(
         "grievances:action",
         method="post",

@@ -6,7 +6,8 @@ from django.urls import reverse
 from relogement.core.errors import DomainError
 from relogement.grievances import selectors, services
 from relogement.grievances.dates import add_working_days, easter_sunday, french_public_holidays
-from relogement.grievances.models import Grievance, GrievancePolicy, GrievanceStatus as G
+from relogement.grievances.models import Grievance, GrievancePolicy
+from relogement.grievances.models import GrievanceStatus as G
 from relogement.permissions import predicates
 from tests.grievances.builders import grievance_for
 
@@ -126,7 +127,9 @@ def test_invalid_transitions_are_refused_in_french(world):
 def test_closure_needs_outcome_and_agreement(world):
     g = grievance_for(world, status=G.ACKNOWLEDGED)
     with pytest.raises(DomainError, match="d'accord"):
-        services.grievance_close(grievance=g, outcome="Réponse.", household_agrees=None, actor=world.users["mous"])
+        services.grievance_close(
+            grievance=g, outcome="Réponse.", household_agrees=None, actor=world.users["mous"]
+        )
     with pytest.raises(DomainError, match="réponse apportée"):
         services.grievance_close(grievance=g, outcome=" ", household_agrees=False, actor=world.users["mous"])
     g = services.grievance_close(
@@ -140,10 +143,12 @@ def test_overdue_flag_and_selector(world):
     today = dt.date(2026, 1, 20)
     late_ack = grievance_for(world, received_on=dt.date(2026, 1, 12))  # ack due 14/01
     on_time = grievance_for(world, received_on=dt.date(2026, 1, 19))
-    acked = grievance_for(world, status=G.ACKNOWLEDGED, acknowledged_on=dt.date(2026, 1, 13),
-                          received_on=dt.date(2026, 1, 12))
-    late_answer = grievance_for(world, status=G.COMMUNE, acknowledged_on=dt.date(2025, 12, 1),
-                                received_on=dt.date(2025, 12, 1))
+    acked = grievance_for(
+        world, status=G.ACKNOWLEDGED, acknowledged_on=dt.date(2026, 1, 13), received_on=dt.date(2026, 1, 12)
+    )
+    late_answer = grievance_for(
+        world, status=G.COMMUNE, acknowledged_on=dt.date(2025, 12, 1), received_on=dt.date(2025, 12, 1)
+    )
     grievance_for(world, status=G.CLOSED, received_on=dt.date(2025, 11, 1), closed_on=dt.date(2026, 1, 2))
     overdue = set(selectors.overdue_grievances(world.users["mous"], today=today))
     assert overdue == {late_ack, late_answer}
@@ -155,7 +160,11 @@ def test_overdue_flag_and_selector(world):
 
 def test_text_readers(world):
     g = grievance_for(world, responsible="mous")
-    readers = {k for k in ("mous", "commune", "social_a", "landlord") if predicates.can_read_grievance_text(world.users[k], g)}
+    readers = {
+        k
+        for k in ("mous", "commune", "social_a", "landlord")
+        if predicates.can_read_grievance_text(world.users[k], g)
+    }
     assert readers == {"mous", "commune"}
     g_landlord = grievance_for(world, responsible="landlord")
     assert predicates.can_read_grievance_text(world.users["landlord"], g_landlord)
@@ -171,7 +180,9 @@ def test_pages_hide_text_and_flag_overdue(world, client):
     assert "Mme Martin" in page
     listing = client.get(reverse("grievances:list"), {"etat": "en_retard"}).content.decode()
     assert "En retard" in listing and "CONC-001" in listing
-    assert "CONC-001" not in client.get(reverse("grievances:list"), {"objet": "discrimination"}).content.decode()
+    assert (
+        "CONC-001" not in client.get(reverse("grievances:list"), {"objet": "discrimination"}).content.decode()
+    )
     household_page = client.get(reverse("households:detail", args=[world.household_a.pk])).content.decode()
     assert "section-reclamations" in household_page
     client.force_login(world.users["metropolis"])
