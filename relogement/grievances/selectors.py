@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from relogement.grievances.models import Grievance
+from relogement.grievances.models import Grievance, GrievanceStatus
 
 
 def grievances_in_scope(user):
@@ -29,11 +29,11 @@ def filtered_grievances(user, *, state: str = "", category: str = "", today: dt.
     elif state == "en_retard":
         qs = qs.overdue(today)
     elif state == "closes":
-        qs = qs.exclude(pk__in=Grievance.objects.open().values("pk"))
+        qs = qs.filter(status=GrievanceStatus.CLOSED)
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("-received_on", "-pk")
 
 
 def household_grievances(user, household):
-    return grievances_in_scope(user).filter(household=household).prefetch_related("transitions__actor")
+    return grievances_in_scope(user).filter(household=household)

@@ -142,7 +142,9 @@ def grievance_action(request, pk, action):
                     grievance=grievance, action=action, reason=form.cleaned_data["reason"], actor=request.user
                 )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            # The missing reason is said next to its field; any other refusal above the form.
+            field = "reason" if action != "close" and "motif" in exc.message else None
+            form.add_error(field, exc.message)
         else:
             messages.success(request, f"{rule.label} : fait.")
             return redirect("grievances:detail", pk=grievance.pk)

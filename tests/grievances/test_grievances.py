@@ -209,3 +209,26 @@ def test_close_through_the_page(world, client):
     assert response.status_code == 302
     g.refresh_from_db()
     assert g.status == G.CLOSED and g.household_agrees is True and g.closed_on == dt.date(2026, 1, 20)
+
+
+def test_missing_reason_is_said_next_to_the_field(world, client):
+    g = grievance_for(world, status=G.ACKNOWLEDGED, acknowledged_on=dt.date(2026, 1, 6))
+    client.force_login(world.users["mous"])
+    response = client.post(reverse("grievances:action", args=[g.pk, "escalate_commune"]), {"reason": ""})
+    page = response.content.decode()
+    assert 'id="id_reason_error"' in page and "Indiquez le motif" in page
+    g.refresh_from_db()
+    assert g.status == G.ACKNOWLEDGED
+
+
+def test_list_queries_do_not_grow(world, client, django_assert_max_num_queries):
+    client.force_login(world.users["mous"])
+    grievance_for(world)
+    url = reverse("grievances:list")
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for _ in range(5):
+        grievance_for(world, household=world.household_b, category="offre")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "CONC-002" in client.get(url).content.decode()
+    assert "CONC-002" not in client.get(url, {"etat": "closes"}).content.decode()
