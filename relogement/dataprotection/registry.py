@@ -495,6 +495,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "offer": "offre de logement",
     "positioned_by": "positionné par",
     "proposal": "proposition",
+    "grievance": "réclamation",
     "from_status": "état avant",
     "to_status": "état après",
     "reason": "motif",
