@@ -34,6 +34,8 @@ NAMED_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "households.SupportLogEntry": ("household_id", ("summary",)),
     # A document's title and file name often name the person (« CNI Nadia Martin.pdf »).
     "documents.HouseholdDocument": ("household_id", ("title", "original_filename")),
+    # A grievance's text may name people (a discrimination complaint): reading it is a named read.
+    "grievances.Grievance": ("household_id", ("description", "outcome")),
 }
 
 

@@ -50,6 +50,8 @@ MENU: list[MenuItem] = [
         lambda user: _can_view_governance(user),
     ),
     MenuItem("Groupes de travail", "governance:group_list", lambda user: _can_view_governance(user)),
+    # can_list_grievances: the roles with named data (the metropolis reads grievances as aggregates).
+    MenuItem("Réclamations", "grievances:list", lambda user: _can_view_named_data(user)),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(

@@ -326,6 +326,42 @@ TABLES: tuple[Table, ...] = (
         + _f(C.TRACE, None, "decided_by"),
         skipped=("id",),
     ),
+    # Grievances (docs/governance.md § Grievances): the metadata to every role with named data, the
+    # text and the answer under can_read_grievance_text; the metropolis reads aggregates only.
+    Table(
+        "grievances.Grievance",
+        "Réclamations",
+        "reclamations",
+        "household_id",
+        _f(
+            C.PROCEDURE,
+            "can_list_grievances",
+            "category",
+            "channel",
+            "received_on",
+            "responsible",
+            "recorded_by_organisation",
+            "status",
+            "acknowledgement_due",
+            "resolution_due",
+            "acknowledged_on",
+            "closed_on",
+            "household_agrees",
+        )
+        + _f(C.PROCEDURE, "can_read_grievance_text", "description", "outcome")
+        + _f(C.TRACE, "can_list_grievances", "author"),
+        skipped=("id", "household"),
+    ),
+    Table(
+        "grievances.GrievanceTransition",
+        "Traitement des réclamations (remontées, clôture)",
+        "reclamations_transitions",
+        "grievance__household_id",
+        _f(C.PROCEDURE, "can_list_grievances", "grievance", "from_status", "to_status")
+        + _f(C.PROCEDURE, "can_read_grievance_text", "reason")
+        + _f(C.TRACE, "can_list_grievances", "actor", "created_at"),
+        skipped=("id",),
+    ),
     Table(
         "rehousing.Rehousing",
         "Relogements",
@@ -460,6 +496,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "offer": "offre de logement",
     "positioned_by": "positionné par",
     "proposal": "proposition",
+    "grievance": "réclamation",
     "from_status": "état avant",
     "to_status": "état après",
     "reason": "motif",

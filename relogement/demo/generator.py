@@ -1226,6 +1226,12 @@ class Generator:
 
             for name, n in generate_working_groups(self, AS_OF).items():
                 self.count(name, n)
+            # Grievances at every stage of the escalation path (relogement/demo/grievances.py), dated
+            # from today: their deadlines run against the real date (two overdue, the others not).
+            from relogement.demo.grievances import generate_grievances
+
+            for name, n in generate_grievances(self, dt.date.today()).items():
+                self.count(name, n)
         return self.result
 
 

@@ -31,6 +31,9 @@ from relogement.core.errors import DomainError
 from relogement.duplicates.models import DuplicateDecision
 from relogement.exchange.snapshot import IMPORT_REASON, IMPORT_UNDATED_REASON
 from relogement.followup.models import FollowUp
+from relogement.grievances.models import Grievance, GrievanceTransition
+from relogement.grievances.states import RECORD_LABEL as GRIEVANCE_RECORD_LABEL
+from relogement.grievances.states import RULES as GRIEVANCE_RULES
 from relogement.households.lifecycle import TRANSITIONS
 from relogement.households.models import (
     Household,
@@ -64,6 +67,8 @@ KEPT_ROWS_FREE_TEXT = {
     FollowUp: ("works_note", "adaptation_note"),
     Rehousing: ("address", "rent_reduction_note"),
     Proposal: ("compliance_note",),
+    # Grievances are kept for the indicators (counts and handling times per category), without text.
+    Grievance: ("description", "outcome"),
 }
 # Rows deleted whole: they hold names (members) or are social notes (log, steps).
 DELETED_CHILDREN = (HouseholdMember, SupportLogEntry, NextStep)
@@ -78,6 +83,8 @@ _FIXED_REASONS = frozenset(
     {t.label for t in TRANSITIONS.values()}
     | {r.label for r in RULES.values()}
     | {label for _, label in ExitReason.choices}
+    | {r.label for r in GRIEVANCE_RULES.values()}
+    | {GRIEVANCE_RECORD_LABEL}
     | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, CHANGE_REASON, ON_REQUEST_REASON, ERASED_REASON}
 )
 _REASON_PREFIXES = (
@@ -238,6 +245,8 @@ def _anonymise(
     ProposalTransition.objects.filter(proposal__household_id=pk).exclude(reason__in=_FIXED_REASONS).update(
         reason=""
     )
+    # And the escalation reasons and closing words of its grievances (states and dates are kept).
+    GrievanceTransition.objects.filter(grievance__household_id=pk).update(reason="")
     # So may the reasons of its changes of social provider (who, when, from and to are kept).
     ProviderReassignment.objects.filter(household_id=pk).update(reason="")
     # And the comments on its possible duplicates (the decision, its date and actor are kept).

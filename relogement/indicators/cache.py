@@ -22,6 +22,7 @@ from django.db import connection
 
 from relogement.accounts.models import Organisation
 from relogement.followup.models import FollowUp
+from relogement.grievances.models import Grievance
 from relogement.households.models import Household, HouseholdStatusChange
 from relogement.indicators.models import DataGeneration
 from relogement.offers.models import Proposal, RefusalReason
@@ -42,9 +43,10 @@ def _tables() -> list[tuple[str, str]]:
         Building,
         RefusalReason,
         Commune,
+        Grievance,
     ]
     tables = [(m._meta.db_table, m._meta.pk.column) for m in models]
-    for model in (Household, Rehousing, Proposal, FollowUp, Building):
+    for model in (Household, Rehousing, Proposal, FollowUp, Building, Grievance):
         history = model.history.model
         tables.append((history._meta.db_table, history._meta.pk.column))
     through = Organisation.projects.through

@@ -243,6 +243,38 @@ INDICATORS: list[Indicator] = [
     ),
 ]
 
+
+# Grievances (relogement/grievances/indicators.py): one count and one median per category.
+def _grievance_indicators() -> list[Indicator]:
+    from relogement.grievances.indicators import COUNT_PREFIX, MEDIAN_PREFIX
+    from relogement.grievances.models import GrievanceCategory
+
+    counts = [
+        Indicator(
+            f"{COUNT_PREFIX}{value}",
+            f"Réclamations : {label}",
+            f"Nombre de réclamations d'objet « {label} » reçues au plus tard à la date d'observation, des "
+            "ménages du périmètre (quel que soit leur statut).",
+            COUNT,
+        )
+        for value, label in GrievanceCategory.choices
+    ]
+    medians = [
+        Indicator(
+            f"{MEDIAN_PREFIX}{value}",
+            f"Délai médian de traitement : {label}",
+            f"Médiane du nombre de jours entre la réception et la clôture des réclamations d'objet « {label} » "
+            "clôturées au plus tard à la date d'observation (nombre pair : moyenne des deux valeurs centrales).",
+            MEDIAN,
+            unit="jours",
+        )
+        for value, label in GrievanceCategory.choices
+    ]
+    return counts + medians
+
+
+INDICATORS.extend(_grievance_indicators())
+
 STATUS_PREFIX = "avancement.par_statut."
 MOTIF_PREFIX = "processus.motifs_refus."
 

@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
 
+from relogement.grievances.indicators import grievance_figures
 from relogement.households.models import Household
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import figures, registry, summaries
@@ -212,6 +213,16 @@ def _compute(households, as_of: dt.date, summarised: bool) -> Result:
     share("processus.taux_refus", refused, accepted + refused)
     for key in motifs:
         count(f"{registry.MOTIF_PREFIX}{key}", refusal_counts.get(key, 0))
+
+    grievances = grievance_figures(
+        households,
+        as_of,
+        everything=is_everything(households),
+        ids=None if is_everything(households) else ids_of(households),
+    )
+    for key, (value, base) in grievances.items():
+        values[key] = value
+        bases[key] = base
 
     def histogram(key: str, side: str, bins) -> list[int]:
         return [n(f"dist_{key}_{b[0]}_{side}") for b in bins]

@@ -514,3 +514,56 @@ def can_update_group_action(user: User, action) -> bool:
         or action.owner_person_id == user.pk
         or can_manage_working_group(user, group)
     )
+
+
+# --- Grievances (grievances helper) ---------------------------------------------------------------
+
+
+def can_record_grievance(user: User, household: Household) -> bool:
+    """A household's complaint reaches whoever it addresses (a letter to the landlord, a call to its
+    social worker, a visit to the town hall, the MOUS): every role with named data records it for a
+    household in its scope. Not the metropolis, which reads grievances as aggregates only."""
+    return can_view_named_data(user)
+
+
+def can_read_grievance_text(user: User, grievance) -> bool:
+    """The text of a grievance may be sensitive (a discrimination complaint names people): read by the
+    organisation responsible for answering it, the organisation that recorded it, the project office
+    and the commune (which handle the escalation). The landlord and the social provider read it only
+    when responsible or recorder; the others see the category, channel, dates and status. The
+    metropolis sees no grievance, only aggregates. (Given a household instead, as the DPO register
+    does to list the roles, it answers for an organisation neither responsible nor recorder.)"""
+    org = organisation_of(user)
+    if org is None:
+        return False
+    holders = (
+        getattr(grievance, "responsible_id", None),
+        getattr(grievance, "recorded_by_organisation_id", None),
+    )
+    if org.pk in holders:
+        return True
+    return org.kind in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.MUNICIPALITY}
+
+
+def can_handle_grievance(user: User, grievance) -> bool:
+    """Who acts at each level of the escalation path (grievances.states): received or acknowledged, the
+    responsible organisation or the project office; escalated to the commune, the commune; escalated
+    to the metropolitan steering, the commune or the project office record its answer (the metropolis
+    takes the case in its steering committee but keeps to aggregates in the application)."""
+    from relogement.grievances.models import GrievanceStatus as G
+
+    org = organisation_of(user)
+    if org is None:
+        return False
+    if grievance.status in (G.RECEIVED, G.ACKNOWLEDGED):
+        return org.pk == grievance.responsible_id or org.kind == OrganisationKind.PROJECT_OFFICE
+    if grievance.status == G.COMMUNE:
+        return org.kind == OrganisationKind.MUNICIPALITY
+    if grievance.status == G.METROPOLIS:
+        return org.kind in {OrganisationKind.MUNICIPALITY, OrganisationKind.PROJECT_OFFICE}
+    return False
+
+
+def can_list_grievances(user: User) -> bool:
+    """The grievances page of an organisation: the roles with named data (each sees its scope)."""
+    return can_view_named_data(user)

@@ -84,6 +84,7 @@ def fill_file(world, household=None):
     )
     proposal.transitions.create(from_status="", to_status=ProposalStatus.MOVED_IN, actor=actor)
     _fill_governance(world, h, proposal)
+    _fill_grievances(world, h)
     rehousing = Rehousing.objects.create(
         household=h,
         kind=RehousingKind.DEFINITIVE,
@@ -110,6 +111,24 @@ def fill_file(world, household=None):
     )
     h.refresh_from_db()
     return h
+
+
+def _fill_grievances(world, h):
+    """A grievance acknowledged (its record and transition rows, with history: docs/governance.md)."""
+    import datetime as dt
+
+    from relogement.grievances import services as grievances
+
+    g = grievances.grievance_record(
+        household=h,
+        category="loyer",
+        channel="courrier",
+        received_on=dt.date(2026, 1, 5),
+        description="Loyer trop élevé pour Mme Martin.",
+        responsible=world.orgs["mous"],
+        actor=world.users["mous"],
+    )
+    grievances.grievance_transition(grievance=g, action="acknowledge", actor=world.users["mous"])
 
 
 def _fill_governance(world, h, proposal):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from relogement.grievances.models import GrievanceCategory
 from relogement.indicators import registry
 from relogement.indicators.perimeter import (
     BUILDING,
@@ -79,6 +80,11 @@ EXPECTED_PROJECT_P = {
     # Days census → move-in: h1 425, h2 517, h8 487.
     "processus.delai_median_jours": Decimal("487.00"),
 }
+# No grievance in these data: every grievance count is 0 and every handling-time median empty.
+EXPECTED_PROJECT_P.update(
+    {f"processus.reclamations.{c}": 0 for c in GrievanceCategory.values}
+    | {f"processus.reclamations_delai_median.{c}": None for c in GrievanceCategory.values}
+)
 
 
 def test_every_indicator_of_project_p(s):
