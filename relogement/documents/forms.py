@@ -23,6 +23,10 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label="Fichier")
 
     def __init__(self, *args, kinds: list[str], **kwargs):
+        # The form is swapped into the household file, beside other sections' forms that also have a
+        # "kind" field (the contact journal's): with Django's default ids the label « Type de document »
+        # pointed at the journal's select. Own ids; the field names (the POST) are unchanged.
+        kwargs.setdefault("auto_id", "document_%s")
         super().__init__(*args, **kwargs)
         labels = dict(DocumentKind.choices)
         self.fields["kind"].choices = [("", "---------")] + [

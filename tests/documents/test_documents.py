@@ -100,8 +100,10 @@ def test_disguised_or_empty_file_refused_next_to_the_field(world, name, content,
     assert response.status_code == 200
     body = response.content.decode()
     # The message is the file field's own feedback (shared include), not a page-level alert.
-    assert 'id="id_file_error"' in body
-    assert message in body.split('id="id_file_error"', 1)[1].split("</div>", 1)[0].replace("&#x27;", "'")
+    assert 'id="document_file_error"' in body
+    assert message in body.split('id="document_file_error"', 1)[1].split("</div>", 1)[0].replace(
+        "&#x27;", "'"
+    )
     assert not HouseholdDocument.objects.exists()
     assert stored_names() == []
 
@@ -111,7 +113,7 @@ def test_oversize_refused(world, settings):
     client = world.client_for("social_a")
     response = post_upload(client, world.household_a, file=upload("gros.pdf", PDF_BYTES + b"0" * 3000))
     body = response.content.decode()
-    assert "dépasse la taille maximale de 2 ko" in body.split('id="id_file_error"', 1)[1]
+    assert "dépasse la taille maximale de 2 ko" in body.split('id="document_file_error"', 1)[1]
     assert not HouseholdDocument.objects.exists()
     assert stored_names() == []
 
