@@ -69,3 +69,41 @@ def duplicate_decision_undo(*, decision: DuplicateDecision, actor, reason: str) 
     decision._history_user = actor
     decision.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     return decision
+
+
+CENSUS_CONFIRMATION = "Confirmé au recensement : « Ce n'est pas un doublon »."
+
+
+@transaction.atomic
+def duplicates_dismiss_at_census(*, household: Household, actor) -> list[DuplicateDecision]:
+    """The census taker ticked « Ce n'est pas un doublon » after seeing the candidates: that answer is
+    a decision on each pair it may decide (otherwise the pairs would come back on the new file and on
+    the duplicates page, as if nobody had looked). Pairs it may not decide stay suspected."""
+    from relogement.duplicates.detection import find_possible_duplicates
+    from relogement.permissions.predicates import can_decide_duplicate
+
+    members = household.members.values_list("last_name", "first_name", "birth_date")
+    candidates = find_possible_duplicates(
+        viewer=actor,
+        sne_number=household.sne_number,
+        members=list(members),
+        origin_dwelling_id=household.origin_dwelling_id,
+        exclude_household_id=household.pk,
+    )
+    decisions = []
+    for candidate in candidates:
+        if not can_decide_duplicate(actor, household, candidate.household):
+            continue
+        low, high = canonical(household, candidate.household)
+        if DuplicateDecision.objects.active().filter(household_low=low, household_high=high).exists():
+            continue
+        decisions.append(
+            duplicate_decide(
+                household=household,
+                other=candidate.household,
+                decision=DecisionKind.NOT_DUPLICATE,
+                actor=actor,
+                comment=CENSUS_CONFIRMATION,
+            )
+        )
+    return decisions

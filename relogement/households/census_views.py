@@ -11,12 +11,14 @@ import datetime as dt
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from relogement.accounts.models import OrganisationKind
 from relogement.duplicates.detection import find_possible_duplicates
+from relogement.duplicates.services import duplicates_dismiss_at_census
 from relogement.households.census import CensusError, census_buildings, household_census, provider_choices
 from relogement.households.census_forms import census_forms, filled_members
 from relogement.households.forms import bootstrapify
@@ -112,24 +114,27 @@ def census(request, building_pk):
                 )
             if not candidates:
                 try:
-                    household = household_census(
-                        actor=request.user,
-                        building=building,
-                        reference=data["reference"],
-                        census_date=data["census_date"],
-                        social_provider=data["social_provider"],
-                        members=[member for _, member in rows],
-                        origin_dwelling=data["origin_dwelling"],
-                        new_dwelling=form.new_dwelling(),
-                        resources=form.resources(),
-                        rent_before=data["rent_before"],
-                        charges_before=data["charges_before"],
-                        apl_before=data["apl_before"],
-                        rls_before=data["rls_before"],
-                        tenancy_start=data["tenancy_start"],
-                        sne_number=data["sne_number"],
-                        occupancy_status=data["occupancy_status"],
-                    )
+                    with transaction.atomic():
+                        household = household_census(
+                            actor=request.user,
+                            building=building,
+                            reference=data["reference"],
+                            census_date=data["census_date"],
+                            social_provider=data["social_provider"],
+                            members=[member for _, member in rows],
+                            origin_dwelling=data["origin_dwelling"],
+                            new_dwelling=form.new_dwelling(),
+                            resources=form.resources(),
+                            rent_before=data["rent_before"],
+                            charges_before=data["charges_before"],
+                            apl_before=data["apl_before"],
+                            rls_before=data["rls_before"],
+                            tenancy_start=data["tenancy_start"],
+                            sne_number=data["sne_number"],
+                            occupancy_status=data["occupancy_status"],
+                        )
+                        if data["not_duplicate"]:
+                            duplicates_dismiss_at_census(household=household, actor=request.user)
                 except CensusError as exc:
                     _show_error(form, formset, rows, exc)
                 else:

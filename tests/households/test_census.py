@@ -442,7 +442,14 @@ def test_possible_duplicates_are_shown_before_saving_and_nothing_is_written(worl
     # Confirmed: « Ce n'est pas un doublon ».
     confirmed = client.post(_url(world), _post_data(world, sne_number=SNE_STORED.lower(), not_duplicate="on"))
     assert confirmed.status_code == 302
-    assert Household.objects.filter(reference="CONC-100", sne_number=SNE_STORED).exists()
+    new = Household.objects.get(reference="CONC-100", sne_number=SNE_STORED)
+    # The answer is kept as a decision on the pair: it does not come back as a suspected duplicate.
+    from relogement.duplicates.models import DuplicateDecision
+
+    [decision] = DuplicateDecision.objects.all()
+    assert {decision.household_low, decision.household_high} == {new, world.household_a}
+    assert (decision.decision, decision.actor) == ("not_duplicate", world.users["mous"])
+    assert "recensement" in decision.comment
 
 
 def test_duplicates_outside_the_user_scope_are_not_revealed(world):
@@ -500,3 +507,13 @@ def test_census_predicates_per_role(world, persona, census, add_building):
     in_concorde = persona in {"mous", "social_a", "social_b"}
     assert census_buildings(user).filter(pk=world.building.pk).exists() is in_concorde
     assert building_projects(user).filter(pk=world.project.pk).exists() is (persona == "mous")
+
+
+def test_only_the_reference_person_row_is_marked_required(world):
+    """Rows 2–6 may be left empty: marking their fields « (obligatoire) » would mislead screen-reader
+    users (RGAA 11.10)."""
+    page = world.client_for("mous").get(_url(world)).content.decode()
+    row_1 = page.split("Membre 1</legend>")[1].split("Membre 2</legend>")[0]
+    row_2 = page.split("Membre 2</legend>")[1].split("Membre 3</legend>")[0]
+    assert row_1.count("(obligatoire)") == 3  # name, first name, relation
+    assert "(obligatoire)" not in row_2
