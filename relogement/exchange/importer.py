@@ -768,7 +768,10 @@ class Importer:
             if not v.get("date_diagnostic"):
                 chain.append((S.SEARCHING, self.today, snapshot.IMPORT_UNDATED_REASON))
             return chain
-        if target in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
+        if target in REHOUSED:
+            if not v.get("date_diagnostic"):
+                # Rehousing starts from a search (docs/lifecycle.md): begun by the move-in at the latest.
+                chain.append((S.SEARCHING, v["date_relogement"], snapshot.IMPORT_SEARCH_UNDATED_REASON))
             chain.append((target, v["date_relogement"], snapshot.IMPORT_REASON))
         else:
             chain.append((target, self.today, snapshot.IMPORT_UNDATED_REASON))
@@ -915,6 +918,7 @@ class Importer:
             if "decohabitation_de" in changed:
                 household.split_from_id = self._household_pk((row.project.pk, v["decohabitation_de"]))
                 household_fields.add("split_from")
+            searching_written = False
             if "statut" in changed:
                 target = FINE_STATUS[v["statut"]]
                 if target in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
@@ -923,6 +927,22 @@ class Importer:
                     when, why = v["date_diagnostic"], reason
                 else:
                     when, why = self.today, snapshot.IMPORT_UNDATED_REASON
+                if target in REHOUSED and household.status == S.TO_DIAGNOSE:
+                    # Rehousing starts from a search (docs/lifecycle.md): dated by the file's diagnosis,
+                    # else begun by the move-in at the latest.
+                    diagnosed = v.get("date_diagnostic")
+                    status_changes.append(
+                        HouseholdStatusChange(
+                            household=household,
+                            from_status=S.TO_DIAGNOSE,
+                            to_status=S.SEARCHING,
+                            effective_date=diagnosed or when,
+                            reason=reason if diagnosed else snapshot.IMPORT_SEARCH_UNDATED_REASON,
+                            actor=self.actor,
+                        )
+                    )
+                    searching_written = True
+                    household.status = S.SEARCHING
                 status_changes.append(
                     HouseholdStatusChange(
                         household=household,
@@ -938,16 +958,17 @@ class Importer:
             if "statut" in changed or "motif_sortie" in changed:
                 household.exit_reason = v.get("motif_sortie") or "" if household.status == S.EXITED else ""
                 household_fields.add("exit_reason")
-            if "date_diagnostic" in changed:
+            if "date_diagnostic" in changed and not searching_written:
                 dated = [
                     c
                     for c in getattr(household, snapshot.STATUS_CHANGES)
                     if c.to_status == S.SEARCHING and c.reason != snapshot.IMPORT_UNDATED_REASON
                 ]
                 if dated:
-                    HouseholdStatusChange.objects.filter(pk=dated[0].pk).update(
-                        effective_date=v["date_diagnostic"]
-                    )
+                    moved = {"effective_date": v["date_diagnostic"]}
+                    if dated[0].reason == snapshot.IMPORT_SEARCH_UNDATED_REASON:
+                        moved["reason"] = reason  # now dated by the file: exported as date_diagnostic
+                    HouseholdStatusChange.objects.filter(pk=dated[0].pk).update(**moved)
                 else:
                     status_changes.append(
                         HouseholdStatusChange(
@@ -1024,7 +1045,7 @@ class Importer:
                 ["superseded_on"],
                 batch_size=500,
                 default_user=self.actor,
-                default_change_reason=f"{reason} : remplacé par un nouveau relogement",
+                default_change_reason=snapshot.IMPORT_SUPERSEDED_REASON,
             )
         bulk_create_with_history(
             rehousings, Rehousing, batch_size=500, default_user=self.actor, default_change_reason=reason
@@ -1038,7 +1059,7 @@ class Importer:
                 ["superseded_by"],
                 batch_size=500,
                 default_user=self.actor,
-                default_change_reason=f"{reason} : remplacé par un nouveau relogement",
+                default_change_reason=snapshot.IMPORT_SUPERSEDED_REASON,
             )
         if rehousing_updates:
             bulk_update_with_history(

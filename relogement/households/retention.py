@@ -29,7 +29,12 @@ from django.utils import timezone
 
 from relogement.core.errors import DomainError
 from relogement.duplicates.models import DuplicateDecision
-from relogement.exchange.snapshot import IMPORT_REASON, IMPORT_UNDATED_REASON
+from relogement.exchange.snapshot import (
+    IMPORT_REASON,
+    IMPORT_SEARCH_UNDATED_REASON,
+    IMPORT_SUPERSEDED_REASON,
+    IMPORT_UNDATED_REASON,
+)
 from relogement.followup.models import FollowUp
 from relogement.households.lifecycle import TRANSITIONS
 from relogement.households.models import (
@@ -78,7 +83,8 @@ _FIXED_REASONS = frozenset(
     {t.label for t in TRANSITIONS.values()}
     | {r.label for r in RULES.values()}
     | {label for _, label in ExitReason.choices}
-    | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, CHANGE_REASON, ON_REQUEST_REASON, ERASED_REASON}
+    | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, IMPORT_SEARCH_UNDATED_REASON}
+    | {IMPORT_SUPERSEDED_REASON, CHANGE_REASON, ON_REQUEST_REASON, ERASED_REASON}
 )
 _REASON_PREFIXES = (
     "Modification",

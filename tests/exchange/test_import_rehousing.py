@@ -181,3 +181,30 @@ def test_superseding_many_households_takes_a_bounded_number_of_queries(world, dj
     assert report.imported and report.households.updated == 30
     assert Rehousing.objects.current().filter(kind="definitive").count() == 30
     assert Rehousing.objects.filter(superseded_on=dt.date(2024, 9, 1)).count() == 30
+
+
+def test_rehoused_row_without_diagnosis_date_goes_through_the_search(world):
+    exchange_import(sheets=sheets([_rehoused(date_diagnostic=None)]))
+    household = Household.objects.get(reference="IMP-001")
+    changes = list(household.status_changes.order_by("effective_date", "pk"))
+    assert [(c.from_status, c.to_status, c.effective_date) for c in changes] == [
+        ("", "to_diagnose", dt.date(2024, 1, 15)),
+        ("to_diagnose", "searching", dt.date(2024, 9, 1)),
+        ("searching", "rehoused", dt.date(2024, 9, 1)),
+    ]
+    # Not a diagnosis date: the round trip exports the row as it came, and it is unchanged.
+    report = exchange_import(sheets=sheets([_rehoused(date_diagnostic=None)]))
+    assert report.households.unchanged == 1
+
+
+def test_stored_household_to_diagnose_rehoused_by_the_file_goes_through_the_search(world):
+    exchange_import(sheets=sheets([menage(statut="a_diagnostiquer", date_diagnostic=None)]))
+    report = exchange_import(sheets=sheets([_rehoused(date_diagnostic=None)]))
+    assert report.imported, report.text()
+    household = Household.objects.get(reference="IMP-001")
+    assert list(household.status_changes.values_list("from_status", "to_status")) == [
+        ("", "to_diagnose"),
+        ("to_diagnose", "searching"),
+        ("searching", "rehoused"),
+    ]
+    assert Rehousing.objects.current().filter(household=household).count() == 1
