@@ -28,7 +28,7 @@ from relogement.exchange.sheets import PARSED_PER_COLUMN, RawSheet, parsed_key
 from relogement.followup.dates import add_months
 from relogement.followup.models import FollowUp
 from relogement.households.models import Household, HouseholdStatusChange, ensure_unique_pseudonyms
-from relogement.households.statuses import ExitReason, ReportingStatus
+from relogement.households.statuses import REPORTING_STATUS, ExitReason, ReportingStatus
 from relogement.households.statuses import HouseholdStatus as S
 from relogement.offers.models import Answer, Proposal, ProposalStatus, RefusalReason
 from relogement.projects.models import Building, Operation, OperationKind, Project
@@ -583,7 +583,8 @@ class Importer:
             )
         target = FINE_STATUS[v["statut"]]
         changes = getattr(household, snapshot.STATUS_CHANGES)
-        if target != household.status and target in REHOUSED and changes:
+        # Only when the row changes the status (a closed file keeps its fine status, importer rule).
+        if REPORTING_STATUS[household.status] != v["statut"] and target in REHOUSED and changes:
             last = max(c.effective_date for c in changes)
             if move_in < last:
                 self._error(
