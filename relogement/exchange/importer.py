@@ -28,7 +28,7 @@ from relogement.exchange.sheets import PARSED_PER_COLUMN, RawSheet, parsed_key
 from relogement.followup.dates import add_months
 from relogement.followup.models import FollowUp
 from relogement.households.models import Household, HouseholdStatusChange, ensure_unique_pseudonyms
-from relogement.households.statuses import ExitReason, ReportingStatus
+from relogement.households.statuses import REPORTING_STATUS, ExitReason, ReportingStatus
 from relogement.households.statuses import HouseholdStatus as S
 from relogement.offers.models import Answer, Proposal, ProposalStatus, RefusalReason
 from relogement.projects.models import Building, Operation, OperationKind, Project
@@ -36,6 +36,10 @@ from relogement.rehousing.models import HousingStock, Rehousing, RehousingKind
 from relogement.territory.models import Commune
 
 R = ReportingStatus
+# Destination row → kind of its Rehousing record: definitive for `reloge`, temporary otherwise (a file
+# describes the temporary dwelling of a household searching again from it).
+REHOUSING_KIND = {R.RELOGE: RehousingKind.DEFINITIVE}
+REHOUSED = (S.REHOUSED, S.TEMPORARILY_REHOUSED)
 
 FINE_STATUS = {
     R.A_DIAGNOSTIQUER: S.TO_DIAGNOSE,
@@ -187,6 +191,10 @@ class Row:
         return None if index is None else self.cells[index]
 
 
+class _StoredHistoryError(Exception):
+    """Rolls the write back: a row contradicts the history of its stored household (in the report)."""
+
+
 def _none(*args) -> None:
     return None
 
@@ -324,6 +332,17 @@ class Importer:
                 ):
                     if v.get(column) is None and column not in row.invalid:
                         self._error(row, column, f"{label} obligatoire pour un ménage relogé")
+            if status == R.RELOGE_TEMPORAIRE:
+                # A temporary rehousing is a Rehousing record too (docs/lifecycle.md, "Rehousing record
+                # rule"), counted by commune in the indicators: without its commune the household would
+                # be « relogé temporairement » with no record (docs/exchange-format.md, Validation).
+                column = "commune_destination_insee"
+                if v.get(column) is None and column not in row.invalid:
+                    self._error(
+                        row,
+                        column,
+                        "commune de destination obligatoire pour un ménage relogé temporairement",
+                    )
             census = v.get("date_recensement")
             self._check_not_future(row, ("date_recensement", "date_diagnostic", "date_relogement"))
             for column, label in (("date_diagnostic", "diagnostic"), ("date_relogement", "relogement")):
@@ -531,6 +550,7 @@ class Importer:
         """The rows of ``chunk`` that change their stored household, counted in the report."""
         plan = []
         for row, household in chunk:
+            self._check_stored_rehousing(row, household)
             changed = self._household_changes(row, household)
             if changed:
                 self.report.households.updated += 1
@@ -538,6 +558,41 @@ class Importer:
             else:
                 self.report.households.unchanged += 1
         return plan
+
+    def _check_stored_rehousing(self, row: Row, household: Household) -> None:
+        """A row's rehousing must follow the stored history (docs/lifecycle.md): a move-in date before
+        the household's current record would date a supersession before the move it ends, and a new
+        rehousing status dated before the household's last status change would break the history's
+        order. Checked on the stored chunk, in the dry run and before writing alike."""
+        v = row.values
+        move_in = v.get("date_relogement")
+        if not move_in or not v.get("commune_destination_insee"):
+            return
+        kind = REHOUSING_KIND.get(v["statut"], RehousingKind.TEMPORARY)
+        current = [r for r in getattr(household, snapshot.REHOUSINGS) if r.superseded_on is None]
+        if any(r.kind == kind and r.move_in_date == move_in for r in current):
+            return  # the same move: its fields are updated in place
+        later = [r for r in current if r.move_in_date > move_in]
+        if later:
+            self._error(
+                row,
+                "date_relogement",
+                "la date de relogement précède celle du relogement en cours du ménage "
+                f"({later[-1].move_in_date:%d/%m/%Y}) : un nouveau relogement le remplace à une date "
+                "postérieure",
+            )
+        target = FINE_STATUS[v["statut"]]
+        changes = getattr(household, snapshot.STATUS_CHANGES)
+        # Only when the row changes the status (a closed file keeps its fine status, importer rule).
+        if REPORTING_STATUS[household.status] != v["statut"] and target in REHOUSED and changes:
+            last = max(c.effective_date for c in changes)
+            if move_in < last:
+                self._error(
+                    row,
+                    "date_relogement",
+                    "la date de relogement précède le dernier changement de statut du ménage "
+                    f"({last:%d/%m/%Y})",
+                )
 
     def _household_pk(self, key: tuple) -> int:
         """The pk of the household ``key`` (project pk, ref_menage): stored, or created by this file."""
@@ -714,7 +769,10 @@ class Importer:
             if not v.get("date_diagnostic"):
                 chain.append((S.SEARCHING, self.today, snapshot.IMPORT_UNDATED_REASON))
             return chain
-        if target in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
+        if target in REHOUSED:
+            if not v.get("date_diagnostic"):
+                # Rehousing starts from a search (docs/lifecycle.md): begun by the move-in at the latest.
+                chain.append((S.SEARCHING, v["date_relogement"], snapshot.IMPORT_SEARCH_UNDATED_REASON))
             chain.append((target, v["date_relogement"], snapshot.IMPORT_REASON))
         else:
             chain.append((target, self.today, snapshot.IMPORT_UNDATED_REASON))
@@ -755,7 +813,11 @@ class Importer:
         self._create_households(created)
         done = len(created)
         for chunk in self._stored_chunks():
-            self._update_households(self._compared_households(chunk))
+            plan = self._compared_households(chunk)
+            if self.report.errors:
+                # A row contradicts its stored household's history: nothing is written.
+                raise _StoredHistoryError
+            self._update_households(plan)
             done += len(chunk)
             self.progress("Enregistrement des ménages", done, len(rows))
         for plan in self._proposal_chunks():
@@ -826,7 +888,7 @@ class Importer:
                 )
                 previous = status
             if v.get("date_relogement") and v.get("commune_destination_insee"):
-                kind = RehousingKind.DEFINITIVE if v["statut"] == R.RELOGE else RehousingKind.TEMPORARY
+                kind = REHOUSING_KIND.get(v["statut"], RehousingKind.TEMPORARY)
                 rehousings.append(Rehousing(household=household, kind=kind, **self._rehousing_kwargs(v)))
             if v.get("satisfaction_6_mois") is not None or v.get("impayes_6_mois") is not None:
                 followups.append(FollowUp(household=household, months_after=6, **self._followup_kwargs(v)))
@@ -841,7 +903,7 @@ class Importer:
     def _update_households(self, updated: list[tuple[Row, Household, list[str]]]) -> None:
         """Updates of one chunk of stored households: only the columns that changed, with history."""
         reason = snapshot.IMPORT_REASON
-        status_changes, rehousings, followups = [], [], []
+        status_changes, rehousings, followups, superseded = [], [], [], []
         household_updates, rehousing_updates, followup_updates = [], [], []
         household_fields, rehousing_fields, followup_fields = set(), set(), set()
         for row, household, changed in updated:
@@ -857,6 +919,7 @@ class Importer:
             if "decohabitation_de" in changed:
                 household.split_from_id = self._household_pk((row.project.pk, v["decohabitation_de"]))
                 household_fields.add("split_from")
+            searching_written = False
             if "statut" in changed:
                 target = FINE_STATUS[v["statut"]]
                 if target in (S.REHOUSED, S.TEMPORARILY_REHOUSED):
@@ -865,6 +928,22 @@ class Importer:
                     when, why = v["date_diagnostic"], reason
                 else:
                     when, why = self.today, snapshot.IMPORT_UNDATED_REASON
+                if target in REHOUSED and household.status == S.TO_DIAGNOSE:
+                    # Rehousing starts from a search (docs/lifecycle.md): dated by the file's diagnosis,
+                    # else begun by the move-in at the latest.
+                    diagnosed = v.get("date_diagnostic")
+                    status_changes.append(
+                        HouseholdStatusChange(
+                            household=household,
+                            from_status=S.TO_DIAGNOSE,
+                            to_status=S.SEARCHING,
+                            effective_date=diagnosed or when,
+                            reason=reason if diagnosed else snapshot.IMPORT_SEARCH_UNDATED_REASON,
+                            actor=self.actor,
+                        )
+                    )
+                    searching_written = True
+                    household.status = S.SEARCHING
                 status_changes.append(
                     HouseholdStatusChange(
                         household=household,
@@ -880,16 +959,17 @@ class Importer:
             if "statut" in changed or "motif_sortie" in changed:
                 household.exit_reason = v.get("motif_sortie") or "" if household.status == S.EXITED else ""
                 household_fields.add("exit_reason")
-            if "date_diagnostic" in changed:
+            if "date_diagnostic" in changed and not searching_written:
                 dated = [
                     c
                     for c in getattr(household, snapshot.STATUS_CHANGES)
                     if c.to_status == S.SEARCHING and c.reason != snapshot.IMPORT_UNDATED_REASON
                 ]
                 if dated:
-                    HouseholdStatusChange.objects.filter(pk=dated[0].pk).update(
-                        effective_date=v["date_diagnostic"]
-                    )
+                    moved = {"effective_date": v["date_diagnostic"]}
+                    if dated[0].reason == snapshot.IMPORT_SEARCH_UNDATED_REASON:
+                        moved["reason"] = reason  # now dated by the file: exported as date_diagnostic
+                    HouseholdStatusChange.objects.filter(pk=dated[0].pk).update(**moved)
                 else:
                     status_changes.append(
                         HouseholdStatusChange(
@@ -902,11 +982,18 @@ class Importer:
                         )
                     )
             if v.get("date_relogement") and v.get("commune_destination_insee"):
-                kind = RehousingKind.DEFINITIVE if v["statut"] == R.RELOGE else RehousingKind.TEMPORARY
-                same_kind = [r for r in getattr(household, snapshot.REHOUSINGS) if r.kind == kind]
+                kind = REHOUSING_KIND.get(v["statut"], RehousingKind.TEMPORARY)
                 kwargs = self._rehousing_kwargs(v)
-                if same_kind:
-                    rehousing = same_kind[-1]
+                stored = getattr(household, snapshot.REHOUSINGS)
+                current = [r for r in stored if r.superseded_on is None]
+                # The same move (kind and move-in date) as the record the export describes: corrected in
+                # place, with history. Any other is a new rehousing that supersedes the current record
+                # (docs/lifecycle.md, Supersession), never an overwrite of it.
+                same = [
+                    r for r in current or stored if r.kind == kind and r.move_in_date == v["date_relogement"]
+                ]
+                if same:
+                    rehousing = same[-1]
                     dirty = [k for k, value in kwargs.items() if getattr(rehousing, k) != value]
                     for k in dirty:
                         setattr(rehousing, k, kwargs[k])
@@ -914,7 +1001,11 @@ class Importer:
                         rehousing_updates.append(rehousing)
                         rehousing_fields.update(dirty)
                 else:
-                    rehousings.append(Rehousing(household=household, kind=kind, **kwargs))
+                    new = Rehousing(household=household, kind=kind, **kwargs)
+                    rehousings.append(new)
+                    for old in current:
+                        old.superseded_on = new.move_in_date
+                        superseded.append((old, new))
             if v.get("satisfaction_6_mois") is not None or v.get("impayes_6_mois") is not None:
                 kwargs = self._followup_kwargs(v)
                 existing = next(
@@ -945,9 +1036,32 @@ class Importer:
                 default_change_reason=reason,
             )
         HouseholdStatusChange.objects.bulk_create(status_changes, batch_size=1000)
+        # Superseded before the new records exist, so that the one-current-definitive constraint holds
+        # at every statement; then linked to them (as rehousing.services._save_superseding does).
+        old_records = [old for old, _ in superseded]
+        if old_records:
+            bulk_update_with_history(
+                old_records,
+                Rehousing,
+                ["superseded_on"],
+                batch_size=500,
+                default_user=self.actor,
+                default_change_reason=snapshot.IMPORT_SUPERSEDED_REASON,
+            )
         bulk_create_with_history(
             rehousings, Rehousing, batch_size=500, default_user=self.actor, default_change_reason=reason
         )
+        if old_records:
+            for old, new in superseded:
+                old.superseded_by_id = new.pk
+            bulk_update_with_history(
+                old_records,
+                Rehousing,
+                ["superseded_by"],
+                batch_size=500,
+                default_user=self.actor,
+                default_change_reason=snapshot.IMPORT_SUPERSEDED_REASON,
+            )
         if rehousing_updates:
             bulk_update_with_history(
                 rehousing_updates,
@@ -1072,8 +1186,12 @@ class Importer:
                 pass
             return report
         self.progress("Enregistrement", 0, len(rows))
-        with transaction.atomic():
-            self._write(rows)
+        try:
+            with transaction.atomic():
+                self._write(rows)
+        except _StoredHistoryError:
+            report.households.created = report.households.updated = report.households.unchanged = 0
+            return report
         report.imported = True
         return report
 

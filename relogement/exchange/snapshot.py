@@ -23,6 +23,14 @@ from relogement.rehousing.models import Rehousing, RehousingKind
 # such changes are not exported back as `date_diagnostic` (see docs/exchange-format.md).
 IMPORT_UNDATED_REASON = "Import du fichier de suivi : date d'effet inconnue (date de l'import)"
 IMPORT_REASON = "Import du fichier de suivi"
+# A rehoused row without diagnosis date: the lifecycle rehouses from `searching` only, so the import
+# writes the search as started on the move-in date at the latest; not exported as `date_diagnostic`.
+IMPORT_SEARCH_UNDATED_REASON = (
+    "Import du fichier de suivi : recherche commencée à une date inconnue (au plus tard au relogement)"
+)
+# Change reason of a stored rehousing record superseded by the file's new one.
+IMPORT_SUPERSEDED_REASON = "Import du fichier de suivi : remplacé par un nouveau relogement"
+UNDATED_REASONS = (IMPORT_UNDATED_REASON, IMPORT_SEARCH_UNDATED_REASON)
 
 CHUNK = 2000
 
@@ -99,7 +107,7 @@ def destination_of(household: Household) -> Rehousing | None:
 
 def _diagnosis_date(household: Household):
     for change in getattr(household, STATUS_CHANGES):
-        if change.to_status == S.SEARCHING and change.reason != IMPORT_UNDATED_REASON:
+        if change.to_status == S.SEARCHING and change.reason not in UNDATED_REASONS:
             return change.effective_date
     return None
 

@@ -8,6 +8,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from relogement.core.formatting import format_euros
 from relogement.households.models import (
     AgeWish,
     EmploymentSituation,
@@ -108,15 +109,45 @@ class MemberForm(VersionedForm):
 
 
 class ResourcesForm(VersionedForm):
-    def __init__(self, *args, **kwargs):
+    """One amount per kind and, where the user may see member details (``members`` given), the member
+    whose income it is: a split moves that member's lines with them (households.splits)."""
+
+    def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.with_members = members is not None
         for kind, label in ResourceKind.choices:
             self.fields[f"amount_{kind}"] = forms.DecimalField(
                 label=f"{label} (€ par mois)", required=False, max_digits=9, decimal_places=2
             )
+            if self.with_members:
+                # Members of this household only: any other value is refused next to the field.
+                self.fields[f"member_{kind}"] = forms.ModelChoiceField(
+                    label=f"Membre concerné ({label})",
+                    queryset=members,
+                    required=False,
+                    empty_label="Ménage (aucun membre en particulier)",
+                    error_messages={"invalid_choice": "Choisissez un membre de ce ménage dans la liste."},
+                )
+
+    def clean(self):
+        data = super().clean()
+        if self.with_members:
+            for kind, label in ResourceKind.choices:
+                if data.get(f"member_{kind}") is not None and not data.get(f"amount_{kind}"):
+                    self.add_error(
+                        f"member_{kind}",
+                        f"Indiquez le montant « {label} » de ce membre, ou laissez « Ménage ».",
+                    )
+        return data
 
     def amounts(self) -> dict:
         return {kind: self.cleaned_data.get(f"amount_{kind}") for kind in ResourceKind.values}
+
+    def members(self) -> dict | None:
+        """Kind → member (None: the household as a whole); None when the form has no member field."""
+        if not self.with_members:
+            return None
+        return {kind: self.cleaned_data.get(f"member_{kind}") for kind in ResourceKind.values}
 
 
 class DiagnosisForm(forms.Form):
@@ -213,14 +244,32 @@ class SplitForm(VersionedForm):
         choices=[(s.value, s.label) for s in SPLIT_STATUSES],
     )
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), resource_lines=None, **kwargs):
+        """``resource_lines``: the household's lines, when the user may see resources: each member's
+        are named next to them, since a split moves them with the member (households.splits)."""
         super().__init__(*args, **kwargs)
         self.fields["members"] = forms.TypedMultipleChoiceField(
             label="Membres qui quittent le ménage",
-            choices=[(m.pk, f"{m.first_name} {m.last_name}") for m in members],
+            choices=[(m.pk, _leaving_label(m, resource_lines)) for m in members],
             coerce=int,
             widget=forms.CheckboxSelectMultiple,
         )
+        if resource_lines is not None:
+            self.fields["members"].help_text = (
+                "Les ressources attribuées à un membre partent avec lui vers le nouveau ménage ; les "
+                "ressources du ménage sans membre désigné restent au ménage d'origine."
+            )
+
+
+def _leaving_label(member, resource_lines) -> str:
+    name = f"{member.first_name} {member.last_name}"
+    if resource_lines is None:
+        return name
+    own = [line for line in resource_lines if line.member_id == member.pk]
+    if not own:
+        return f"{name} (aucune ressource ne part avec ce membre)"
+    lines = " ; ".join(f"{line.get_kind_display()} {format_euros(line.monthly_amount)}" for line in own)
+    return f"{name} (ressources qui partent avec ce membre : {lines})"
 
 
 class ProviderReassignForm(VersionedForm):

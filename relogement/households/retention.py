@@ -29,7 +29,12 @@ from django.utils import timezone
 
 from relogement.core.errors import DomainError
 from relogement.duplicates.models import DuplicateDecision
-from relogement.exchange.snapshot import IMPORT_REASON, IMPORT_UNDATED_REASON
+from relogement.exchange.snapshot import (
+    IMPORT_REASON,
+    IMPORT_SEARCH_UNDATED_REASON,
+    IMPORT_SUPERSEDED_REASON,
+    IMPORT_UNDATED_REASON,
+)
 from relogement.followup.models import FollowUp
 from relogement.grievances.models import Grievance, GrievanceTransition
 from relogement.grievances.states import RECORD_LABEL as GRIEVANCE_RECORD_LABEL
@@ -85,7 +90,8 @@ _FIXED_REASONS = frozenset(
     | {label for _, label in ExitReason.choices}
     | {r.label for r in GRIEVANCE_RULES.values()}
     | {GRIEVANCE_RECORD_LABEL}
-    | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, CHANGE_REASON, ON_REQUEST_REASON, ERASED_REASON}
+    | {POSITION_LABEL, IMPORT_REASON, IMPORT_UNDATED_REASON, IMPORT_SEARCH_UNDATED_REASON}
+    | {IMPORT_SUPERSEDED_REASON, CHANGE_REASON, ON_REQUEST_REASON, ERASED_REASON}
 )
 _REASON_PREFIXES = (
     "Modification",

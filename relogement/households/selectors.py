@@ -19,6 +19,7 @@ from relogement.households.models import (
     HouseholdStatusChange,
     NextStep,
     ProviderReassignment,
+    ResourceLine,
     SocialDiagnosis,
     SupportLogEntry,
     WishedLocation,
@@ -295,7 +296,7 @@ def household_file(*, user, pk: int) -> Household:
         "wishes",
     ).prefetch_related(
         Prefetch("members", queryset=HouseholdMember.objects.order_by("pk")),
-        "resources",
+        Prefetch("resources", queryset=ResourceLine.objects.select_related("member")),
         Prefetch(
             "diagnoses", queryset=SocialDiagnosis.objects.select_related("author").order_by("-date", "-pk")
         ),

@@ -308,7 +308,12 @@ def member_remove(*, member: HouseholdMember, actor, expected_version: int | Non
 # --- Resources --------------------------------------------------------------------------------------
 
 
-def _set_line(household: Household, kind: str, amount: Decimal | None, actor) -> bool:
+_KEEP_MEMBER = object()
+
+
+def _set_line(household: Household, kind: str, amount: Decimal | None, actor, member=_KEEP_MEMBER) -> bool:
+    """``member``: whose income the line is (None: the household as a whole); left as stored when not
+    given (callers that do not show members never clear an assignment)."""
     if kind not in ResourceKind.values:
         raise DomainError("Nature de ressource inconnue.")
     v.not_negative(amount, f"Le montant « {ResourceKind(kind).label} »")
@@ -320,12 +325,14 @@ def _set_line(household: Household, kind: str, amount: Decimal | None, actor) ->
         line._history_user = actor
         line.delete()
         return True
+    member_id = line.member_id if member is _KEEP_MEMBER and line else getattr(member, "pk", None)
     if line is None:
-        line = ResourceLine(household=household, kind=kind, monthly_amount=amount)
-    elif line.monthly_amount == amount:
+        line = ResourceLine(household=household, kind=kind, monthly_amount=amount, member_id=member_id)
+    elif line.monthly_amount == amount and line.member_id == member_id:
         return False
     else:
         line.monthly_amount = amount
+        line.member_id = member_id
     _child_saved(line, actor, "Ressource enregistrée")
     return True
 
@@ -344,13 +351,30 @@ def resource_set(
 
 @transaction.atomic
 def resources_replace(
-    *, household: Household, amounts: dict[str, Decimal | None], actor, expected_version: int | None
+    *,
+    household: Household,
+    amounts: dict[str, Decimal | None],
+    actor,
+    expected_version: int | None,
+    members: dict[str, HouseholdMember | None] | None = None,
 ) -> Household:
-    """Set every kind at once (the resources form); one version for the whole change."""
+    """Set every kind at once (the resources form); one version for the whole change.
+
+    ``members``: kind → the member whose income it is (None: the household as a whole); omitted, the
+    stored assignments are kept. A member of another household is refused (nothing written)."""
     locked = _lock(household, expected_version)
     for kind, amount in amounts.items():
         v.not_negative(amount, f"Le montant « {ResourceKind(kind).label} »")
-    changed = [kind for kind, amount in amounts.items() if _set_line(locked, kind, amount, actor)]
+    members = members or {}
+    own = set(locked.members.values_list("pk", flat=True))
+    for kind, member in members.items():
+        if member is not None and member.pk not in own:
+            raise DomainError(f"« {ResourceKind(kind).label} » : ce membre n'appartient pas à ce ménage.")
+    changed = [
+        kind
+        for kind, amount in amounts.items()
+        if _set_line(locked, kind, amount, actor, members.get(kind, _KEEP_MEMBER))
+    ]
     if not changed:
         return locked
     fields = _sync_resources(locked)

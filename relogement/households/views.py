@@ -170,14 +170,21 @@ def _diagnoses_for(household, vis, user):
 def detail_context(request, household: Household) -> dict:
     user = request.user
     vis = visibility_for(user, household)
-    resources = {line.kind: line.monthly_amount for line in household.resources.all()}
+    resources = {line.kind: line for line in household.resources.all()}
     context = {
         "household": household,
         "vis": vis,
         "name": display_name(user, household),
         "members": list(household.members.all()) if vis.members else [],
         "resource_rows": [
-            {"label": label, "amount": resources[kind]}
+            {
+                "label": label,
+                "amount": resources[kind].monthly_amount,
+                # Whose income: a member detail, shown where members' details are.
+                "member": str(resources[kind].member)
+                if vis.member_details and resources[kind].member
+                else "",
+            }
             for kind, label in ResourceKind.choices
             if kind in resources
         ],
@@ -407,18 +414,27 @@ def resources_form(request, pk):
         raise Http404
     action = reverse("households:resources", args=[pk])
     title = "Ressources mensuelles par nature"
+    # "Membre concerné": this household's members only, where the user may see members' details.
+    members = (
+        household.members.order_by("pk")
+        if predicates.can_view_member_details(request.user, household)
+        else None
+    )
     if request.method != "POST":
-        initial = {f"amount_{line.kind}": line.monthly_amount for line in household.resources.all()}
+        initial = {}
+        for line in household.resources.all():
+            initial[f"amount_{line.kind}"] = line.monthly_amount
+            initial[f"member_{line.kind}"] = line.member_id
         initial["version"] = household.version
         return _form_response(
             request,
             household,
-            forms.ResourcesForm(initial=initial),
+            forms.ResourcesForm(initial=initial, members=members),
             title=title,
             action=action,
             section="ressources",
         )
-    form = forms.ResourcesForm(request.POST)
+    form = forms.ResourcesForm(request.POST, members=members)
     return _save_section(
         request,
         household,
@@ -427,7 +443,11 @@ def resources_form(request, pk):
         action=action,
         section="ressources",
         save=lambda data: services.resources_replace(
-            household=household, amounts=form.amounts(), actor=request.user, expected_version=data["version"]
+            household=household,
+            amounts=form.amounts(),
+            members=form.members(),
+            actor=request.user,
+            expected_version=data["version"],
         ),
         done="Ressources enregistrées.",
     )
@@ -589,12 +609,16 @@ def household_transition_view(request, pk):
 def household_split_view(request, pk):
     household = _household_for_edit(request, pk, "split")
     members = list(household.members.order_by("pk"))
+    # Which resource lines leave with which member, said before the split is confirmed.
+    lines = (
+        list(household.resources.all()) if predicates.can_view_resources(request.user, household) else None
+    )
     action = reverse("households:split", args=[pk])
     title = "Enregistrer une décohabitation"
     if request.method != "POST":
-        form = forms.SplitForm(initial={"version": household.version}, members=members)
+        form = forms.SplitForm(initial={"version": household.version}, members=members, resource_lines=lines)
         return _form_response(request, household, form, title=title, action=action, section="decohabitation")
-    form = forms.SplitForm(request.POST, members=members)
+    form = forms.SplitForm(request.POST, members=members, resource_lines=lines)
     if not form.is_valid():
         return _form_response(request, household, form, title=title, action=action, section="decohabitation")
     data = form.cleaned_data

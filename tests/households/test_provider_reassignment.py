@@ -109,7 +109,6 @@ def test_without_handover_exports_carry_none_of_the_previous_notes(world, rich):
     for fmt in ("csv", "xlsx"):
         response = export_response(user=user, filters=HouseholdFilters(), fmt=fmt)
         content = response.getvalue()
-        response.close()  # as the server does: the XLSX is sent from a temporary file
         for secret in SECRETS.values():
             assert secret.encode() not in content
 
