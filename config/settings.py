@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "relogement.exchange",
     "relogement.matching",
     "relogement.governance",
+    "relogement.requests",
     "relogement.demo",
     "rest_framework",
     "drf_spectacular",

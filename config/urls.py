@@ -19,6 +19,7 @@ urlpatterns = [
     path("echanges/", include("relogement.exchange.urls")),
     path("aide-decision/", include("relogement.matching.urls")),
     path("gouvernance/", include("relogement.governance.urls")),
+    path("demandes/", include("relogement.requests.urls")),
     path("api/", include("relogement.api.urls")),
     path("doublons/", include("relogement.duplicates.urls")),
 ]

@@ -49,6 +49,7 @@ MENU: list[MenuItem] = [
         "governance:index",
         lambda user: _can_view_governance(user),
     ),
+    MenuItem("Demandes", "requests:received", lambda user: _can_send_requests(user)),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(
@@ -73,6 +74,12 @@ def _can_view_governance(user) -> bool:
     from relogement.permissions.predicates import can_view_governance
 
     return can_view_governance(user)
+
+
+def _can_send_requests(user) -> bool:
+    from relogement.permissions.predicates import can_send_requests
+
+    return can_send_requests(user)
 
 
 def _can_view_access_log(user) -> bool:
