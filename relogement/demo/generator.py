@@ -1221,6 +1221,11 @@ class Generator:
 
             for name, n in generate_governance(self, AS_OF).items():
                 self.count(name, n)
+            # Requests between organisations, so that each role's home shows one (demo/requests.py).
+            from relogement.demo.requests import generate_requests
+
+            for name, n in generate_requests(self).items():
+                self.count(name, n)
         return self.result
 
 

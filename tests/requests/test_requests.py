@@ -181,3 +181,10 @@ def test_queues_have_a_constant_number_of_queries(world, page, django_assert_max
         _send(world, sender="commune", recipient="mous")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse(page))
+
+
+def test_the_home_page_shows_the_received_queue(world):
+    request_for(world)
+    body = world.client_for("commune").get(reverse("home")).content.decode()
+    assert "Demandes reçues" in body and "Examen en comité" in body and "En retard" in body
+    assert "Examen en comité" not in world.client_for("mous").get(reverse("home")).content.decode()
