@@ -188,3 +188,12 @@ def test_the_home_page_shows_the_received_queue(world):
     body = world.client_for("commune").get(reverse("home")).content.decode()
     assert "Demandes reçues" in body and "Examen en comité" in body and "En retard" in body
     assert "Examen en comité" not in world.client_for("mous").get(reverse("home")).content.decode()
+
+
+def test_household_and_offer_pages_link_to_a_new_request(world):
+    client = world.client_for("mous")
+    body = client.get(reverse("households:detail", kwargs={"pk": world.household_a.pk})).content.decode()
+    assert reverse("requests:create_for_household", kwargs={"household_pk": world.household_a.pk}) in body
+    offer = offer_for(world)
+    body = client.get(reverse("offers:detail", kwargs={"pk": offer.pk})).content.decode()
+    assert reverse("requests:create_for_offer", kwargs={"offer_pk": offer.pk}) in body

@@ -20,3 +20,19 @@ def requests_panel(context, limit=5):
     rows = list(pending.select_related("sender_organisation")[:limit])
     total = len(rows) if len(rows) < limit else pending.count()
     return {"rows": rows, "total": total, "limit": limit}
+
+
+@register.simple_tag(takes_context=True)
+def new_request_link(context, household=None, offer=None):
+    """« Adresser une demande » on a household's or an offer's page (nothing for the administration)."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    request = context.get("request")
+    if request is None or not can_send_requests(request.user):
+        return ""
+    if household is not None:
+        url = reverse("requests:create_for_household", kwargs={"household_pk": household.pk})
+    else:
+        url = reverse("requests:create_for_offer", kwargs={"offer_pk": offer.pk})
+    return format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">Adresser une demande</a>', url)
