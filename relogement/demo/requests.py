@@ -100,7 +100,9 @@ def generate_requests(gen) -> dict[str, int]:
         )
         transitions = [RequestTransition(request=handoff, to_status=RequestStatus.OPEN, actor=sender_user)]
         if answer:
-            RequestAnswer.objects.create(request=handoff, organisation=recipient, author=recipient_user, text=answer)
+            RequestAnswer.objects.create(
+                request=handoff, organisation=recipient, author=recipient_user, text=answer
+            )
             transitions.append(
                 RequestTransition(
                     request=handoff, from_status=RequestStatus.OPEN, to_status=status, actor=recipient_user

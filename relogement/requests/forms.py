@@ -23,7 +23,9 @@ class RequestForm(forms.Form):
         help_text="Seule une organisation qui suit le ménage (ou voit l'offre) peut recevoir la demande.",
     )
     subject = forms.CharField(label="Objet", max_length=200)
-    text = forms.CharField(label="Demande", widget=forms.Textarea(attrs={"rows": 5}), help_text=FREE_TEXT_WARNING)
+    text = forms.CharField(
+        label="Demande", widget=forms.Textarea(attrs={"rows": 5}), help_text=FREE_TEXT_WARNING
+    )
     due_date = forms.DateField(
         label="Échéance",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -46,7 +48,9 @@ class RequestForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label="Réponse", widget=forms.Textarea(attrs={"rows": 4}), help_text=FREE_TEXT_WARNING)
+    text = forms.CharField(
+        label="Réponse", widget=forms.Textarea(attrs={"rows": 4}), help_text=FREE_TEXT_WARNING
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,7 +82,9 @@ class HandoffRequest(models.Model):
     subject = models.CharField("objet", max_length=200)
     text = models.TextField("demande")
     due_date = models.DateField("échéance")
-    status = models.CharField("état", max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    status = models.CharField(
+        "état", max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
     created_at = models.DateTimeField("émise le", auto_now_add=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     history = HistoricalRecords()
@@ -123,7 +125,11 @@ class RequestAnswer(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="organisation"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="auteur",
     )
     text = models.TextField("réponse")
     created_at = models.DateTimeField("le", auto_now_add=True)

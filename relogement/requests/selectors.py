@@ -44,6 +44,8 @@ def queue_counts(user) -> dict[str, int]:
     org = organisation_of(user)
     if org is None:
         return {"pending": 0, "overdue": 0}
-    return HandoffRequest.objects.received_by(org).pending().aggregate(
-        pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
+    return (
+        HandoffRequest.objects.received_by(org)
+        .pending()
+        .aggregate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
     )

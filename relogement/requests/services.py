@@ -21,7 +21,9 @@ from relogement.requests.models import HandoffRequest, RequestAnswer, RequestSta
 
 
 def _log(request: HandoffRequest, previous: str, actor) -> None:
-    RequestTransition.objects.create(request=request, from_status=previous, to_status=request.status, actor=actor)
+    RequestTransition.objects.create(
+        request=request, from_status=previous, to_status=request.status, actor=actor
+    )
 
 
 def _notify(request: HandoffRequest, organisation: Organisation, subject: str) -> None:
@@ -68,7 +70,9 @@ def request_send(
             f"« {recipient} » ne suit pas ce ménage : une demande à son sujet ne peut pas lui être adressée."
         )
     if offer is not None and not predicates.organisation_sees_offer(recipient, offer):
-        raise DomainError(f"« {recipient} » ne voit pas cette offre : la demande ne peut pas lui être adressée.")
+        raise DomainError(
+            f"« {recipient} » ne voit pas cette offre : la demande ne peut pas lui être adressée."
+        )
     subject, text = (subject or "").strip(), (text or "").strip()
     if not subject or not text:
         raise DomainError("Indiquez l'objet et le texte de la demande.")
@@ -123,6 +127,10 @@ def request_close(*, request: HandoffRequest, actor) -> HandoffRequest:
     request._change_reason = "Demande close"
     request.save()
     _log(request, previous, actor)
-    other = request.sender_organisation if organisation_of(actor).pk == request.recipient_id else request.recipient
+    other = (
+        request.sender_organisation
+        if organisation_of(actor).pk == request.recipient_id
+        else request.recipient
+    )
     _notify(request, other, "Demande close")
     return request

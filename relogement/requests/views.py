@@ -36,7 +36,9 @@ def _require_sender(request):
 
 def _request(request, pk) -> HandoffRequest:
     return get_for_user(
-        HandoffRequest.objects.select_related("sender_organisation", "recipient", "household", "offer", "sender"),
+        HandoffRequest.objects.select_related(
+            "sender_organisation", "recipient", "household", "offer", "sender"
+        ),
         request.user,
         pk=pk,
     )
@@ -99,7 +101,10 @@ def _create(request, *, household=None, offer=None):
             "about": about,
             "household": household,
             "offer": offer,
-            "breadcrumbs": [{"label": "Demandes envoyées", "url": reverse("requests:sent")}, {"label": "Nouvelle demande", "url": ""}],
+            "breadcrumbs": [
+                {"label": "Demandes envoyées", "url": reverse("requests:sent")},
+                {"label": "Nouvelle demande", "url": ""},
+            ],
         },
     )
 
@@ -113,7 +118,10 @@ def create_for_household(request, household_pk):
 @require_http_methods(["GET", "POST"])
 def create_for_offer(request, offer_pk):
     _require_sender(request)
-    return _create(request, offer=get_for_user(HousingOffer.objects.select_related("landlord"), request.user, pk=offer_pk))
+    return _create(
+        request,
+        offer=get_for_user(HousingOffer.objects.select_related("landlord"), request.user, pk=offer_pk),
+    )
 
 
 def detail(request, pk, answer_form=None):

@@ -11,9 +11,9 @@ from tests import factories
 def offer_for(world):
     from relogement.offers.models import HousingOffer
 
-    return HousingOffer.objects.filter(landlord=world.orgs["landlord"]).first() or factories.HousingOfferFactory(
+    return HousingOffer.objects.filter(
         landlord=world.orgs["landlord"]
-    )
+    ).first() or factories.HousingOfferFactory(landlord=world.orgs["landlord"])
 
 
 def request_for(world) -> HandoffRequest:

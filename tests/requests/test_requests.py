@@ -127,7 +127,9 @@ def test_answer_then_close(world):
 
 def test_an_empty_answer_is_refused_next_to_the_field(world):
     handoff = request_for(world)
-    response = world.client_for("commune").post(reverse("requests:answer", kwargs={"pk": handoff.pk}), {"text": " "})
+    response = world.client_for("commune").post(
+        reverse("requests:answer", kwargs={"pk": handoff.pk}), {"text": " "}
+    )
     assert response.status_code == 400
     assert response.context["answer_form"].errors["text"]
     assert not handoff.answers.exists()
@@ -140,12 +142,19 @@ def test_queues_flag_overdue_requests(world):
     assert "Examen en comité" in received.content.decode()
     sent = world.client_for("social_a").get(reverse("requests:sent"))
     assert "Examen en comité" in sent.content.decode()
-    assert "Examen en comité" not in world.client_for("social_a").get(reverse("requests:received")).content.decode()
+    assert (
+        "Examen en comité"
+        not in world.client_for("social_a").get(reverse("requests:received")).content.decode()
+    )
 
 
 def test_the_metropolis_reads_a_pseudonym(world):
     handoff = _send(world, sender="mous", recipient="metropolis")
-    body = world.client_for("metropolis").get(reverse("requests:detail", kwargs={"pk": handoff.pk})).content.decode()
+    body = (
+        world.client_for("metropolis")
+        .get(reverse("requests:detail", kwargs={"pk": handoff.pk}))
+        .content.decode()
+    )
     assert "Famille Martin" not in body
     assert world.household_a.pseudonym in body
 
@@ -176,8 +185,14 @@ def test_queues_have_a_constant_number_of_queries(world, page, django_assert_max
     with django_assert_max_num_queries(12) as small:
         client.get(reverse(page))
     for _ in range(20):
-        _send(world, sender="social_a", recipient="commune", household=factories.HouseholdFactory(
-            building=world.building, social_provider=world.orgs["social_a"]))
+        _send(
+            world,
+            sender="social_a",
+            recipient="commune",
+            household=factories.HouseholdFactory(
+                building=world.building, social_provider=world.orgs["social_a"]
+            ),
+        )
         _send(world, sender="commune", recipient="mous")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse(page))
