@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "relogement.matching",
     "relogement.governance",
     "relogement.requests",
+    "relogement.alerts",
     "relogement.demo",
     "rest_framework",
     "drf_spectacular",

@@ -50,6 +50,7 @@ MENU: list[MenuItem] = [
         lambda user: _can_view_governance(user),
     ),
     MenuItem("Demandes", "requests:received", lambda user: _can_send_requests(user)),
+    MenuItem("Alertes", "alerts:centre", lambda user: _can_send_requests(user)),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(

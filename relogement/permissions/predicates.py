@@ -539,3 +539,8 @@ def can_answer_request(user: User, request) -> bool:
 def can_close_request(user: User, request) -> bool:
     """The recipient closes a request once handled; the sender may close (withdraw) it too."""
     return can_answer_request(user, request)
+
+
+def can_receive_alerts(user: User) -> bool:
+    """Every operational user has an alert centre over their own perimeter (not the administration)."""
+    return can_send_requests(user)
