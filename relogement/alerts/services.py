@@ -28,3 +28,22 @@ def alert_preferences_set(*, user, channels: dict[str, str]) -> None:
         pref.channel = channel
         pref._change_reason = "Préférences de notification"
         pref.save()
+
+
+@transaction.atomic
+def project_alert_rules_set(*, project, actor, stalled_proposal_days, deadline_warning_days):
+    """Set a project's alert rules (``stalled_proposal_days`` None: never)."""
+    from relogement.alerts.models import ProjectAlertSettings
+    from relogement.permissions import predicates
+
+    if not predicates.can_set_alert_rules(actor, project):
+        raise DomainError("Seuls la MOUS et la commune du projet règlent ses alertes.")
+    # One save, so one history row per change (get_or_create would write two on the first change).
+    settings = ProjectAlertSettings.objects.filter(project=project).first() or ProjectAlertSettings(
+        project=project
+    )
+    settings.stalled_proposal_days = stalled_proposal_days
+    settings.deadline_warning_days = deadline_warning_days
+    settings._change_reason = f"Règles d'alerte modifiées par {actor}"
+    settings.save()
+    return settings

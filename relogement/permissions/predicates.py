@@ -544,3 +544,14 @@ def can_close_request(user: User, request) -> bool:
 def can_receive_alerts(user: User) -> bool:
     """Every operational user has an alert centre over their own perimeter (not the administration)."""
     return can_send_requests(user)
+
+
+def can_set_alert_rules(user: User, project) -> bool:
+    """The project office and the commune of a project set its alert rules (the project is within
+    their scope: fetched through it)."""
+    org = organisation_of(user)
+    return (
+        org is not None
+        and org.kind in (OrganisationKind.PROJECT_OFFICE, OrganisationKind.MUNICIPALITY)
+        and org.projects.filter(pk=project.pk).exists()
+    )

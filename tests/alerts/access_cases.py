@@ -17,4 +17,19 @@ CASES = [
         denied=("admin",),
         expected_status=(302,),
     ),
+    UrlCase(
+        "alerts:project_rules",
+        kwargs=lambda w: {"project_pk": w.project.pk},
+        allowed=("mous", "commune"),
+        denied=("social_a", "social_b", "landlord", "metropolis", "outsider", "admin"),
+    ),
+    UrlCase(
+        "alerts:project_rules",
+        kwargs=lambda w: {"project_pk": w.project.pk},
+        method="post",
+        data=lambda w: {"stalled_proposal_days": "", "deadline_warning_days": "45"},
+        allowed=("mous", "commune"),
+        denied=("social_a", "social_b", "landlord", "metropolis", "outsider", "admin"),
+        expected_status=(302,),
+    ),
 ]

@@ -189,3 +189,19 @@ def test_the_periodic_tasks_are_registered():
     periodic = set(HUEY._registry._periodic_tasks)
     for task in (tasks.alerts_immediate, tasks.alerts_daily_digest, tasks.alerts_weekly_digest):
         assert task.task_class in periodic
+
+
+def test_the_project_office_sets_never_for_stalled_proposals(world):
+    _stalled(world)
+    client = world.client_for("mous")
+    url = reverse("alerts:project_rules", kwargs={"project_pk": world.project.pk})
+    assert client.get(reverse("alerts:centre")).content.decode().count(url) == 1
+    response = client.post(url, {"stalled_proposal_days": "", "deadline_warning_days": "45"})
+    assert response.status_code == 302
+    settings = ProjectAlertSettings.objects.get(project=world.project)
+    assert settings.stalled_proposal_days is None and settings.deadline_warning_days == 45
+    assert settings.history.count() == 1
+    assert AlertKind.STALLED_PROPOSAL not in _kinds(world.users["social_a"])
+    bad = client.post(url, {"stalled_proposal_days": "-3", "deadline_warning_days": "45"})
+    assert bad.status_code == 200 and bad.context["form"].errors["stalled_proposal_days"]
+    assert ProjectAlertSettings.objects.get(project=world.project).stalled_proposal_days is None
