@@ -1226,6 +1226,10 @@ class Generator:
 
             for name, n in generate_requests(self).items():
                 self.count(name, n)
+            from relogement.demo.alerts import generate_alert_settings
+
+            for name, n in generate_alert_settings(self).items():
+                self.count(name, n)
         return self.result
 
 

@@ -30,3 +30,14 @@ def test_every_persona_home_shows_a_received_request(db):
         client.force_login(User.objects.get(username=login))
         body = client.get(reverse("home")).content.decode()
         assert "Demandes reçues" in body, login
+    # The alert centre of the demo: the requests and the MOUS projects' rules.
+    from relogement.alerts import rules
+    from relogement.alerts.models import AlertKind, ProjectAlertSettings
+
+    assert ProjectAlertSettings.objects.filter(stalled_proposal_days=21).exists()
+    assert AlertKind.REQUEST_RECEIVED in {
+        a.kind for a in rules.alerts_for(User.objects.get(username="commune"))
+    }
+    client = Client()
+    client.force_login(User.objects.get(username="mous"))
+    assert client.get(reverse("alerts:centre")).status_code == 200
