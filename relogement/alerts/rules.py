@@ -91,18 +91,23 @@ def legal_deadlines(user, today: dt.date, project_settings) -> list[Alert]:
     rows = deadlines(user, today=today, past_days=31)
     if not rows:
         return []
-    households = dict(Household.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "reference"))
-    projects = dict(Household.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "project_id"))
+    households = {
+        pk: (reference, project_id)
+        for pk, reference, project_id in Household.objects.filter(pk__in=[r[0] for r in rows]).values_list(
+            "pk", "reference", "project_id"
+        )
+    }
     alerts = []
     for household_id, lost_on, _trigger, _refused, _required, _rule in rows:
-        warning = project_settings.get(projects.get(household_id), (0, DEFAULT_DEADLINE_WARNING_DAYS))[1]
+        reference, project_id = households.get(household_id, ("", None))
+        warning = project_settings.get(project_id, (0, DEFAULT_DEADLINE_WARNING_DAYS))[1]
         if (lost_on - today).days > warning:
             continue
         alerts.append(
             Alert(
                 AlertKind.LEGAL_DEADLINE,
                 f"deadline-{household_id}-{lost_on:%Y%m%d}",
-                f"{households.get(household_id, '')} : fin du droit au maintien dans les lieux le {lost_on:%d/%m/%Y}",
+                f"{reference} : fin du droit au maintien dans les lieux le {lost_on:%d/%m/%Y}",
                 reverse("households:detail", kwargs={"pk": household_id}),
                 due=lost_on,
                 overdue=lost_on < today,
