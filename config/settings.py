@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "relogement.matching",
     "relogement.governance",
     "relogement.grievances",
+    "relogement.requests",
+    "relogement.alerts",
     "relogement.demo",
     "rest_framework",
     "drf_spectacular",

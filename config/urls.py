@@ -20,6 +20,8 @@ urlpatterns = [
     path("aide-decision/", include("relogement.matching.urls")),
     path("gouvernance/", include("relogement.governance.urls")),
     path("reclamations/", include("relogement.grievances.urls")),
+    path("demandes/", include("relogement.requests.urls")),
+    path("alertes/", include("relogement.alerts.urls")),
     path("api/", include("relogement.api.urls")),
     path("doublons/", include("relogement.duplicates.urls")),
 ]

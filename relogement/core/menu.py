@@ -52,6 +52,8 @@ MENU: list[MenuItem] = [
     MenuItem("Groupes de travail", "governance:group_list", lambda user: _can_view_governance(user)),
     # can_list_grievances: the roles with named data (the metropolis reads grievances as aggregates).
     MenuItem("Réclamations", "grievances:list", lambda user: _can_view_named_data(user)),
+    MenuItem("Demandes", "requests:received", lambda user: _can_send_requests(user)),
+    MenuItem("Alertes", "alerts:centre", lambda user: _can_send_requests(user)),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(
@@ -76,6 +78,12 @@ def _can_view_governance(user) -> bool:
     from relogement.permissions.predicates import can_view_governance
 
     return can_view_governance(user)
+
+
+def _can_send_requests(user) -> bool:
+    from relogement.permissions.predicates import can_send_requests
+
+    return can_send_requests(user)
 
 
 def _can_view_access_log(user) -> bool:

@@ -1232,6 +1232,15 @@ class Generator:
 
             for name, n in generate_grievances(self, dt.date.today()).items():
                 self.count(name, n)
+            # Requests between organisations, so that each role's home shows one (demo/requests.py).
+            from relogement.demo.requests import generate_requests
+
+            for name, n in generate_requests(self).items():
+                self.count(name, n)
+            from relogement.demo.alerts import generate_alert_settings
+
+            for name, n in generate_alert_settings(self).items():
+                self.count(name, n)
         return self.result
 
 

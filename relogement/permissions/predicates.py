@@ -567,3 +567,74 @@ def can_handle_grievance(user: User, grievance) -> bool:
 def can_list_grievances(user: User) -> bool:
     """The grievances page of an organisation: the roles with named data (each sees its scope)."""
     return can_view_named_data(user)
+
+
+# --- requests between organisations (relogement/requests) ------------------------------------------
+
+
+def can_send_requests(user: User) -> bool:
+    """Every operational organisation addresses requests to others (not the administration)."""
+    kind = _kind(user)
+    return kind is not None and kind != OrganisationKind.ADMIN
+
+
+def organisation_sees_household(organisation, household: Household) -> bool:
+    """The organisation's perimeter holds the household (the same rule as the user scopes): a request
+    about a household may only be addressed to such an organisation, or its text would reveal the
+    household outside its perimeter."""
+    from relogement.households.models import Household as HouseholdModel
+    from relogement.permissions.scopes import household_filter_for_organisation
+
+    return (
+        HouseholdModel.objects.filter(household_filter_for_organisation(organisation))
+        .filter(pk=household.pk)
+        .exists()
+    )
+
+
+def organisation_sees_offer(organisation, offer) -> bool:
+    """Offers are pooled for every operational role; a landlord sees its own and those on which a
+    household of its perimeter is positioned (offers.querysets.HousingOfferQuerySet)."""
+    if organisation is None or organisation.kind == OrganisationKind.ADMIN:
+        return False
+    if organisation.kind != OrganisationKind.LANDLORD or offer.landlord_id == organisation.pk:
+        return True
+    from relogement.offers.models import Proposal
+    from relogement.permissions.scopes import household_filter_for_organisation
+
+    return (
+        Proposal.objects.filter(offer=offer)
+        .filter(household_filter_for_organisation(organisation, field="household_id"))
+        .exists()
+    )
+
+
+def can_answer_request(user: User, request) -> bool:
+    """The recipient answers an open request; the sender may add a message to the thread too."""
+    org = organisation_of(user)
+    return (
+        org is not None
+        and request.status != "closed"
+        and org.pk in (request.recipient_id, request.sender_organisation_id)
+    )
+
+
+def can_close_request(user: User, request) -> bool:
+    """The recipient closes a request once handled; the sender may close (withdraw) it too."""
+    return can_answer_request(user, request)
+
+
+def can_receive_alerts(user: User) -> bool:
+    """Every operational user has an alert centre over their own perimeter (not the administration)."""
+    return can_send_requests(user)
+
+
+def can_set_alert_rules(user: User, project) -> bool:
+    """The project office and the commune of a project set its alert rules (the project is within
+    their scope: fetched through it)."""
+    org = organisation_of(user)
+    return (
+        org is not None
+        and org.kind in (OrganisationKind.PROJECT_OFFICE, OrganisationKind.MUNICIPALITY)
+        and org.projects.filter(pk=project.pk).exists()
+    )

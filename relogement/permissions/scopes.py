@@ -91,7 +91,12 @@ def household_filter(user: User, field: str = "pk") -> Q:
     ``field`` names the household key on the filtered model ("pk" for households, "household_id" for
     their proposals, log entries…).
     """
-    org = organisation_of(user)
+    return household_filter_for_organisation(organisation_of(user), field)
+
+
+def household_filter_for_organisation(org: Organisation | None, field: str = "pk") -> Q:
+    """``household_filter`` for an organisation rather than a signed-in user: used to check that the
+    recipient of a request between organisations may see the household it is about."""
     if org is None or org.kind == OrganisationKind.ADMIN:
         return NOTHING
     if org.kind == OrganisationKind.METROPOLIS:

@@ -121,7 +121,8 @@ def test_building_detail_provider_sees_only_its_households(world):
         # Its buildings at risk (issue 14 §6): buildings, departures, the households holding them back
         # (and the read log's insert for their names): a constant three or four more.
         ("home", "mous", 14),
-        ("home", "social_a", 11),  # its work queue names households: the read log's insert
+        # Its work queue names households (the read log's insert); the received requests' panel: one.
+        ("home", "social_a", 12),
         ("project_list", "mous", 12),
         ("building_list", "metropolis", 14),
         ("building_list", "social_a", 14),

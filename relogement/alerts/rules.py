@@ -1,0 +1,250 @@
+"""The alert rules: what needs the attention of a user in their perimeter, as typed ``Alert`` objects.
+
+One function, ``alerts_for(user)``, runs every rule; each rule costs a fixed number of queries
+whatever the data size (a page, a digest or a home-page queue can call it). Alerts are computed, not
+stored: they disappear when their cause does. An alert's title names a household by its reference
+only (never its name, a social note or a health datum), so that it may be e-mailed as a count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from relogement.accounts.models import OrganisationKind
+from relogement.alerts.models import DEFAULT_DEADLINE_WARNING_DAYS, DEFAULT_STALLED_DAYS, AlertKind
+from relogement.permissions.scopes import organisation_of
+
+# Rows per rule: the centre shows the most urgent ones and the count beyond.
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    key: str  # stable across runs: the dedupe key of immediate e-mails
+    title: str
+    url: str
+    due: dt.date | None = None
+    overdue: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return AlertKind(self.kind).label
+
+
+def _project_settings() -> dict[int, tuple[int | None, int]]:
+    from relogement.alerts.models import ProjectAlertSettings
+
+    return {
+        pid: (stalled, warning)
+        for pid, stalled, warning in ProjectAlertSettings.objects.values_list(
+            "project_id", "stalled_proposal_days", "deadline_warning_days"
+        )
+    }
+
+
+def stalled_proposals(user, today: dt.date, project_settings) -> list[Alert]:
+    """Proposals notified to the household and still unanswered after the project's N days (never,
+    when the project says so)."""
+    from relogement.offers.models import Answer, Proposal, ProposalStatus
+
+    shortest = min([DEFAULT_STALLED_DAYS, *(s for s, _ in project_settings.values() if s is not None)])
+    rows = (
+        Proposal.objects.visible_to(user)
+        .filter(
+            status=ProposalStatus.PROPOSED,
+            answer=Answer.PENDING,
+            notified_date__lte=today - dt.timedelta(days=shortest),
+        )
+        .values_list("pk", "notified_date", "household__reference", "household__project_id")
+        .order_by("notified_date", "pk")
+    )
+    alerts = []
+    for pk, notified, reference, project_id in rows:
+        days = project_settings.get(project_id, (DEFAULT_STALLED_DAYS, 0))[0]
+        if days is None or (today - notified).days < days:
+            continue
+        alerts.append(
+            Alert(
+                AlertKind.STALLED_PROPOSAL,
+                f"proposal-{pk}",
+                f"{reference} : proposition notifiée le {notified:%d/%m/%Y}, sans réponse depuis {(today - notified).days} jours",
+                reverse("offers:proposal", kwargs={"pk": pk}),
+                due=notified + dt.timedelta(days=days),
+                overdue=True,
+            )
+        )
+    return alerts
+
+
+def legal_deadlines(user, today: dt.date, project_settings) -> list[Alert]:
+    """Households whose right to stay ends (six months after the last compliant offer refused, under
+    the household's offer rule: offers.offer_rules) within the project's warning period."""
+    from relogement.households.models import Household
+    from relogement.offers.offer_rules import legal_deadlines as deadlines
+
+    rows = deadlines(user, today=today, past_days=31)
+    if not rows:
+        return []
+    households = {
+        pk: (reference, project_id)
+        for pk, reference, project_id in Household.objects.filter(pk__in=[r[0] for r in rows]).values_list(
+            "pk", "reference", "project_id"
+        )
+    }
+    alerts = []
+    for household_id, lost_on, _trigger, _refused, _required, _rule in rows:
+        reference, project_id = households.get(household_id, ("", None))
+        warning = project_settings.get(project_id, (0, DEFAULT_DEADLINE_WARNING_DAYS))[1]
+        if (lost_on - today).days > warning:
+            continue
+        alerts.append(
+            Alert(
+                AlertKind.LEGAL_DEADLINE,
+                f"deadline-{household_id}-{lost_on:%Y%m%d}",
+                f"{reference} : fin du droit au maintien dans les lieux le {lost_on:%d/%m/%Y}",
+                reverse("households:detail", kwargs={"pk": household_id}),
+                due=lost_on,
+                overdue=lost_on < today,
+            )
+        )
+    return alerts
+
+
+def overdue_steps(user, today: dt.date) -> list[Alert]:
+    from relogement.households.selectors import overdue_steps_for
+
+    return [
+        Alert(
+            AlertKind.OVERDUE_STEP,
+            f"step-{s.pk}",
+            f"{s.household.reference} : étape prévue le {s.due_date:%d/%m/%Y}",
+            reverse("households:detail", kwargs={"pk": s.household_id}),
+            due=s.due_date,
+            overdue=True,
+        )
+        for s in overdue_steps_for(user, today=today, limit=LIMIT)
+    ]
+
+
+def followups_due(user, today: dt.date) -> list[Alert]:
+    from relogement.followup.selectors import due_followups_for
+
+    return [
+        Alert(
+            AlertKind.FOLLOWUP_DUE,
+            f"followup-{m.household.pk}-{m.months_after}",
+            f"{m.household.reference} : enquête de suivi à {m.months_after} mois, prévue le {m.due_date:%d/%m/%Y}",
+            reverse("followup:record", kwargs={"pk": m.household.pk, "months": m.months_after}),
+            due=m.due_date,
+            overdue=m.overdue,
+        )
+        for m in due_followups_for(user, today=today)[:LIMIT]
+    ]
+
+
+def buildings_at_risk(user, today: dt.date) -> list[Alert]:
+    """For the roles that follow the demolition calendar (project office, commune, metropolis)."""
+    org = organisation_of(user)
+    if org is None or org.kind not in (
+        OrganisationKind.PROJECT_OFFICE,
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.METROPOLIS,
+    ):
+        return []
+    from relogement.matching.risk import building_risks
+
+    return [
+        Alert(
+            AlertKind.BUILDING_AT_RISK,
+            f"building-{r.building.pk}",
+            f"Bâtiment {r.building.reference} ({r.building.project.name}) : {r.remaining} ménage(s) encore à reloger, "
+            f"démolition prévue le {r.planned:%d/%m/%Y}"
+            if r.planned
+            else f"Bâtiment {r.building.reference} : {r.remaining} ménage(s) encore à reloger",
+            reverse("building_detail", kwargs={"pk": r.building.pk}),
+            due=r.planned,
+            overdue=bool(r.planned and r.planned < today),
+        )
+        for r in building_risks(user, on=today, only_at_risk=True, with_blockers=False)[:LIMIT]
+    ]
+
+
+def requests_received(user, today: dt.date) -> list[Alert]:
+    from relogement.requests.models import HandoffRequest
+
+    org = organisation_of(user)
+    if org is None:
+        return []
+    rows = (
+        HandoffRequest.objects.received_by(org)
+        .pending()
+        .values_list("pk", "subject", "due_date", "sender_organisation__name")
+        .order_by("due_date", "pk")[:LIMIT]
+    )
+    return [
+        Alert(
+            AlertKind.REQUEST_RECEIVED,
+            f"request-{pk}",
+            f"Demande de {sender} : {subject}",
+            reverse("requests:detail", kwargs={"pk": pk}),
+            due=due,
+            overdue=due < today,
+        )
+        for pk, subject, due, sender in rows
+    ]
+
+
+def committee_invitations(user, today: dt.date) -> list[Alert]:
+    from relogement.governance.models import Committee, SessionStatus
+
+    org = organisation_of(user)
+    if org is None:
+        return []
+    rows = (
+        Committee.objects.filter(Q(invited_organisations=org) | Q(invited_people=user))
+        .filter(status=SessionStatus.PLANNED, starts_at__date__gte=today)
+        .values_list("pk", "starts_at", "project__name")
+        .distinct()
+        .order_by("starts_at", "pk")[:LIMIT]
+    )
+    return [
+        Alert(
+            AlertKind.COMMITTEE_INVITATION,
+            f"committee-{pk}",
+            f"Comité de relogement {project} le {timezone.localtime(starts):%d/%m/%Y à %H:%M}",
+            reverse("governance:committee_detail", kwargs={"pk": pk}),
+            due=timezone.localdate(starts),
+        )
+        for pk, starts, project in rows
+    ]
+
+
+def alerts_for(user, *, today: dt.date | None = None, kinds=None) -> list[Alert]:
+    """Every alert of ``user`` (or of ``kinds`` only), most urgent first within each kind."""
+    today = today or timezone.localdate()
+    if organisation_of(user) is None or organisation_of(user).kind == OrganisationKind.ADMIN:
+        return []
+    wanted = set(kinds or AlertKind.values)
+    project_settings = (
+        _project_settings() if wanted & {AlertKind.STALLED_PROPOSAL, AlertKind.LEGAL_DEADLINE} else {}
+    )
+    rules = [
+        (AlertKind.LEGAL_DEADLINE, lambda: legal_deadlines(user, today, project_settings)),
+        (AlertKind.STALLED_PROPOSAL, lambda: stalled_proposals(user, today, project_settings)),
+        (AlertKind.OVERDUE_STEP, lambda: overdue_steps(user, today)),
+        (AlertKind.FOLLOWUP_DUE, lambda: followups_due(user, today)),
+        (AlertKind.BUILDING_AT_RISK, lambda: buildings_at_risk(user, today)),
+        (AlertKind.REQUEST_RECEIVED, lambda: requests_received(user, today)),
+        (AlertKind.COMMITTEE_INVITATION, lambda: committee_invitations(user, today)),
+    ]
+    alerts: list[Alert] = []
+    for kind, rule in rules:
+        if kind in wanted:
+            alerts.extend(rule())
+    return alerts
