@@ -15,6 +15,7 @@ class AlertKind(models.TextChoices):
     BUILDING_AT_RISK = "building_at_risk", "Bâtiment en retard sur la démolition"
     REQUEST_RECEIVED = "request_received", "Demande reçue"
     COMMITTEE_INVITATION = "committee_invitation", "Invitation à un comité"
+    OVERDUE_GRIEVANCE = "overdue_grievance", "Réclamation en retard"
 
 
 class Channel(models.TextChoices):

@@ -225,6 +225,36 @@ def committee_invitations(user, today: dt.date) -> list[Alert]:
     ]
 
 
+def overdue_grievances(user, today: dt.date) -> list[Alert]:
+    """Grievances past their acknowledgement or resolution deadline (issue 15, point 6), for the roles
+    that read grievances one by one; the metropolis reads them as counts in the indicators."""
+    from relogement.grievances.selectors import overdue_grievances as overdue
+    from relogement.permissions.predicates import can_list_grievances
+
+    if not can_list_grievances(user):
+        return []
+    rows = overdue(user, today=today).values_list(
+        "pk", "household__reference", "category", "acknowledged_on", "acknowledgement_due", "resolution_due"
+    )[:LIMIT]
+    from relogement.grievances.models import GrievanceCategory
+
+    alerts = []
+    for pk, reference, category, acknowledged_on, ack_due, resolution_due in rows:
+        due = resolution_due if acknowledged_on or ack_due >= today else ack_due
+        step = "réponse" if acknowledged_on or ack_due >= today else "accusé de réception"
+        alerts.append(
+            Alert(
+                AlertKind.OVERDUE_GRIEVANCE,
+                f"grievance-{pk}-{step}",
+                f"Réclamation du ménage {reference} ({GrievanceCategory(category).label}) : {step} en retard",
+                reverse("grievances:detail", kwargs={"pk": pk}),
+                due=due,
+                overdue=True,
+            )
+        )
+    return alerts
+
+
 def alerts_for(user, *, today: dt.date | None = None, kinds=None) -> list[Alert]:
     """Every alert of ``user`` (or of ``kinds`` only), most urgent first within each kind."""
     today = today or timezone.localdate()
@@ -242,6 +272,7 @@ def alerts_for(user, *, today: dt.date | None = None, kinds=None) -> list[Alert]
         (AlertKind.BUILDING_AT_RISK, lambda: buildings_at_risk(user, today)),
         (AlertKind.REQUEST_RECEIVED, lambda: requests_received(user, today)),
         (AlertKind.COMMITTEE_INVITATION, lambda: committee_invitations(user, today)),
+        (AlertKind.OVERDUE_GRIEVANCE, lambda: overdue_grievances(user, today)),
     ]
     alerts: list[Alert] = []
     for kind, rule in rules:

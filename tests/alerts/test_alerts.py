@@ -205,3 +205,34 @@ def test_the_project_office_sets_never_for_stalled_proposals(world):
     bad = client.post(url, {"stalled_proposal_days": "-3", "deadline_warning_days": "45"})
     assert bad.status_code == 200 and bad.context["form"].errors["stalled_proposal_days"]
     assert ProjectAlertSettings.objects.get(project=world.project).stalled_proposal_days is None
+
+
+def test_overdue_grievances_raise_alerts_for_the_roles_that_read_them(world):
+    """Issue 15, point 6: overdue grievances raise alerts; the metropolis reads them as counts only."""
+    from relogement.grievances import services as grievance_services
+
+    grievance = grievance_services.grievance_record(
+        household=world.household_a,
+        category="loyer",
+        channel="courrier",
+        received_on=dt.date(2026, 4, 30),
+        description="Loyer trop élevé.",
+        responsible=world.orgs["mous"],
+        actor=world.users["mous"],
+    )
+    # Acknowledgement due 5 May 2026: the next day it is overdue, then (acknowledged) the answer is.
+    [late] = rules.alerts_for(
+        world.users["mous"], today=dt.date(2026, 5, 6), kinds=[AlertKind.OVERDUE_GRIEVANCE]
+    )
+    assert late.overdue and late.due == dt.date(2026, 5, 5)
+    assert "accusé de réception en retard" in late.title and world.household_a.reference in late.title
+    assert late.url == reverse("grievances:detail", kwargs={"pk": grievance.pk})
+    assert not rules.alerts_for(
+        world.users["mous"], today=dt.date(2026, 5, 5), kinds=[AlertKind.OVERDUE_GRIEVANCE]
+    )
+    assert not rules.alerts_for(
+        world.users["metropolis"], today=dt.date(2026, 5, 6), kinds=[AlertKind.OVERDUE_GRIEVANCE]
+    )
+    assert not rules.alerts_for(
+        world.users["social_b"], today=dt.date(2026, 5, 6), kinds=[AlertKind.OVERDUE_GRIEVANCE]
+    )
