@@ -313,6 +313,7 @@ TABLES: tuple[Table, ...] = (
             "due_date",
             "status",
             "committee_case",
+            "group_decision",
         )
         + _f(C.TRACE, None, "created_by", "created_at"),
         skipped=("id", "household"),
@@ -360,6 +361,44 @@ TABLES: tuple[Table, ...] = (
         _f(C.PROCEDURE, "can_list_grievances", "grievance", "from_status", "to_status")
         + _f(C.PROCEDURE, "can_read_grievance_text", "reason")
         + _f(C.TRACE, "can_list_grievances", "actor", "created_at"),
+        skipped=("id",),
+    ),
+    Table(
+        "requests.HandoffRequest",
+        "Demandes entre organisations au sujet du ménage",
+        "demandes",
+        "household_id",
+        _f(
+            C.PROCEDURE,
+            None,
+            "sender_organisation",
+            "recipient",
+            "offer",
+            "subject",
+            "due_date",
+            "status",
+            "closed_at",
+        )
+        + _f(C.PROCEDURE, "can_view_named_data", "text")
+        + _f(C.TRACE, None, "sender", "created_at"),
+        skipped=("id", "household"),
+    ),
+    Table(
+        "requests.RequestAnswer",
+        "Réponses aux demandes",
+        "demandes_reponses",
+        "request__household_id",
+        _f(C.PROCEDURE, None, "request", "organisation")
+        + _f(C.PROCEDURE, "can_view_named_data", "text")
+        + _f(C.TRACE, None, "author", "created_at"),
+        skipped=("id",),
+    ),
+    Table(
+        "requests.RequestTransition",
+        "Traitement des demandes",
+        "demandes_transitions",
+        "request__household_id",
+        _f(C.PROCEDURE, None, "request", "from_status", "to_status") + _f(C.TRACE, None, "actor", "at"),
         skipped=("id",),
     ),
     Table(

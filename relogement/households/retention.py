@@ -55,6 +55,7 @@ from relogement.households.statuses import ExitReason, HouseholdStatus
 from relogement.offers.models import Proposal, ProposalTransition
 from relogement.offers.proposal_states import POSITION_LABEL, RULES
 from relogement.rehousing.models import Rehousing
+from relogement.requests.models import HandoffRequest, RequestAnswer
 
 RETENTION_YEARS = 2
 CHANGE_REASON = "Anonymisation (durée de conservation CNIL)"
@@ -74,6 +75,8 @@ KEPT_ROWS_FREE_TEXT = {
     Proposal: ("compliance_note",),
     # Grievances are kept for the indicators (counts and handling times per category), without text.
     Grievance: ("description", "outcome"),
+    # Requests between organisations about the household: who asked whom, when and the states are kept.
+    HandoffRequest: ("subject", "text"),
 }
 # Rows deleted whole: they hold names (members) or are social notes (log, steps).
 DELETED_CHILDREN = (HouseholdMember, SupportLogEntry, NextStep)
@@ -253,6 +256,8 @@ def _anonymise(
     )
     # And the escalation reasons and closing words of its grievances (states and dates are kept).
     GrievanceTransition.objects.filter(grievance__household_id=pk).update(reason="")
+    # And the answers to the requests about it.
+    report.texts_blanked += RequestAnswer.objects.filter(request__household_id=pk).update(text="")
     # So may the reasons of its changes of social provider (who, when, from and to are kept).
     ProviderReassignment.objects.filter(household_id=pk).update(reason="")
     # And the comments on its possible duplicates (the decision, its date and actor are kept).

@@ -101,9 +101,11 @@ def test_organisation_can_be_given_projects_in_admin(admin_client_, world):
 CONFIGURATION = {
     "accounts.Organisation",
     "accounts.User",
+    "alerts.ProjectAlertSettings",
     "auth.Group",
     "audit.FileRead",
     "exchange.ImportJob",
+    "grievances.GrievancePolicy",
     "offers.HousingOffer",
     "offers.RefusalReason",
     "projects.Building",

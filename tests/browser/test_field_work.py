@@ -188,14 +188,14 @@ def test_project_office_census_building_duplicates_and_direct_rehousing(field, w
     field.axe(mous, "doublons")
     row = mous.get_by_role("row").filter(has_text="CONC-001").filter(has_text="CONC-002")
     submit(row.get_by_role("button", name="Lier les dossiers"))
-    decision = DuplicateDecision.objects.get()
+    decision = DuplicateDecision.objects.get(decision="linked")
     assert decision.undone_at is None
     field.go(mous, reverse("households:detail", args=[world.household_a.pk]))
     assert mous.get_by_text("Dossier lié : CONC-002").count() == 1  # in the file's header
     assert "Dossiers liés avec CONC-002" in mous.locator("#section-doublons").inner_text()
     field.go(mous, reverse("duplicates:pairs") + "?vue=decisions")
     field.axe(mous, "doublons-decisions")
-    submit(mous.get_by_role("link", name="Annuler", exact=True))
+    submit(mous.get_by_role("link", name="Annuler la décision sur CONC-001 et CONC-002"))
     field.axe(mous, "doublon-annulation")
     mous.get_by_label("Motif de l'annulation").fill("Deux ménages distincts : homonymes")
     submit(mous.get_by_role("button", name="Annuler la décision"))

@@ -85,6 +85,7 @@ def fill_file(world, household=None):
     proposal.transitions.create(from_status="", to_status=ProposalStatus.MOVED_IN, actor=actor)
     _fill_governance(world, h, proposal)
     _fill_grievances(world, h)
+    _fill_requests(world, h)
     rehousing = Rehousing.objects.create(
         household=h,
         kind=RehousingKind.DEFINITIVE,
@@ -111,6 +112,24 @@ def fill_file(world, household=None):
     )
     h.refresh_from_db()
     return h
+
+
+def _fill_requests(world, h):
+    """A request of the project office to the social provider about the household, answered (its
+    answer and transition rows: docs/governance.md)."""
+    import datetime as dt
+
+    from relogement.requests import services as requests
+
+    request = requests.request_send(
+        actor=world.users["mous"],
+        recipient=world.orgs["social_a"],
+        subject="Point sur le dossier",
+        text="Pouvez-vous faire le point avec la famille Martin ?",
+        due_date=dt.date.today() + dt.timedelta(days=10),
+        household=h,
+    )
+    requests.request_answer(request=request, actor=world.users["social_a"], text="Rendez-vous pris.")
 
 
 def _fill_grievances(world, h):

@@ -80,6 +80,13 @@ def test_a_closed_file_is_anonymised_now_and_the_erasure_logged(world, filled):
     assert filled.history.first().history_user == world.users["admin"]
     leaked = [v for v in history_texts() if "Nadia" in v or "asthme" in v or "059123456789" in v]
     assert leaked == []
+    # Requests between organisations about the household keep who, when and states, not their words.
+    from relogement.requests.models import HandoffRequest, RequestAnswer
+
+    request = HandoffRequest.objects.get(household=filled)
+    assert (request.subject, request.text) == ("", "")
+    assert not request.history.exclude(text="").exists()
+    assert list(RequestAnswer.objects.filter(request=request).values_list("text", flat=True)) == [""]
     record = ErasureRecord.objects.get()
     assert (record.household, record.reference, record.actor, record.organisation) == (
         filled,
