@@ -35,6 +35,7 @@ from relogement.households.models import (
     ResourceKind,
     ResourceLine,
 )
+from relogement.households.services import _child_saved
 from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
@@ -301,9 +302,7 @@ def household_census(
             floor=new_dwelling.floor,
             has_lift=new_dwelling.has_lift,
         )
-        origin_dwelling._change_reason = f"{CENSUS_REASON} de {reference}"
-        origin_dwelling._history_user = actor
-        origin_dwelling.save()
+        _child_saved(origin_dwelling, actor, f"{CENSUS_REASON} de {reference}")
     head = next(m for m in members if m.relation == Relation.REFERENCE)
     household = Household(
         reference=reference,
@@ -327,9 +326,7 @@ def household_census(
         household.origin_dwelling_type = origin_dwelling.dwelling_type
         household.origin_living_area = origin_dwelling.living_area
         household.origin_floor = origin_dwelling.floor
-    household._change_reason = CENSUS_REASON
-    household._history_user = actor
-    household.save()
+    _child_saved(household, actor, CENSUS_REASON)
     for member in members:
         row = HouseholdMember(
             household=household,
@@ -339,14 +336,10 @@ def household_census(
             relation=member.relation,
             employment=member.employment or "",
         )
-        row._change_reason = CENSUS_REASON
-        row._history_user = actor
-        row.save()
+        _child_saved(row, actor, CENSUS_REASON)
     for kind, amount in resources.items():
         line = ResourceLine(household=household, kind=kind, monthly_amount=amount)
-        line._change_reason = CENSUS_REASON
-        line._history_user = actor
-        line.save()
+        _child_saved(line, actor, CENSUS_REASON)
     HouseholdStatusChange.objects.create(
         household=household,
         from_status="",

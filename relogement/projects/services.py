@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from relogement.accounts.models import Organisation, OrganisationKind
 from relogement.core.errors import DomainError
+from relogement.households.services import _child_saved
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.projects.models import Building, Operation, OperationKind, Project
@@ -33,12 +34,6 @@ def building_projects(user) -> QuerySet[Project]:
     if org is None or not predicates.can_add_building(user):
         return Project.objects.none()
     return Project.objects.filter(pk__in=org.projects.values("pk"))
-
-
-def _save(instance, actor, reason: str) -> None:
-    instance._change_reason = reason[:100]
-    instance._history_user = actor
-    instance.save()
 
 
 @transaction.atomic
@@ -110,7 +105,7 @@ def building_create(
                 "new_operation_name",
             )
         operation = Operation(project=project, name=new_operation_name, kind=new_operation_kind)
-        _save(operation, actor, f"Opération ajoutée avec le bâtiment {reference}")
+        _child_saved(operation, actor, f"Opération ajoutée avec le bâtiment {reference}")
     building = Building(
         operation=operation,
         reference=reference,
@@ -121,5 +116,5 @@ def building_create(
         dwellings_count=dwellings_count,
         planned_demolition_date=planned_demolition_date,
     )
-    _save(building, actor, "Bâtiment ajouté")
+    _child_saved(building, actor, "Bâtiment ajouté")
     return building
