@@ -19,6 +19,7 @@ from relogement.households import selectors
 from relogement.households.models import (
     EmploymentSituation,
     HouseholdType,
+    OccupancyStatus,
     Relation,
     ResourceKind,
     SupportEntryKind,
@@ -199,6 +200,11 @@ class HouseholdFileSerializer(HouseholdSummarySerializer):
     age_referent = serializers.IntegerField(source="reference_age", allow_null=True, required=False)
     numero_sne = serializers.CharField(source="sne_number", required=False)
     date_notice_information = serializers.DateField(source="information_notice_date", allow_null=True)
+    statut_occupation = serializers.ChoiceField(
+        source="occupancy_status",
+        choices=OccupancyStatus.choices,
+        help_text="Statut d'occupation du logement d'origine (parc social, parc privé, sans titre…)",
+    )
     logement_origine = OriginDwellingSerializer(source="*")
     couts_origine = OriginCostsSerializer(
         source="*", required=False, help_text="Loyer, charges, APL, RLS avant"

@@ -72,6 +72,7 @@ def test_a_social_provider_reads_its_households_and_not_provider_bs(world, notes
     assert file["diagnostics"][0]["constats"] == "Dette locative ancienne"
     assert file["note_sante"] == "Asthme sévère"
     assert file["numero_sne"] == "SNE-59-001"
+    assert file["statut_occupation"] == "locataire_social"
     for other in (world.household_b, world.household_other):
         response = client.get(_detail(other))
         assert response.status_code == 404
