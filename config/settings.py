@@ -175,6 +175,8 @@ AXES_ENABLE_ADMIN = False
 # Rows of the security log older than this are deleted by `manage.py purge_security_log` (CNIL: 6 to
 # 12 months for access logs; docs/personal-data.md §8).
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=30)
+# The API call log (api.ApiCall: token, method, path, status) is an access log: same rule as the security log.
+API_CALL_RETENTION_DAYS = env_int("API_CALL_RETENTION_DAYS", 365, minimum=30)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
