@@ -18,7 +18,7 @@ def _file(world, persona, household=None):
 
 def test_the_file_lists_the_requests_of_the_readers_organisation_only(world):
     request = request_for(world)  # provider A → commune, about household A
-    other = HandoffRequest.objects.create(
+    HandoffRequest.objects.create(
         sender_organisation=world.orgs["mous"],
         sender=world.users["mous"],
         recipient=world.orgs["landlord"],
