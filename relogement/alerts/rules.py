@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,26 +83,99 @@ def stalled_proposals(user, today: dt.date, project_settings) -> list[Alert]:
     return alerts
 
 
-def legal_deadlines(user, today: dt.date, project_settings) -> list[Alert]:
-    """Households whose right to stay ends (six months after the last compliant offer refused, under
-    the household's offer rule: offers.offer_rules) within the project's warning period."""
-    from relogement.households.models import Household
-    from relogement.offers.offer_rules import legal_deadlines as deadlines
+def _months_before(day: dt.date, months: int) -> dt.date:
+    from relogement.offers.offer_rules import add_months
 
-    rows = deadlines(user, today=today, past_days=31)
-    if not rows:
-        return []
-    households = {
-        pk: (reference, project_id)
-        for pk, reference, project_id in Household.objects.filter(pk__in=[r[0] for r in rows]).values_list(
-            "pk", "reference", "project_id"
-        )
+    return add_months(day, -months)
+
+
+def legal_deadlines(user, today: dt.date, project_settings, *, past_days: int = 31) -> list[Alert]:
+    """Households whose right to stay ends (``delay`` months after the notification of the refused
+    compliant offer that reached the required number, under the household's offer rule:
+    offers.offer_rules) within the project's warning period, or ended less than ``past_days`` ago.
+
+    Set-based, two queries whatever the number of households (no list of ids travels back to the
+    database): the distinct delays of the projects, then one query over the **trigger** proposals,
+    i.e. the refused compliant proposals whose rank among their household's refused compliant
+    proposals (a correlated count of the earlier ones) is the rule's required number. The rule
+    (required, delay) is computed in SQL by the same decision as ``offer_rules.applicable_rule``; the
+    trigger's notification date is bounded per delay, so that only the households near their deadline
+    are read (the bounds are a few days wider than exact, month lengths vary; the exact date is then
+    checked on the few rows returned with ``add_months``).
+    """
+    from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+
+    from relogement.households.models import Household, OccupancyStatus
+    from relogement.offers.models import Answer, Proposal
+    from relogement.offers.offer_rules import OPEN_STATUSES, add_months
+    from relogement.projects.models import PRIVATE_STOCK_KINDS, OfferRuleBasis, Project
+
+    project_rule = ~Q(household__project__offer_rule_basis=OfferRuleBasis.LEGAL)
+    legal_clock = Q(household__occupancy_status=OccupancyStatus.SOCIAL_TENANT) & ~Q(
+        household__building__operation__kind__in=list(PRIVATE_STOCK_KINDS)
+    )
+    # CCH L.442-6 II: three offers, six months; the project's own rule overrides it (offer_rules).
+    required = Case(
+        When(project_rule, then=F("household__project__required_offers")),
+        When(legal_clock, then=Value(3)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    delay = Case(
+        When(project_rule, then=F("household__project__departure_delay_months")),
+        When(legal_clock, then=Value(6)),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    delays = {
+        6,
+        *Project.objects.exclude(offer_rule_basis=OfferRuleBasis.LEGAL)
+        .values_list("departure_delay_months", flat=True)
+        .order_by()
+        .distinct(),
     }
+    widest = max([DEFAULT_DEADLINE_WARNING_DAYS, *(w for _, w in project_settings.values())])
+    window = Q()
+    for months in delays:
+        window |= Q(
+            delay=months,
+            notified_date__gte=_months_before(today - dt.timedelta(days=past_days), months)
+            - dt.timedelta(days=3),
+            notified_date__lte=_months_before(today + dt.timedelta(days=widest), months)
+            + dt.timedelta(days=3),
+        )
+    refused = Proposal.objects.filter(is_compliant=True, answer=Answer.REFUSED).exclude(notified_date=None)
+    earlier = (
+        refused.filter(household_id=OuterRef("household_id"))
+        .filter(
+            Q(notified_date__lt=OuterRef("notified_date"))
+            | Q(notified_date=OuterRef("notified_date"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        refused.filter(
+            household__in=Household.objects.visible_to(user).values("pk"),
+            household__status__in=OPEN_STATUSES,
+            household__specially_designed_dwelling=False,
+        )
+        .annotate(required=required, delay=delay)
+        .filter(window, required__gt=0)
+        .annotate(earlier=Coalesce(Subquery(earlier, output_field=IntegerField()), Value(0)))
+        .filter(earlier=F("required") - 1)
+        .values_list(
+            "household_id", "notified_date", "delay", "household__reference", "household__project_id"
+        )
+        .order_by("notified_date", "household_id")
+    )
     alerts = []
-    for household_id, lost_on, _trigger, _refused, _required, _rule in rows:
-        reference, project_id = households.get(household_id, ("", None))
+    for household_id, notified, months, reference, project_id in rows:
+        lost_on = add_months(notified, months)
         warning = project_settings.get(project_id, (0, DEFAULT_DEADLINE_WARNING_DAYS))[1]
-        if (lost_on - today).days > warning:
+        if (lost_on - today).days > warning or lost_on < today - dt.timedelta(days=past_days):
             continue
         alerts.append(
             Alert(
@@ -113,7 +187,8 @@ def legal_deadlines(user, today: dt.date, project_settings) -> list[Alert]:
                 overdue=lost_on < today,
             )
         )
-    return alerts
+    alerts.sort(key=lambda a: (a.due, a.key))
+    return alerts[:LIMIT]
 
 
 def overdue_steps(user, today: dt.date) -> list[Alert]:

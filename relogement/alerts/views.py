@@ -52,6 +52,31 @@ def centre(request):
     )
 
 
+def count(request):
+    """The menu's badge (loaded by htmx after the page, so that no page pays for the rules): the number
+    of the user's alerts, and how many are overdue, in a short French text for screen readers."""
+    from django.http import HttpResponse
+    from django.utils.html import format_html
+
+    _require(request)
+    alerts = rules.alerts_for(request.user)
+    if not alerts:
+        return HttpResponse("")
+    overdue = sum(a.overdue for a in alerts)
+    label = f"{len(alerts)} alerte{'s' if len(alerts) > 1 else ''}"
+    if overdue:
+        label += f", dont {overdue} en retard"
+    return HttpResponse(
+        format_html(
+            '<span class="badge rounded-pill {} ms-1" data-alert-count="{}">{}<span class="visually-hidden"> ({})</span></span>',
+            "text-bg-danger" if overdue else "text-bg-secondary",
+            len(alerts),
+            len(alerts),
+            label,
+        )
+    )
+
+
 class PreferencesForm(forms.Form):
     def __init__(self, *args, initial_channels, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,8 @@ class MenuItem:
     label: str
     url_name: str
     allowed: Callable = lambda user: organisation_of(user) is not None
+    # A URL returning a small badge (e.g. a count), loaded by htmx once the page is shown.
+    badge_url_name: str = ""
 
 
 def _can_view_named_data(user) -> bool:
@@ -53,7 +55,9 @@ MENU: list[MenuItem] = [
     # can_list_grievances: the roles with named data (the metropolis reads grievances as aggregates).
     MenuItem("Réclamations", "grievances:list", lambda user: _can_view_named_data(user)),
     MenuItem("Demandes", "requests:received", lambda user: _can_send_requests(user)),
-    MenuItem("Alertes", "alerts:centre", lambda user: _can_send_requests(user)),
+    MenuItem(
+        "Alertes", "alerts:centre", lambda user: _can_receive_alerts(user), badge_url_name="alerts:count"
+    ),
     MenuItem("Consultations", "audit:index", lambda user: _can_view_access_log(user)),
     MenuItem("Jetons d'API", "api:tokens", lambda user: _can_manage_api_tokens(user)),
     MenuItem(
@@ -84,6 +88,12 @@ def _can_send_requests(user) -> bool:
     from relogement.permissions.predicates import can_send_requests
 
     return can_send_requests(user)
+
+
+def _can_receive_alerts(user) -> bool:
+    from relogement.permissions.predicates import can_receive_alerts
+
+    return can_receive_alerts(user)
 
 
 def _can_view_access_log(user) -> bool:
@@ -117,5 +127,6 @@ def main_menu(request):
         except NoReverseMatch:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        badge = reverse(item.badge_url_name) if item.badge_url_name else ""
+        items.append({"label": item.label, "url": url, "active": active, "badge_url": badge})
     return {"main_menu": items}

@@ -323,7 +323,17 @@ TABLES: tuple[Table, ...] = (
         "Décisions de CALEOL",
         "decisions_caleol",
         "proposal__household_id",
-        _f(C.PROCEDURE, None, "session", "proposal", "outcome", "rank", "reason", "decided_at")
+        _f(
+            C.PROCEDURE,
+            None,
+            "session",
+            "proposal",
+            "outcome",
+            "rank",
+            "reason",
+            "decided_at",
+            "confirmed_on",
+        )
         + _f(C.TRACE, None, "decided_by"),
         skipped=("id",),
     ),

@@ -3,12 +3,49 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from relogement.accounts.models import Organisation, OrganisationKind, User
 from relogement.governance.models import CommissionOutcome, DecisionKind
 from relogement.households.forms import bootstrapify
 from relogement.offers.models import HousingOffer, OfferStatus
 from relogement.projects.models import Project
+
+
+def searchable(field: forms.Field) -> None:
+    """A long select gets a filter box (app.js, ``data-searchable``: options not matching are hidden)."""
+    field.widget.attrs["data-searchable"] = "1"
+
+
+def organisations_of_projects(projects):
+    """The organisations acting on ``projects`` (a queryset): partners of the project, landlords of its
+    buildings, providers of its households, and the metropolis; never the administration. Subqueries,
+    no join over the households (one query whatever the size)."""
+    from relogement.households.models import Household
+    from relogement.projects.models import Building
+
+    return (
+        Organisation.objects.filter(
+            Q(
+                pk__in=Project.organisations.through.objects.filter(project__in=projects).values(
+                    "organisation_id"
+                )
+            )
+            | Q(pk__in=Building.objects.filter(project__in=projects).values("landlord_id"))
+            | Q(pk__in=Household.objects.filter(project__in=projects).values("social_provider_id"))
+            | Q(kind=OrganisationKind.METROPOLIS)
+        )
+        .exclude(kind=OrganisationKind.ADMIN)
+        .order_by("name")
+    )
+
+
+def members_of(organisations):
+    return (
+        User.objects.filter(is_active=True, memberships__organisation__in=organisations)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 class CommitteeForm(forms.Form):
@@ -37,7 +74,13 @@ class CommitteeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.visible_to(user).order_by("name")
+        projects = Project.objects.visible_to(user)
+        self.fields["project"].queryset = projects.order_by("name")
+        # Only the organisations acting on the projects the user plans for, and their people.
+        organisations = organisations_of_projects(projects)
+        self.fields["organisations"].queryset = organisations
+        self.fields["people"].queryset = members_of(organisations)
+        searchable(self.fields["people"])
         bootstrapify(self)
 
     def clean(self):
@@ -45,6 +88,17 @@ class CommitteeForm(forms.Form):
         if not data.get("place") and not data.get("video_link") and not self.has_error("video_link"):
             self.add_error("place", "Indiquez un lieu ou un lien de visioconférence.")
         return data
+
+
+class CommitteeEditForm(CommitteeForm):
+    """Editing a planned committee (date, place or link, invitees): the project stays."""
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["project"]
+        organisations = organisations_of_projects(Project.objects.filter(pk=committee.project_id))
+        self.fields["organisations"].queryset = organisations
+        self.fields["people"].queryset = members_of(organisations)
 
 
 class FlagForm(forms.Form):
@@ -90,6 +144,7 @@ class DecisionForm(forms.Form):
             .select_related("commune")
             .order_by("reference", "pk")
         )
+        searchable(self.fields["offer"])
         org_ids = [committee.organiser_id, *committee.invited_organisations.values_list("pk", flat=True)]
         self.fields["action_organisation"].queryset = Organisation.objects.filter(pk__in=org_ids)
         self.fields["action_person"].queryset = (
@@ -97,6 +152,7 @@ class DecisionForm(forms.Form):
             .distinct()
             .order_by("last_name")
         )
+        searchable(self.fields["action_person"])
         bootstrapify(self)
 
     def clean(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from relogement.accounts.models import Organisation, OrganisationKind, User
+from relogement.governance.forms import searchable
 from relogement.households.forms import bootstrapify
 from relogement.indicators.perimeter import perimeter_choices
 
@@ -33,6 +34,7 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        searchable(self.fields["people"])
         bootstrapify(self)
 
     def clean_name(self):
@@ -48,6 +50,7 @@ class MembersForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        searchable(self.fields["people"])
         bootstrapify(self)
 
 

@@ -323,6 +323,8 @@ class CommissionItem(models.Model):
     rank = models.PositiveSmallIntegerField("rang", null=True, blank=True)
     reason = models.CharField("motif", max_length=500, blank=True)
     decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    # A rank-2+ attribution is conditional: the date the landlord confirmed it (rank 1 withdrew).
+    confirmed_on = models.DateField("attribution confirmée le", null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

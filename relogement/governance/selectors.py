@@ -168,7 +168,11 @@ def case_summary(*, case: CommitteeCase, user) -> dict:
 def pending_commission_proposals(*, landlord, exclude_session=None):
     """Proposals on the landlord's offers waiting for its CALEOL (accepted, or postponed by a previous
     session), not already on a session still to be held."""
-    planned = CommissionItem.objects.filter(session__status="planned", outcome="")
+    planned = CommissionItem.objects.filter(
+        session__status="planned", outcome=""
+    ) | CommissionItem.objects.filter(
+        outcome="allocated", rank__gte=2
+    )  # a conditional attribution (rank 2+) waits for its confirmation, not for another session
     if exclude_session is not None:
         planned = planned | CommissionItem.objects.filter(session=exclude_session)
     return (

@@ -131,6 +131,55 @@ def committee_plan(
     return committee
 
 
+@transaction.atomic
+def committee_update(
+    *,
+    committee: Committee,
+    actor,
+    starts_at: dt.datetime,
+    place: str = "",
+    video_link: str = "",
+    organisations=(),
+    people=(),
+) -> Committee:
+    """Change a planned committee's date, place or link and invitations (the secretary, before the
+    session is held). One history row (« Modification du comité ») for the fields; the invitation
+    lists are tracked in the history of their own (m2m) and summed up in the change reason. The
+    newly invited see the committee (and its invitation alert) at once; the agenda stays."""
+    committee = _require_secretary(committee, actor)
+    if committee.status != SessionStatus.PLANNED:
+        raise DomainError("Le comité a été tenu : sa date, son lieu et ses invitations ne changent plus.")
+    if not (place or "").strip() and not (video_link or "").strip():
+        raise DomainError("Indiquez un lieu ou un lien de visioconférence.")
+    if starts_at < timezone.now() - dt.timedelta(minutes=5):
+        raise DomainError("La nouvelle date du comité est passée : choisissez une date à venir.")
+    organisations, people = list(organisations), list(people)
+    _check_invitations(organisations, people)
+    before_orgs = set(committee.invited_organisations.values_list("name", flat=True))
+    before_people = set(committee.invited_people.values_list("pk", flat=True))
+    changes = []
+    if committee.starts_at != starts_at:
+        changes.append("date")
+    if committee.place != (place or "").strip() or committee.video_link != (video_link or "").strip():
+        changes.append("lieu")
+    after_orgs = {o.name for o in organisations}
+    if after_orgs != before_orgs:
+        added, removed = len(after_orgs - before_orgs), len(before_orgs - after_orgs)
+        changes.append(f"organisations invitées (+{added} −{removed})")
+    if {p.pk for p in people} != before_people:
+        changes.append("personnes invitées")
+    if not changes:
+        return committee
+    committee.starts_at = starts_at
+    committee.place = (place or "").strip()
+    committee.video_link = (video_link or "").strip()
+    committee._change_reason = ("Modification du comité : " + ", ".join(changes))[:100]
+    committee.save()
+    committee.invited_organisations.set(organisations)
+    committee.invited_people.set(people)
+    return committee
+
+
 def _require_secretary(committee: Committee, actor, *, open_agenda: bool = False) -> Committee:
     if not predicates.can_run_committee(actor, committee):
         raise DomainError("Seul le secrétariat du comité (l'organisation qui l'a planifié) peut le modifier.")
@@ -411,7 +460,12 @@ def commission_decide(
 ) -> CommissionItem:
     """Record a CALEOL outcome and drive the proposal machine with it:
 
-    - attribution with a rank → ``allocate`` (the machine refuses a dwelling already allocated);
+    - attribution in rank 1 → ``allocate`` (the machine refuses a dwelling already allocated);
+    - attribution in rank 2 or more (the commission ranks the candidates for one dwelling: the
+      n-th gets it only if those before withdraw) → a conditional attribution: ``postpone`` (the
+      proposal stays pending, the dwelling is not reserved), the item keeps its rank and is taken
+      out of the next sessions' lists; ``commission_confirm_rank`` allocates it once the dwelling
+      is free again (the candidates before it withdrew or were refused);
     - non-attribution (motivated) and rejection for inadmissibility (motivated) → ``reject``, the
       household goes back to its search;
     - postponement → ``postpone``: the proposal stays pending and is offered to the next session
@@ -432,7 +486,22 @@ def commission_decide(
     if outcome in (CommissionOutcome.NOT_ALLOCATED, CommissionOutcome.INADMISSIBLE) and not reason:
         raise DomainError("Un motif est obligatoire pour une non-attribution ou un rejet.")
     proposal = item.proposal
-    if outcome == CommissionOutcome.ALLOCATED:
+    conditional = outcome == CommissionOutcome.ALLOCATED and rank >= 2
+    if conditional:
+        text = f"Attribution en rang {rank}, sous réserve du désistement des candidats précédents" + (
+            f" : {reason}" if reason else ""
+        )
+        if proposal.status != ProposalStatus.COMMISSION_POSTPONED:
+            offer_services.proposal_record_commission(
+                proposal=proposal,
+                actor=actor,
+                decision=CommissionDecision.POSTPONED,
+                commission_date=session.date,
+                reason=text[:300],
+            )
+        elif session.date > dt.date.today():
+            raise DomainError("La date de CALEOL ne peut pas être dans le futur.")
+    elif outcome == CommissionOutcome.ALLOCATED:
         text = f"Attribution en rang {rank}" + (f" : {reason}" if reason else "")
         offer_services.proposal_record_commission(
             proposal=proposal,
@@ -468,6 +537,42 @@ def commission_decide(
     item.decided_at = timezone.now()
     item.decided_by = actor
     item._change_reason = f"Décision de CALEOL : {CommissionOutcome(outcome).label}"
+    item.save()
+    return item
+
+
+def awaiting_rank(item: CommissionItem) -> bool:
+    """A conditional attribution (rank 2 or more) not confirmed yet: the proposal is still postponed."""
+    return (
+        item.outcome == CommissionOutcome.ALLOCATED
+        and (item.rank or 0) >= 2
+        and item.proposal.status == ProposalStatus.COMMISSION_POSTPONED
+    )
+
+
+@transaction.atomic
+def commission_confirm_rank(*, item: CommissionItem, actor, on: dt.date | None = None) -> CommissionItem:
+    """The candidates ranked before withdrew (or were refused): the landlord confirms the attribution
+    of a rank-2+ candidate. ``allocate`` through the proposal machine, dated ``on`` (today by
+    default; not before the session): refused while another proposal holds the dwelling. Allowed
+    after the minutes were sent: the withdrawal comes after the session."""
+    if not predicates.can_run_commission(actor, item.session):
+        raise DomainError("Seul le bailleur de la séance peut confirmer une attribution.")
+    item = CommissionItem.objects.select_for_update().select_related("proposal", "session").get(pk=item.pk)
+    if not awaiting_rank(item):
+        raise DomainError("Ce dossier n'a pas d'attribution en rang 2 ou plus en attente de confirmation.")
+    on = on or timezone.localdate()
+    if on < item.session.date:
+        raise DomainError("La confirmation ne peut pas précéder la date de la CALEOL.")
+    offer_services.proposal_record_commission(
+        proposal=item.proposal,
+        actor=actor,
+        decision=CommissionDecision.ALLOCATED,
+        commission_date=on,
+        reason=f"Attribution en rang {item.rank} confirmée après désistement des candidats précédents",
+    )
+    item.confirmed_on = on
+    item._change_reason = f"Attribution en rang {item.rank} confirmée"
     item.save()
     return item
 

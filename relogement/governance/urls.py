@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("comites/nouveau/", views.committee_create, name="committee_create"),
     path("comites/<int:pk>/", views.committee_detail, name="committee_detail"),
+    path("comites/<int:pk>/modifier/", views.committee_edit, name="committee_edit"),
     path("comites/<int:pk>/compte-rendu.pdf", views.committee_minutes, name="committee_minutes"),
     path("comites/<int:pk>/etat/<str:action>/", views.committee_action, name="committee_action"),
     path("comites/<int:pk>/ajouter/", views.case_add, name="case_add"),
@@ -23,6 +24,11 @@ urlpatterns = [
         "caleol/<int:pk>/dossiers/<int:item_pk>/retirer/",
         views.commission_item_remove,
         name="commission_item_remove",
+    ),
+    path(
+        "caleol/<int:pk>/dossiers/<int:item_pk>/confirmer/",
+        views.commission_confirm_rank,
+        name="commission_confirm_rank",
     ),
     path(
         "caleol/<int:pk>/dossiers/<int:item_pk>/decision/", views.commission_decide, name="commission_decide"

@@ -113,6 +113,59 @@ def committee_create(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def committee_edit(request, pk):
+    """The secretary changes a planned committee's date, place or link and invitations."""
+    committee = _secretary_committee(request, pk)
+    initial = {
+        "starts_at": timezone.localtime(committee.starts_at),
+        "place": committee.place,
+        "video_link": committee.video_link,
+        "organisations": list(committee.invited_organisations.all()),
+        "people": list(committee.invited_people.all()),
+    }
+    form = forms.CommitteeEditForm(
+        request.POST or None, initial=initial, user=request.user, committee=committee
+    )
+    if committee.status != SessionStatus.PLANNED:
+        messages.error(
+            request, "Le comité a été tenu : sa date, son lieu et ses invitations ne changent plus."
+        )
+        return redirect("governance:committee_detail", pk=committee.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.committee_update(
+                committee=committee,
+                actor=request.user,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                video_link=data["video_link"],
+                organisations=data["organisations"],
+                people=data["people"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Comité modifié.")
+            return redirect("governance:committee_detail", pk=committee.pk)
+    return render(
+        request,
+        "governance/committee_edit.html",
+        {
+            "form": form,
+            "committee": committee,
+            "breadcrumbs": _crumbs(
+                {
+                    "label": str(committee),
+                    "url": reverse("governance:committee_detail", kwargs={"pk": committee.pk}),
+                },
+                {"label": "Modifier", "url": ""},
+            ),
+        },
+    )
+
+
 def committee_detail(request, pk):
     committee = _committee(request, pk)
     user = request.user
@@ -371,7 +424,14 @@ def commission_detail(request, pk):
         "governance/commission_detail.html",
         {
             "session": session,
-            "rows": [{"item": i, "label": display_name(user, i.proposal.household)} for i in items],
+            "rows": [
+                {
+                    "item": i,
+                    "label": display_name(user, i.proposal.household),
+                    "awaiting_rank": services.awaiting_rank(i),
+                }
+                for i in items
+            ],
             "runs": runs,
             "pending": list(
                 selectors.pending_commission_proposals(landlord=session.landlord, exclude_session=session)[
@@ -421,6 +481,20 @@ def commission_item_add(request, pk):
             messages.error(request, exc.message)
         else:
             messages.success(request, "Proposition inscrite à la séance.")
+    return redirect("governance:commission_detail", pk=session.pk)
+
+
+@require_POST
+def commission_confirm_rank(request, pk, item_pk):
+    """The landlord confirms a rank-2+ attribution once the candidates before withdrew."""
+    session = _landlord_commission(request, pk)
+    item = get_object_or_404(CommissionItem, session=session, pk=item_pk)
+    try:
+        services.commission_confirm_rank(item=item, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Attribution en rang {item.rank} confirmée : le logement est réservé.")
     return redirect("governance:commission_detail", pk=session.pk)
 
 

@@ -38,6 +38,7 @@ class RequestForm(forms.Form):
         self.fields["recipient"].queryset = (
             Organisation.objects.exclude(kind=OrganisationKind.ADMIN).exclude(pk=sender.pk).order_by("name")
         )
+        self.fields["recipient"].widget.attrs["data-searchable"] = "1"  # long list: app.js filter box
         bootstrapify(self)
 
     def clean_due_date(self):

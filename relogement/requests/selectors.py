@@ -49,3 +49,23 @@ def queue_counts(user) -> dict[str, int]:
         .pending()
         .aggregate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
     )
+
+
+def about_household(user, household, *, limit: int = 20) -> list[HandoffRequest]:
+    """The requests about ``household`` that the reader's organisation sent or received (``visible_to``:
+    the two organisations of a request, nobody else), pending first then by due date; one query."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return list(
+        HandoffRequest.objects.visible_to(user)
+        .filter(household=household)
+        .select_related("sender_organisation", "recipient")
+        .annotate(
+            closed_last=Case(
+                When(status=RequestStatus.CLOSED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed_last", "due_date", "pk")[:limit]
+    )

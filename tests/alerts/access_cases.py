@@ -8,6 +8,7 @@ OPERATIONAL = ("mous", "metropolis", "commune", "social_a", "social_b", "landlor
 
 CASES = [
     UrlCase("alerts:centre", allowed=OPERATIONAL, denied=("admin",)),
+    UrlCase("alerts:count", allowed=OPERATIONAL, denied=("admin",)),
     UrlCase("alerts:preferences", allowed=OPERATIONAL, denied=("admin",)),
     UrlCase(
         "alerts:preferences",

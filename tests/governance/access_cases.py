@@ -2,6 +2,10 @@
 organisations, a CALEOL session by its landlord and the commune and project office of the households
 it examines; writing needs the secretary's or the landlord's predicate; everyone else gets 404."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from relogement.governance.models import CommissionItem
 from tests.access import UrlCase
 from tests.governance.builders import accepted_proposal, commission_for, committee_for, open_action
@@ -57,6 +61,25 @@ CASES = [
         method="post",
         allowed=("mous",),
         denied=("commune", "landlord", *NOT_INVITED),
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:committee_edit",
+        kwargs=lambda w: {"pk": _committee(w).pk},
+        allowed=("mous",),
+        denied=("commune", "landlord", "social_a", "metropolis", *NOT_INVITED),
+    ),
+    UrlCase(
+        "governance:committee_edit",
+        kwargs=lambda w: {"pk": _committee(w).pk},
+        method="post",
+        data=lambda w: {
+            "starts_at": (timezone.localtime() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Salle ACCES",
+            "organisations": [w.orgs[k].pk for k in ("commune", "social_a", "landlord", "metropolis")],
+        },
+        allowed=("mous",),
+        denied=("commune", "landlord", "social_a", "metropolis", *NOT_INVITED),
         expected_status=(302,),
     ),
     UrlCase(
@@ -130,6 +153,14 @@ CASES = [
         kwargs=lambda w: {"pk": _session(w).pk},
         method="post",
         data=lambda w: {"proposal": "0"},
+        allowed=("landlord",),
+        denied=("mous", "commune", "outsider", "admin"),
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "governance:commission_confirm_rank",
+        kwargs=lambda w: {"pk": _session(w).pk, "item_pk": _item(w).pk},
+        method="post",
         allowed=("landlord",),
         denied=("mous", "commune", "outsider", "admin"),
         expected_status=(302,),

@@ -107,7 +107,7 @@ def test_the_machine_refuses_a_second_allocation_of_the_same_dwelling(world):
     first, second = session.items.order_by("pk")
     services.commission_decide(item=first, actor=world.users["landlord"], outcome="allocated", rank=1)
     with pytest.raises(DomainError, match="déjà attribué"):
-        services.commission_decide(item=second, actor=world.users["landlord"], outcome="allocated", rank=2)
+        services.commission_decide(item=second, actor=world.users["landlord"], outcome="allocated", rank=1)
     second.refresh_from_db()
     assert second.outcome == ""
 

@@ -36,3 +36,16 @@ def new_request_link(context, household=None, offer=None):
     else:
         url = reverse("requests:create_for_offer", kwargs={"offer_pk": offer.pk})
     return format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">Adresser une demande</a>', url)
+
+
+@register.inclusion_tag("requests/_household_section.html", takes_context=True)
+def household_requests_section(context, household):
+    """The « Demandes entre organisations » section of a household's file: the requests about it sent or
+    received by the reader's organisation only (one query; nothing for the administration)."""
+    from relogement.requests.selectors import about_household
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not can_send_requests(user):
+        return {"shown": False}
+    return {"shown": True, "rows": about_household(user, household), "household": household}
