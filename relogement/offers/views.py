@@ -202,9 +202,10 @@ def offer_position(request, pk):
                 else:
                     messages.success(
                         request,
-                        f"{selectors.household_label(request.user, household)} positionné sur l'offre "
-                        f"{offer.reference or offer.pk}"
-                        + (" (malgré des souhaits non respectés, motif enregistré)." if broken else "."),
+                        "Ménage positionné sur l'offre, malgré des souhaits non respectés : le motif "
+                        "est enregistré dans l'historique de la proposition."
+                        if broken
+                        else "Ménage positionné sur l'offre.",
                     )
                     return redirect("offers:proposal", pk=proposal.pk)
         compliant, checks = default_compliance(
