@@ -174,3 +174,20 @@ def test_roles_that_do_not_position_get_404(contrary, offer, persona):
     )
     assert response.status_code == 404
     assert not Proposal.objects.exists()
+
+
+# --- API and committee -------------------------------------------------------------------------------
+
+
+def test_api_positioning_against_the_wishes_needs_motif_souhaits(contrary, offer):
+    from tests.api.clients import api_client
+
+    client = api_client(contrary, "mous")
+    body = {"offre": offer.pk, "menage": contrary.household_a.pk}
+    response = client.post("/api/v1/propositions/", body)
+    assert response.status_code == 400
+    assert "contredit les souhaits du ménage" in response.json()["champs"]["general"][0]
+    assert not Proposal.objects.exists()
+    response = client.post("/api/v1/propositions/", {**body, "motif_souhaits": "Accord écrit du ménage"})
+    assert response.status_code == 201
+    assert Proposal.objects.get().transitions.get().reason.endswith("Motif : Accord écrit du ménage")
