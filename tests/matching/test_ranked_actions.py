@@ -178,3 +178,12 @@ def test_plan_pin_through_htmx_redraws_the_table(world, plan_scene):  # noqa: F8
     )
     assert "rien n&#x27;a été modifié" in response.content.decode()
     assert client.session["matching_plan:tout"] == {"pins": [[household.pk, far.pk]], "exclusions": []}
+
+
+def test_plan_export_never_writes_a_formula(world, plan_scene):  # noqa: F811
+    world.household_a.reference_name = '=HYPERLINK("http://x";"clic")'
+    world.household_a.save()
+    response = world.client_for("mous").get(reverse("matching:plan_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=3) if row[1].value and "HYPERLINK" in row[1].value]
+    assert cells and all(cell.data_type == "s" for cell in cells)
