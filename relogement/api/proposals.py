@@ -149,6 +149,9 @@ def _past(label: str):
 class PositionSerializer(serializers.Serializer):
     offre = serializers.PrimaryKeyRelatedField(queryset=HousingOffer.objects.none())
     menage = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    # Compulsory when the offer contradicts the household's wishes (commune, typology, maximum residual
+    # rent): the service refuses the positioning without it (400, naming the wishes broken).
+    motif_souhaits = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,7 +295,10 @@ class ProposalViewSet(ApiViewSet):
         data = PositionSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         proposal = services.proposal_position(
-            offer=data.validated_data["offre"], household=data.validated_data["menage"], actor=request.user
+            offer=data.validated_data["offre"],
+            household=data.validated_data["menage"],
+            actor=request.user,
+            wishes_reason=data.validated_data["motif_souhaits"],
         )
         return self._detail(
             proposal.pk, status.HTTP_201_CREATED, {"Location": reverse("api:proposition", args=[proposal.pk])}

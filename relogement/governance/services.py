@@ -331,7 +331,10 @@ def committee_case_decide(
     if decision == DecisionKind.POSITIONING:
         if offer is None:
             raise DomainError("Choisissez l'offre sur laquelle positionner le ménage.")
-        case.proposal = offer_services.proposal_position(offer=offer, household=case.household, actor=actor)
+        # The committee's note is the reason asked when the offer contradicts the household's wishes.
+        case.proposal = offer_services.proposal_position(
+            offer=offer, household=case.household, actor=actor, wishes_reason=note
+        )
         case.offer = offer
     elif offer is not None:
         raise DomainError("Une offre ne se choisit que pour un positionnement.")

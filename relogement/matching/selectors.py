@@ -71,6 +71,10 @@ class RankedOffer:
         return not np.isnan(self.rac)
 
     @property
+    def is_positionable(self) -> bool:
+        return self.offer is not None and self.offer.status in ("available", "positioned")
+
+    @property
     def gross_rent(self):
         return self.offer.rent + self.offer.charges if self.offer else None
 
@@ -173,7 +177,13 @@ class HouseholdMatch:
     excluded: bool
     household: Household | None = None  # attached, with the label and verdicts, for the page shown
     label: str = ""
+    rac: float = float("nan")  # residual rent in the offer (the one the score used), for the page shown
+    shows_rac: bool = False  # the user may see this household's resources
     verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def rac_known(self) -> bool:
+        return not np.isnan(self.rac)
 
 
 @dataclass
@@ -270,6 +280,9 @@ def explain_matches(
             rac_provider=rac_provider,
         )
         match.verdicts = shown_verdicts(user, match.household, verdicts)
+        match.shows_rac = predicates.can_view_resources(user, match.household)
+        if match.shows_rac:
+            match.rac = float(rac_provider(match.context, result.table, np.array([0]))[0])
     return matches
 
 

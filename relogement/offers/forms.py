@@ -107,12 +107,34 @@ class OfferFilterForm(BootstrapMixin, forms.Form):
 
 
 class PositionForm(BootstrapMixin, forms.Form):
-    household = forms.ModelChoiceField(queryset=None, label="Ménage à positionner")
+    """The household chosen on the positioning page (radio buttons of the ranked list, or the link of a
+    ranked page), and the confirmation asked when the offer contradicts the household's wishes."""
 
-    def __init__(self, *args, households, labels, **kwargs):
+    household = forms.ModelChoiceField(
+        queryset=None,
+        label="Ménage à positionner",
+        error_messages={
+            "required": "Choisissez le ménage à positionner.",
+            "invalid_choice": "Ce ménage ne peut pas être positionné sur cette offre (hors de votre "
+            "périmètre, déjà positionné ou pas en recherche).",
+        },
+    )
+    wishes_confirmed = forms.BooleanField(
+        label="Je confirme ce positionnement malgré les souhaits non respectés", required=False
+    )
+    wishes_reason = forms.CharField(
+        label="Motif du positionnement contraire aux souhaits",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, households, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
-        self.fields["household"].label_from_instance = lambda h: labels(h)
+
+    def clean_wishes_reason(self):
+        return " ".join(self.cleaned_data.get("wishes_reason", "").split())
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

@@ -76,3 +76,47 @@ def household_offers(user, household) -> dict:
         "household": household,
         "project": household.project,
     }
+
+
+def ranked_positionable(user, offer, households, *, query: str = "") -> list[dict]:
+    """The households that may be positioned on the offer, best suited first (the offer → households
+    ranking of the decision support), then those it does not rank (excluded beforehand by a hard
+    criterion, or already with a proposal in progress), by reference. ``query`` keeps those whose
+    reference, pseudonym (or name, for roles that see names) contains it.
+
+    Rows: ``{"household", "fit" (0–1 or None), "excluded" (a hard criterion not met)}``.
+    """
+    from django.db.models import Q
+
+    from relogement.matching import residual_rent as matching_rac
+    from relogement.matching.selectors import households_for_offer
+
+    if query:
+        condition = Q(reference__icontains=query) | Q(pseudonym__icontains=query)
+        if predicates.can_view_named_data(user):
+            condition |= Q(reference_name__icontains=query)
+        households = households.filter(condition)
+    rows = list(households.only("pk", "reference", "pseudonym", "reference_name", "status", "project_id"))
+    if not rows:
+        return []
+    provider, exact = matching_rac.default_provider()
+    result = households_for_offer(
+        user, offer, rac_provider=None if exact else provider, limit=len(rows) + 10_000
+    )
+    fit = {m.context.pk: m for m in result.matches}
+
+    def key(household):
+        match = fit.get(household.pk)
+        if match is None:
+            return (2, 0.0, household.reference)
+        return (1 if match.excluded else 0, -match.total, household.reference)
+
+    rows.sort(key=key)
+    return [
+        {
+            "household": h,
+            "fit": fit[h.pk].total if h.pk in fit else None,
+            "excluded": fit[h.pk].excluded if h.pk in fit else None,
+        }
+        for h in rows
+    ]

@@ -26,6 +26,7 @@ from relogement.offers.models import (
     ProposalTransition,
     RefusalReason,
 )
+from relogement.offers.wishes import broken_wishes
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.rehousing.models import HousingStock, Rehousing, RehousingKind
@@ -245,8 +246,15 @@ def _resume_search_if_idle(household_id: int, actor, day: dt.date, reason: str) 
 
 
 @transaction.atomic
-def proposal_position(*, offer: HousingOffer, household: Household, actor) -> Proposal:
-    """Position a household (already fetched through the actor's scope) on an offer."""
+def proposal_position(
+    *, offer: HousingOffer, household: Household, actor, wishes_reason: str = "", after=None
+) -> Proposal:
+    """Position a household (already fetched through the actor's scope) on an offer.
+
+    An offer that contradicts the household's wishes (commune, typology, maximum residual rent:
+    ``offers.wishes``) is positioned only with ``wishes_reason``, kept in the history and in the first
+    transition together with the wishes it breaks. ``after``: the residual rent estimate already
+    computed for the page (else computed here when the household states a maximum)."""
     if not predicates.can_position_households(actor):
         raise ProposalError("Seuls le bureau d'étude et les travailleurs sociaux positionnent des ménages.")
     offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
@@ -261,13 +269,27 @@ def proposal_position(*, offer: HousingOffer, household: Household, actor) -> Pr
         )
     if household.proposals.filter(offer=offer, status__in=proposal_states.ACTIVE).exists():
         raise ProposalError("Ce ménage est déjà positionné sur cette offre.")
+    broken = broken_wishes(household, offer, after=after)
+    reason = ""
+    if broken:
+        wishes_reason = " ".join((wishes_reason or "").split())
+        if not wishes_reason:
+            raise ProposalError(
+                "Cette offre contredit les souhaits du ménage ("
+                + " ; ".join(str(b) for b in broken)
+                + ") : confirmez le positionnement en indiquant un motif."
+            )
+        reason = f"Positionnement contraire aux souhaits ({' ; '.join(str(b) for b in broken)}). Motif : {wishes_reason}"
+        reason = reason[:2000]
     proposal = Proposal(
         household=household, offer=offer, positioned_by=actor, status=ProposalStatus.POSITIONED
     )
-    proposal._change_reason = proposal_states.POSITION_LABEL
+    proposal._change_reason = (
+        f"{proposal_states.POSITION_LABEL} — {reason}" if reason else proposal_states.POSITION_LABEL
+    )[:100]
     proposal.save()
     ProposalTransition.objects.create(
-        proposal=proposal, from_status="", to_status=ProposalStatus.POSITIONED, actor=actor
+        proposal=proposal, from_status="", to_status=ProposalStatus.POSITIONED, actor=actor, reason=reason
     )
     _sync_offer_status(offer.pk)
     return proposal

@@ -5,7 +5,10 @@ Every object is fetched through the user's scope; a user without the right gets 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +20,7 @@ from relogement.offers import forms, offer_rules, proposal_states, selectors, se
 from relogement.offers.compliance import default_compliance
 from relogement.offers.models import HousingOffer, OfferStatus, Proposal
 from relogement.offers.residual_rent import estimate_before, estimate_for_offer
+from relogement.offers.wishes import broken_wishes
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 
@@ -147,29 +151,63 @@ def offer_detail(request, pk):
     )
 
 
+POSITION_PAGE_SIZE = 20
+
+
 def offer_position(request, pk):
+    """Choose a household among those ranked by fit for the offer (searchable), preview its residual
+    rent and the needs-and-means checks, then position it through ``services.proposal_position``. An
+    offer that contradicts the household's wishes says which ones and asks a confirmation with a reason.
+    """
     if not predicates.can_position_households(request.user):
         raise Http404
     offer = get_object_or_404(
         HousingOffer.objects.visible_to(request.user).select_related("commune", "landlord"), pk=pk
     )
     households = selectors.positionable_households(request.user, offer)
+    query = " ".join(request.GET.get("q", "").split())[:100]
     data = request.POST if request.method == "POST" else (request.GET if "household" in request.GET else None)
-    form = forms.PositionForm(
-        data, households=households, labels=lambda h: selectors.household_label(request.user, h)
-    )
+    form = forms.PositionForm(data, households=households)
+    if request.htmx and data is None:
+        candidates = selectors.ranked_positionable(request.user, offer, households, query=query)
+        return render(
+            request,
+            "offers/_position_candidates.html",
+            _candidates_context(request, offer, candidates, query),
+        )
     preview = None
     if data is not None and form.is_valid():
         household = form.cleaned_data["household"]
-        if request.method == "POST":
-            try:
-                proposal = services.proposal_position(offer=offer, household=household, actor=request.user)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Ménage positionné sur l'offre.")
-                return redirect("offers:proposal", pk=proposal.pk)
         after = estimate_for_offer(household, offer)
+        broken = broken_wishes(household, offer, after=after)
+        if request.method == "POST":
+            reason = form.cleaned_data.get("wishes_reason", "")
+            if broken and not (form.cleaned_data.get("wishes_confirmed") and reason):
+                form.add_error(
+                    "wishes_reason",
+                    "Cette offre contredit les souhaits du ménage : cochez la confirmation et indiquez "
+                    "le motif du positionnement.",
+                )
+            else:
+                try:
+                    proposal = services.proposal_position(
+                        offer=offer,
+                        household=household,
+                        actor=request.user,
+                        wishes_reason=reason if broken else "",
+                        after=after,
+                    )
+                except DomainError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(
+                        request,
+                        "Ménage positionné sur l'offre, malgré des souhaits non respectés : le motif "
+                        "est enregistré dans l'historique de la proposition."
+                        if broken
+                        else "Ménage positionné sur l'offre.",
+                    )
+                    return redirect("offers:proposal", pk=proposal.pk)
         compliant, checks = default_compliance(
             household,
             dwelling_type=offer.dwelling_type,
@@ -177,28 +215,48 @@ def offer_position(request, pk):
             offer=offer,
             estimate=after,
         )
+        resources = predicates.can_view_resources(request.user, household)
         preview = {
             "household": household,
             "label": selectors.household_label(request.user, household),
-            "before": estimate_before(household)
-            if predicates.can_view_resources(request.user, household)
-            else None,
-            "after": after if predicates.can_view_resources(request.user, household) else None,
+            "before": estimate_before(household) if resources else None,
+            "after": after if resources else None,
             "compliant": compliant,
             "checks": checks,
+            # The residual-rent wish is the household's resources: named only to who may see them.
+            "broken": [b for b in broken if resources or b.wish != "reste_a_charge"],
+            "hidden_broken": 0 if resources else sum(1 for b in broken if b.wish == "reste_a_charge"),
+            "wishes_broken": bool(broken),
         }
+    context = {
+        "offer": offer,
+        "form": form,
+        "preview": preview,
+        "query": query,
+        "breadcrumbs": _crumbs((str(offer), reverse("offers:detail", args=[offer.pk])), ("Positionner", "")),
+    }
+    if preview is None:
+        candidates = selectors.ranked_positionable(request.user, offer, households, query=query)
+        context.update(_candidates_context(request, offer, candidates, query))
     return render(
         request,
         "offers/offer_position.html",
-        {
-            "offer": offer,
-            "form": form,
-            "preview": preview,
-            "breadcrumbs": _crumbs(
-                (str(offer), reverse("offers:detail", args=[offer.pk])), ("Positionner", "")
-            ),
-        },
+        context,
+        status=400 if form.errors and request.method == "POST" else 200,
     )
+
+
+def _candidates_context(request, offer, candidates, query):
+    page = Paginator(candidates, POSITION_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["label"] = selectors.household_label(request.user, row["household"])
+    return {
+        "offer": offer,
+        "candidates": page,
+        "query": query,
+        "pagination_query": urlencode({"q": query}) + "&" if query else "",
+        "position_url": reverse("offers:position", args=[offer.pk]),
+    }
 
 
 ACTION_FORMS = {

@@ -27,6 +27,11 @@ CASES = [
         denied=("commune", "social_a", "landlord", "admin"),
     ),
     UrlCase(
+        "matching:plan_export",
+        allowed=("mous", "metropolis", "outsider"),
+        denied=("commune", "social_a", "landlord", "admin"),
+    ),
+    UrlCase(
         "matching:risk",
         allowed=("mous", "metropolis", "commune", "social_a", "landlord", "outsider"),
         denied=("admin",),

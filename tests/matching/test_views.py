@@ -126,8 +126,9 @@ def test_plan_page_compares_with_fcfs(world, plan_scene, django_assert_max_num_q
     client = world.client_for("mous")
     client.get("/")
     with django_assert_max_num_queries(
-        18
+        19
     ):  # 16 + the read log's insert (the plan names households) + the menu's API-token permission
+        # + the communes of the offers (the "Commune des offres" filter)
         response = client.get(reverse("matching:plan"))
     html = response.content.decode()
     assert response.status_code == 200
