@@ -38,8 +38,8 @@ def kpi_html(cell):
     with its number, "802,50 jours" overflowed the card and was cut inside the word)."""
     if cell.hidden or cell.link or not cell.unit or cell.value is None:
         return cell_html(cell)
-    number = cell.display.removesuffix(f"\u00a0{cell.unit}")
-    return format_html('<span class="text-nowrap">{}</span> <span class="fs-6">{}</span>', number, cell.unit)
+    number, _, unit = cell.display.rpartition("\u00a0")
+    return format_html('<span class="text-nowrap">{}</span> <span class="fs-6">{}</span>', number, unit)
 
 
 @register.filter
