@@ -7,8 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from relogement.core.formatting import format_date, format_number
-from relogement.permissions.secrecy import HIDDEN_HTML, is_small
+from relogement.permissions.secrecy import HIDDEN_HTML
 
 register = template.Library()
 
@@ -79,17 +78,3 @@ def perimeter_options(choices, selected):
             out.append(f'<option value="{escape(value)}"{chosen}>{escape(label)}</option>')
         out.append("</optgroup>")
     return mark_safe("".join(out))
-
-
-@register.simple_tag
-def at_risk_items(d):
-    """The ``<li>`` of the buildings at risk (hundreds for the metropolis), rendered in Python."""
-    items = []
-    for b, reason in d.at_risk:
-        remaining = HIDDEN_HTML if d.hide and is_small(b.remaining) else escape(format_number(b.remaining))
-        planned = format_date(b.planned_demolition) if b.planned_demolition else ""
-        items.append(
-            f"<li><strong>{escape(b.reference)}</strong> ({escape(b.project)}) : {remaining} ménage(s) "
-            f"restant à reloger, démolition prévue le {planned} — {escape(reason)}</li>"
-        )
-    return mark_safe("".join(items))  # noqa: S308 (escaped above)
