@@ -78,8 +78,11 @@ def test_dashboard_tabs_burndown_and_buildings_table(board, world):
         show_all.click()
         mous.wait_for_selector("#table-batiments caption:not(:has-text('à risque'))")
     header = mous.locator("#table-batiments thead").get_by_role("link", name=re.compile("^Restant à reloger"))
-    header.click()
+    header.focus()
+    mous.keyboard.press("Enter")
     mous.wait_for_selector('#table-batiments th[aria-sort="ascending"]')
+    # The keyboard user keeps their place: the focus is back on the header just used.
+    assert mous.evaluate("document.activeElement.id") == "tri-restant"
     assert mous.url.endswith("#batiments")  # the page did not change: the table was swapped
     board.axe(mous, "tableau-de-bord-batiments-tries")
 
