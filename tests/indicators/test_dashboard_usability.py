@@ -281,3 +281,14 @@ def test_ods_export_reads_like_a_workbook(s, mous):
     assert "&apos;Avancement&apos;.A2:&apos;Avancement&apos;.C" in content or "'Avancement'.A2" in content
     settings = archive.read("settings.xml").decode()
     assert 'config:name="VerticalSplitPosition"' in settings and 'config:name="Avancement"' in settings
+
+
+def test_perimeter_search_keeps_a_constant_number_of_queries(s, mous):
+    url = reverse("indicators:perimeter_search")
+    params = {"q": "Z-", "date": AS_OF}
+    _queries(mous, url, params)
+    few = _queries(mous, url, params)
+    _many_buildings(s, 30)
+    page = mous.get(url, params, headers={"HX-Request": "true"}).content.decode()
+    assert page.count("<li>") == 20 and "précisez la recherche" in page  # 30 matches, 20 shown
+    assert _queries(mous, url, params) == few
