@@ -63,14 +63,7 @@ class BuildingProgress:
         """Households still to rehouse at the end of each month, for the last MAX_MONTHS months (only
         the charted buildings need it: computed on demand)."""
         last = _number(self.as_of)
-        first = max(min(self.arrivals), last - MAX_MONTHS + 1)
-        remaining = sum(n for m, n in self.arrivals.items() if m < first) - sum(
-            n for m, n in self.departures.items() if m < first
-        )
-        months = range(first, last + 1)
-        deltas = [self.arrivals.get(m, 0) - self.departures.get(m, 0) for m in months]
-        totals = list(accumulate(deltas, initial=remaining))[1:]
-        return [(dt.date(m // 12, m % 12 + 1, 1), n) for m, n in zip(months, totals, strict=True)]
+        return _series(self.arrivals, self.departures, max(min(self.arrivals), last - MAX_MONTHS + 1), last)
 
     @property
     def pace(self) -> float:
@@ -93,6 +86,62 @@ class BuildingProgress:
 
 def _number(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
+
+
+def _series(arrivals: dict[int, int], departures: dict[int, int], first: int, last: int):
+    """Households still to rehouse at the end of each month number from ``first`` to ``last``."""
+    remaining = sum(n for m, n in arrivals.items() if m < first) - sum(
+        n for m, n in departures.items() if m < first
+    )
+    months = range(first, last + 1)
+    deltas = [arrivals.get(m, 0) - departures.get(m, 0) for m in months]
+    totals = list(accumulate(deltas, initial=remaining))[1:]
+    return [(dt.date(m // 12, m % 12 + 1, 1), n) for m, n in zip(months, totals, strict=True)]
+
+
+@dataclass
+class ProjectProgress:
+    """The monthly burn-down of a project (or of the whole perimeter: ``project`` = "Ensemble")."""
+
+    project: str
+    census: int
+    remaining: int
+    series: list[tuple[dt.date, int]]
+
+
+def project_progress(buildings: list[BuildingProgress], as_of: dt.date) -> list[ProjectProgress]:
+    """Households still to rehouse at the end of each month, for the whole perimeter then per project
+    (largest census first), over the same months (at most MAX_MONTHS, ending with the as-of month).
+
+    Summed from the per-building months of ``building_progress`` (already computed and cached with
+    the dashboard's figures): no query of its own, so the "as of any date" rule is the buildings' one.
+    """
+    if not buildings:
+        return []
+    last = _number(as_of)
+    first = max(min(m for b in buildings for m in b.arrivals), last - MAX_MONTHS + 1)
+    projects: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
+    total_in: dict[int, int] = {}
+    total_out: dict[int, int] = {}
+    for b in buildings:
+        arrivals, departures = projects.setdefault(b.project, ({}, {}))
+        for source, targets in ((b.arrivals, (arrivals, total_in)), (b.departures, (departures, total_out))):
+            for month, n in source.items():
+                for target in targets:
+                    target[month] = target.get(month, 0) + n
+
+    def progress(name, arrivals, departures):
+        census = sum(arrivals.values())
+        return ProjectProgress(
+            name, census, census - sum(departures.values()), _series(arrivals, departures, first, last)
+        )
+
+    per_project = [progress(name, a, d) for name, (a, d) in projects.items()]
+    per_project.sort(key=lambda p: (-p.census, p.project))
+    return [progress(TOTAL_LABEL, total_in, total_out), *per_project]
+
+
+TOTAL_LABEL = "Ensemble du périmètre"
 
 
 def building_progress(households, as_of: dt.date, *, summarised: bool = True) -> list[BuildingProgress]:

@@ -3,7 +3,8 @@
 Each SVG has ``role="img"`` and ``aria-labelledby`` pointing at its ``<title>`` and ``<desc>``; the
 template puts the data table right after it. Series differ by fill *and* by a hatch pattern, so that no
 information is carried by colour alone. Hidden figures (secret statistique) are not drawn: "< 5" is
-written in their place.
+written in their place. A chart whose every figure is hidden is not drawn blank: it says « Effectifs
+trop faibles » (``secret_note``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,25 @@ FILLS = ["#1f4e79", "#b35900", "#2e7d32", "#6a1b9a"]
 WIDTH, HEIGHT = 680, 300
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 36, 84
 HIDDEN = "< 5"
+DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"]
+SECRET_NOTE = (
+    "Effectifs trop faibles pour tracer ce graphique : les effectifs inférieurs à 5 sont masqués "
+    "(secret statistique)."
+)
+
+
+def secret_note(title: str) -> SafeString:
+    """What stands in place of a chart whose every figure is hidden by the secret statistique."""
+    return format_html(
+        '<p class="chart-secret border rounded p-3 mb-2"><strong>{}</strong> : {}</p>', title, SECRET_NOTE
+    )
+
+
+def _all_hidden(series: Sequence[Series]) -> bool:
+    """Nothing to draw, and only because of the secret (an empty chart stays an empty chart)."""
+    shown = any(v is not None and not s.is_hidden(i) for s in series for i, v in enumerate(s.values))
+    hidden = any(s.is_hidden(i) for s in series for i in range(len(s.values)))
+    return hidden and not shown
 
 
 @dataclass
@@ -90,6 +110,8 @@ def bar_chart(
     fmt: Callable = lambda v: format_number(v),
 ) -> SafeString:
     """Vertical grouped bars: one group per category, one bar per series."""
+    if _all_hidden(series):
+        return secret_note(title)
     values = [v for s in series for i, v in enumerate(s.values) if v is not None and not s.is_hidden(i)]
     top = max([float(v) for v in values] + [0]) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -172,6 +194,8 @@ def line_chart(
     marker_label: str = "",
 ) -> SafeString:
     """One line over months (None = hidden point, not drawn), with an optional vertical date marker."""
+    if points and all(v is None for _, v in points):
+        return secret_note(title)
     height = 200
     plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - 36
     months = [p[0] for p in points]
@@ -253,6 +277,105 @@ def line_chart(
                 marker_label,
             )
         )
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def lines_chart(
+    chart_id: str, title: str, desc: str, months: Sequence[dt.date], series: Sequence[Series]
+) -> SafeString:
+    """Several lines over the same months (None or hidden = point not drawn). Lines differ by colour
+    *and* dash pattern, named in the legend; a series whose every point is hidden is named in the
+    legend as « effectifs trop faibles »."""
+    if not months:
+        return mark_safe("")
+    if _all_hidden(series):
+        return secret_note(title)
+    legend_rows = (len(series) + 2) // 3
+    top_margin = TOP + 18 * legend_rows
+    height = 240 + 18 * legend_rows
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, height - top_margin - 36
+    start, end = months[0], months[-1]
+    total_days = max((end - start).days, 1)
+    values = [v for s in series for i, v in enumerate(s.values) if v is not None and not s.is_hidden(i)]
+    top = max(values + [1])
+
+    def x_of(d: dt.date) -> float:
+        return LEFT + (d - start).days / total_days * plot_w
+
+    def y_of(v: float) -> float:
+        return top_margin + plot_h - v / top * plot_h
+
+    base_y = top_margin + plot_h
+    out = [
+        _open(chart_id, title, desc, height),
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#212529"/>'
+            '<text x="{}" y="{}" text-anchor="end" fill="#212529" font-size="10">{}</text>'
+            '<text x="{}" y="{}" text-anchor="end" fill="#212529" font-size="10">0</text>'
+            '<text x="{}" y="{}" fill="#212529" font-size="10">{}</text>'
+            '<text x="{}" y="{}" text-anchor="end" fill="#212529" font-size="10">{}</text>',
+            LEFT,
+            base_y,
+            WIDTH - RIGHT,
+            base_y,
+            LEFT - 4,
+            _f(top_margin + 4),
+            format_number(top),
+            LEFT - 4,
+            base_y,
+            LEFT,
+            base_y + 14,
+            start.strftime("%m/%Y"),
+            WIDTH - RIGHT,
+            base_y + 14,
+            end.strftime("%m/%Y"),
+        ),
+    ]
+    for i, s in enumerate(series):
+        colour, dash = FILLS[i % len(FILLS)], DASHES[i % len(DASHES)]
+        lx, ly = LEFT + (i % 3) * 190, 10 + 18 * (i // 3)
+        label = s.label if len(s.label) <= 22 else s.label[:21] + "…"
+        shown = [i for i, v in enumerate(s.values) if v is not None and not s.is_hidden(i)]
+        out.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>'
+                '<text x="{}" y="{}" fill="#212529">{}{}</text>',
+                lx,
+                ly + 6,
+                lx + 28,
+                ly + 6,
+                colour,
+                3 if i == 0 else 2,
+                dash,
+                lx + 32,
+                ly + 10,
+                label,
+                "" if shown else " (effectifs trop faibles)",
+            )
+        )
+        segments, current = [], []
+        for j, (d, v) in enumerate(zip(months, s.values, strict=True)):
+            if v is None or s.is_hidden(j):
+                if current:
+                    segments.append(current)
+                current = []
+            else:
+                current.append(f"{x_of(d):.1f},{y_of(v):.1f}")
+        if current:
+            segments.append(current)
+        for seg in segments:
+            out.append(
+                format_html(
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="{}" stroke-dasharray="{}" '
+                    'class="burndown-line" data-series="{}"/>',
+                    " ".join(seg),
+                    colour,
+                    3 if i == 0 else 2,
+                    dash,
+                    s.label,
+                )
+            )
     out.append("</svg>")
     return mark_safe("".join(out))
 

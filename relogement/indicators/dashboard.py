@@ -14,16 +14,16 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from relogement.core.formatting import format_date, format_number
+from relogement.core.formatting import format_number
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import charts, registry
 from relogement.indicators.asof import AsOf
-from relogement.indicators.burndown import BuildingProgress, building_progress
+from relogement.indicators.burndown import BuildingProgress, building_progress, project_progress
 from relogement.indicators.cache import cached
 from relogement.indicators.figures import DISTRIBUTIONS, heavy_query
 from relogement.indicators.scope import pinned
 from relogement.indicators.selectors import Result, _ratio, as_of_facts, compute
-from relogement.indicators.tables import Cell, Table, text
+from relogement.indicators.tables import DATE, MONTH, Cell, Table, text
 from relogement.permissions.secrecy import hidden_for, is_small
 from relogement.territory.models import Commune
 
@@ -36,6 +36,20 @@ KPIS = [
     "processus.delai_median_jours",
 ]
 BURNDOWN_CHARTS = 12
+# Projects drawn (and tabulated) on the progress chart, besides the whole perimeter; the others are in
+# the export of the table.
+PROGRESS_PROJECTS = 6
+BUILDINGS_PER_PAGE = 50
+# Sort keys of the buildings table (``tri``), by column.
+BUILDING_SORTS = {
+    "batiment": 0,
+    "recenses": 1,
+    "restant": 2,
+    "demolition": 3,
+    "rythme": 4,
+    "liberation": 5,
+    "risque": 6,
+}
 
 
 def query_string(perimeter, as_of: dt.date, **extra) -> str:
@@ -241,6 +255,67 @@ def _drilldown_prefix(d: Dashboard, indicator_id: str) -> str:
     return f"{reverse('indicators:drilldown')}?{query}&perimetre="
 
 
+def _progress_table(d: Dashboard) -> None:
+    """Monthly burn-down of the households still to rehouse: the whole perimeter, then per project."""
+    progress = project_progress(d.buildings, d.as_of)
+    if not progress:
+        return
+    shown = progress[: PROGRESS_PROJECTS + 1] if len(progress) > 2 else progress[:1]
+    months = [m for m, _ in progress[0].series]
+
+    def cell(v: int) -> Cell:
+        return _count_cell(d, v)
+
+    columns = [[cell(v) for _, v in p.series] for p in shown]
+    rows = [[Cell(m, MONTH), *(col[i] for col in columns)] for i, m in enumerate(months)]
+    others = len(progress) - len(shown)
+    note = (
+        "Ménages recensés (hors ménages issus d'une décohabitation) restant à reloger à la fin de chaque mois "
+        "(au plus les 36 derniers mois) : recensés à cette date − relogés définitivement ou sortis sans "
+        "relogement à cette date, avec les mêmes règles que les indicateurs à la date d'observation."
+    )
+    if others > 0:
+        note += f" Les {others} autres projets sont comptés dans « {progress[0].project} »."
+    d.tables["progression"] = Table(
+        "progression",
+        "Ménages restant à reloger à la fin de chaque mois, par projet",
+        ["Mois", *(p.project for p in shown)],
+        rows,
+        note=note,
+    )
+    d.charts["progression"] = charts.lines_chart(
+        "chart-progression",
+        "Ménages restant à reloger, par mois",
+        "Courbes mensuelles du nombre de ménages recensés restant à reloger, pour l'ensemble du périmètre "
+        "(trait épais) et par projet ; valeurs dans le tableau qui suit.",
+        months,
+        [
+            charts.Series(p.project, [c.value for c in col], [c.hidden for c in col])
+            for p, col in zip(shown, columns, strict=True)
+        ],
+    )
+
+
+def building_page(d: Dashboard, *, sort: str = "", descending: bool = False, at_risk: bool = False, page=1):
+    """One page of the buildings table, sorted on a column (``BUILDING_SORTS``; default: at risk first),
+    optionally only the buildings at risk. Returns (table, paginator page)."""
+    from django.core.paginator import Paginator
+
+    full = d.tables["batiments"]
+    pairs = list(zip(d.buildings, full.rows, strict=True))
+    if at_risk:
+        pairs = [(b, row) for b, row in pairs if b.risk]
+    column = BUILDING_SORTS.get(sort)
+    if column is not None:
+        shown = [p for p in pairs if not p[1][column].sort_key[0]]
+        blank = [p for p in pairs if p[1][column].sort_key[0]]
+        shown.sort(key=lambda p: p[1][column].sort_key, reverse=descending)
+        pairs = shown + blank
+    current = Paginator(pairs, BUILDINGS_PER_PAGE).get_page(page)
+    table = Table(full.id, full.caption, full.headers, [row for _, row in current.object_list], full.note)
+    return table, current
+
+
 def _building_table(d: Dashboard) -> None:
     rows = []
     census_link = _drilldown_prefix(d, "avancement.recenses")
@@ -253,11 +328,11 @@ def _building_table(d: Dashboard) -> None:
                 text(f"{b.reference} ({b.project})"),
                 _building_count(d, b, census_link, b.census),
                 _building_count(d, b, remaining_link, b.remaining),
-                text(format_date(b.planned_demolition) if b.planned_demolition else "non renseignée"),
+                Cell(b.planned_demolition, DATE) if b.planned_demolition else text("non renseignée"),
                 Cell(round(r.pace, 2), registry.MEAN, d.hide and is_small(r.departures))
                 if r is not None
                 else text("—"),
-                text(f"{end.month:02d}/{end.year}" if end else "—"),
+                Cell(end.replace(day=1), MONTH) if end else text("—"),
                 text(b.risk or "non"),
             ]
         )
@@ -343,6 +418,7 @@ def build(
     _distribution_tables(d)
     _refusal_table(d)
     _building_table(d)
+    _progress_table(d)
     return d
 
 

@@ -153,8 +153,15 @@ def perimeter_for_user(user, token: str | None) -> Perimeter:
     raise Http404("Périmètre inconnu.")
 
 
-def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Option groups for the perimeter selector: only what the user's scope reaches (4 queries)."""
+def perimeter_choices(
+    user, *, buildings: bool = True, current: Perimeter | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Option groups for the perimeter selector: only what the user's scope reaches (4 queries).
+
+    ``buildings=False`` (the dashboard: thousands of buildings for the metropolis, found with
+    ``search_perimeters`` instead) lists only the ``current`` perimeter's building, if it is one.
+    """
+    with_buildings = buildings
     buildings = Building.objects.visible_to(user)
     projects = Project.objects.visible_to(user).order_by("name").values_list("pk", "name")
     communes = (
@@ -167,9 +174,14 @@ def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
         buildings.order_by().values_list("landlord_id", "landlord__name").distinct(),
         key=lambda row: (row[0] is None, row[1] or ""),
     )
-    building_rows = buildings.order_by("project__name", "reference").values_list(
-        "pk", "reference", "project__name"
-    )
+    if with_buildings:
+        building_rows = buildings.order_by("project__name", "reference").values_list(
+            "pk", "reference", "project__name"
+        )
+    elif current is not None and current.kind == BUILDING:
+        building_rows = [(current.obj.pk, current.obj.reference, current.obj.project.name)]
+    else:
+        building_rows = []
     return [
         ("Métropole", [(METROPOLIS, "Métropole (tout votre périmètre)")]),
         ("Communes", [(f"{COMMUNE}-{code}", f"{name} ({code})") for code, name in communes]),
@@ -185,6 +197,62 @@ def perimeter_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
             ],
         ),
     ]
+
+
+def building_tokens(user) -> frozenset[str]:
+    """The perimeter tokens of the buildings ``user`` may pick (one query)."""
+    return frozenset(
+        f"{BUILDING}-{pk}" for pk in Building.objects.visible_to(user).values_list("pk", flat=True)
+    )
+
+
+SEARCH_LIMIT = 20
+SEARCH_MIN_LENGTH = 2
+
+
+def search_perimeters(user, query: str) -> tuple[list[tuple[str, str, str]], bool]:
+    """Perimeters of the user's scope whose name matches ``query`` (buildings by reference or project;
+    projects, communes by name or INSEE code; landlords by name), as (group, token, label),
+    at most SEARCH_LIMIT of them, and whether more matched (5 queries at most)."""
+    query = query.strip()
+    if len(query) < SEARCH_MIN_LENGTH:
+        return [], False
+    buildings = Building.objects.visible_to(user)
+    found: list[tuple[str, str, str]] = []
+    projects = Project.objects.visible_to(user).filter(name__icontains=query).order_by("name")
+    found += [
+        ("Projet", f"{PROJECT}-{pk}", name)
+        for pk, name in projects.values_list("pk", "name")[: SEARCH_LIMIT + 1]
+    ]
+    communes = (
+        Commune.objects.filter(pk__in=buildings.values("commune_id"))
+        .filter(Q(name__icontains=query) | Q(insee_code__startswith=query))
+        .order_by("name")
+        .values_list("insee_code", "name")
+    )
+    found += [
+        ("Commune", f"{COMMUNE}-{code}", f"{name} ({code})") for code, name in communes[: SEARCH_LIMIT + 1]
+    ]
+    landlords = (
+        Organisation.objects.filter(pk__in=buildings.values("landlord_id"), name__icontains=query)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    found += [("Bailleur d'origine", f"{LANDLORD}-{pk}", name) for pk, name in landlords[: SEARCH_LIMIT + 1]]
+    if (
+        PRIVATE_STOCK_LABEL.casefold().find(query.casefold()) >= 0
+        and buildings.filter(landlord__isnull=True).exists()
+    ):
+        found.append(("Bailleur d'origine", PRIVATE_STOCK_PERIMETER.token, PRIVATE_STOCK_LABEL))
+    rows = (
+        buildings.filter(Q(reference__icontains=query) | Q(project__name__icontains=query))
+        .order_by("project__name", "reference")
+        .values_list("pk", "reference", "project__name")
+    )
+    found += [
+        ("Bâtiment", f"{BUILDING}-{pk}", f"{ref} — {proj}") for pk, ref, proj in rows[: SEARCH_LIMIT + 1]
+    ]
+    return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
 
 
 class PerimeterError(ValueError):

@@ -9,11 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from relogement.core.formatting import format_euros, format_number, format_percent
+from relogement.core.formatting import format_date, format_euros, format_number, format_percent
 from relogement.indicators import registry
 from relogement.permissions.secrecy import HIDDEN_LABEL
 
 TEXT = "text"
+DATE = "date"
+MONTH = "month"
+# Durations (unit « jours ») of 90 days or more read in whole months: "26 mois", not "802,50 jours".
+MONTHS_FROM_DAYS = 90
+DAYS_PER_MONTH = 30.4375
+
+
+def duration(days) -> tuple[str, str]:
+    """A duration in days as (whole number, unit): whole days below 90 days, else whole months."""
+    days = float(days)
+    if days < MONTHS_FROM_DAYS:
+        n = round(days)
+        return format_number(n), "jour" if n <= 1 else "jours"
+    return format_number(round(days / DAYS_PER_MONTH)), "mois"
 
 
 @dataclass
@@ -32,6 +46,12 @@ class Cell:
             return "" if self.value is None else str(self.value)
         if self.value is None:
             return "—"
+        if self.kind == DATE:
+            return format_date(self.value)
+        if self.kind == MONTH:
+            return f"{self.value.month:02d}/{self.value.year}"
+        if self.unit == "jours":
+            return "\u00a0".join(duration(self.value))
         if self.kind == registry.COUNT:
             return format_number(self.value)
         if self.kind == registry.SHARE:
@@ -52,7 +72,14 @@ class Cell:
 
     @property
     def numeric(self) -> bool:
-        return self.kind != TEXT
+        return self.kind not in (TEXT, DATE, MONTH)
+
+    @property
+    def sort_key(self):
+        """For sorting the rows of a table on this column (None and hidden last)."""
+        if self.hidden or self.value is None:
+            return (1, 0)
+        return (0, self.value if self.kind != TEXT else str(self.value).casefold())
 
 
 @dataclass

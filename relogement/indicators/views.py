@@ -24,10 +24,13 @@ from relogement.indicators.exports import FORMATS, WRITERS
 from relogement.indicators.geo import map_shapes
 from relogement.indicators.perimeter import (
     PROJECT,
+    SEARCH_MIN_LENGTH,
     Perimeter,
+    building_tokens,
     perimeter_choices,
     perimeter_for_user,
     scope_note,
+    search_perimeters,
 )
 from relogement.indicators.selectors import as_of_facts, scoped_households
 from relogement.permissions.predicates import can_view_names
@@ -36,6 +39,7 @@ from relogement.permissions.shortcuts import get_project_for_user
 
 DASHBOARD_TABLES = [
     "avancement",
+    "progression",
     "statuts",
     "batiments",
     "impact",
@@ -75,30 +79,75 @@ def _crumbs(label: str, url: str | None = None):
     return crumbs
 
 
-def dashboard(request):
-    perimeter, as_of, error = _context(request)
-    households = scoped_households(request.user, perimeter)
-    choices = perimeter_choices(request.user)
-    buildings = frozenset(value for group, options in choices if group == "Bâtiments" for value, _ in options)
-    d = board.build(
-        households,
+def _board(request, perimeter, as_of):
+    return board.build(
+        scoped_households(request.user, perimeter),
         perimeter,
         as_of,
         hide=must_hide(request.user),
         scope=scope_key(request.user),
-        building_tokens=buildings,
+        building_tokens=building_tokens(request.user),
     )
+
+
+def _buildings_context(request, d, perimeter, as_of) -> dict:
+    """One page of the buildings table (``tri``, ``ordre``, ``vue``, ``page``) and its links."""
+    sort = request.GET.get("tri", "")
+    sort = sort if sort in board.BUILDING_SORTS else ""
+    descending = request.GET.get("ordre") == "desc"
+    at_risk_count = len(d.at_risk)
+    view = request.GET.get("vue") or ("risque" if at_risk_count else "tous")
+    view = view if view in ("risque", "tous") else "tous"
+    table, page = board.building_page(
+        d, sort=sort, descending=descending, at_risk=view == "risque", page=request.GET.get("page")
+    )
+    base = reverse("indicators:buildings") + "?" + board.query_string(perimeter, as_of)
+    columns = []
+    for (key, _), header in zip(board.BUILDING_SORTS.items(), table.headers, strict=True):
+        next_desc = key == sort and not descending
+        columns.append(
+            {
+                "header": header,
+                "key": key,
+                "url": f"{base}&vue={view}&tri={key}&ordre={'desc' if next_desc else 'asc'}",
+                "aria_sort": ("descending" if descending else "ascending") if key == sort else "",
+            }
+        )
+    page_base = f"{base}&vue={view}&tri={sort}&ordre={'desc' if descending else 'asc'}&page="
+    return {
+        "d": d,
+        "buildings_table": table,
+        "buildings_page": page,
+        "buildings_columns": columns,
+        "buildings_view": view,
+        "buildings_page_base": page_base,
+        "buildings_view_urls": {"risque": f"{base}&vue=risque", "tous": f"{base}&vue=tous"},
+        "at_risk_count": at_risk_count,
+        "building_count": len(d.buildings),
+        "qs": board.query_string(perimeter, as_of),
+    }
+
+
+def dashboard(request):
+    perimeter, as_of, error = _context(request)
+    d = _board(request, perimeter, as_of)
     qs = board.query_string(perimeter, as_of)
     return render(
         request,
         "indicators/dashboard.html",
         {
+            **_buildings_context(request, d, perimeter, as_of),
             "d": d,
             "perimeter": perimeter,
             "as_of": as_of,
             "date_error": error,
             "scope_note": scope_note(request.user),
-            "choices": choices,
+            "choices": perimeter_choices(request.user, buildings=False, current=perimeter),
+            "q": "",
+            "results": [],
+            "more": False,
+            "too_short": True,
+            "min_length": SEARCH_MIN_LENGTH,
             "qs": qs,
             "mode": "",
             "progress_tables": d.table_list("statuts", "avancement"),
@@ -111,6 +160,51 @@ def dashboard(request):
             "breadcrumbs": [{"label": "Indicateurs", "url": None}],
         },
     )
+
+
+def buildings(request):
+    """The buildings table of the dashboard, one page sorted on a column (htmx: the table alone)."""
+    perimeter, as_of, error = _context(request)
+    d = _board(request, perimeter, as_of)
+    context = {
+        **_buildings_context(request, d, perimeter, as_of),
+        "perimeter": perimeter,
+        "as_of": as_of,
+        "date_error": error,
+        "back": reverse("indicators:dashboard") + "?" + board.query_string(perimeter, as_of),
+        "breadcrumbs": _crumbs("Bâtiments"),
+    }
+    template = "indicators/_buildings.html" if request.htmx else "indicators/buildings.html"
+    return render(request, template, context)
+
+
+def perimeter_search(request):
+    """Perimeters of the user's scope matching ``q`` (htmx: the list of links alone)."""
+    _, as_of, _ = _context(request)
+    query = (request.GET.get("q") or "").strip()
+    found, more = search_perimeters(request.user, query)
+    date = as_of.isoformat()
+    results = [
+        {
+            "group": group,
+            "label": label,
+            "url": reverse("indicators:dashboard")
+            + "?"
+            + board.urlencode({"perimetre": token, "date": date}),
+        }
+        for group, token, label in found
+    ]
+    context = {
+        "q": query,
+        "results": results,
+        "more": more,
+        "too_short": len(query) < SEARCH_MIN_LENGTH,
+        "min_length": SEARCH_MIN_LENGTH,
+        "as_of": as_of,
+        "breadcrumbs": _crumbs("Rechercher un périmètre"),
+    }
+    template = "indicators/_perimeter_results.html" if request.htmx else "indicators/perimeter_search.html"
+    return render(request, template, context)
 
 
 def _detail_url(pk: int) -> str:
@@ -253,7 +347,8 @@ def export(request):
     else:
         d = board.build(households, perimeter, as_of, hide=hide, scope=scope_key(request.user))
         tables = [d.tables[table_id]] if table_id else d.table_list(*DASHBOARD_TABLES)
-    content = WRITERS[output](tables)
+    title = f"{perimeter.title} — situation au {as_of:%d/%m/%Y}"
+    content = WRITERS[output](tables, title=title)
     response = HttpResponse(content, content_type=FORMATS[output])
     name = f"indicateurs-{perimeter.token}-{as_of.isoformat()}-{table_id or 'tableaux'}.{output}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

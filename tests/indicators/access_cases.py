@@ -8,6 +8,8 @@ EVERYONE = ("mous", "metropolis", "commune", "social_a", "social_b", "landlord",
 CASES = [
     UrlCase("indicators:dashboard", allowed=EVERYONE, denied=()),
     UrlCase("indicators:map", allowed=EVERYONE, denied=()),
+    UrlCase("indicators:buildings", query="?vue=tous&tri=restant", allowed=EVERYONE, denied=()),
+    UrlCase("indicators:perimeter_search", query="?q=ba", allowed=EVERYONE, denied=()),
     UrlCase("indicators:export", query="?format=csv&table=statuts", allowed=EVERYONE, denied=()),
     UrlCase(
         "indicators:drilldown",

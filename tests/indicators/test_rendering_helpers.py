@@ -62,6 +62,10 @@ def test_key_figure_keeps_its_number_whole_and_lets_the_unit_wrap():
     from relogement.indicators.templatetags.indicators_tags import kpi_html
 
     html = kpi_html(Cell(Decimal("802.50"), registry.MEDIAN, unit="jours"))
-    assert html == '<span class="text-nowrap">802,50</span> <span class="fs-6">jours</span>'
+    assert html == '<span class="text-nowrap">26</span> <span class="fs-6">mois</span>'  # whole months
+    from relogement.core.formatting import NBSP
+
+    area = kpi_html(Cell(Decimal("1234.50"), registry.MEAN, unit="m²"))
+    assert area == f'<span class="text-nowrap">1{NBSP}234,50</span> <span class="fs-6">m²</span>'
     assert kpi_html(Cell(12, registry.COUNT)) == "12"
     assert "&lt; 5" in kpi_html(Cell(3, registry.COUNT, hidden=True))

@@ -190,8 +190,11 @@ def test_exports_carry_exact_values_for_named_roles(s, mous):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(xlsx.content))
-    assert {"avancement", "statuts", "batiments", "impact", "rac", "refus"} <= set(wb.sheetnames)
-    assert wb["avancement"]["B2"].value == 6
+    assert {"Avancement", "Statuts", "Bâtiments", "Impact", "Reste à charge", "Motifs de refus"} <= set(
+        wb.sheetnames
+    )
+    assert wb["Avancement"]["A2"].value == "Indicateur"  # under the title row
+    assert wb["Avancement"]["B3"].value == 6
     ods = mous.get(reverse("indicators:export"), {**base, "table": "statuts", "format": "ods"})
     assert (
         zipfile.ZipFile(io.BytesIO(ods.content)).read("mimetype")

@@ -7,8 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from relogement.core.formatting import format_date, format_number
-from relogement.permissions.secrecy import HIDDEN_HTML, is_small
+from relogement.permissions.secrecy import HIDDEN_HTML
 
 register = template.Library()
 
@@ -38,8 +37,8 @@ def kpi_html(cell):
     with its number, "802,50 jours" overflowed the card and was cut inside the word)."""
     if cell.hidden or cell.link or not cell.unit or cell.value is None:
         return cell_html(cell)
-    number = cell.display.removesuffix(f"\u00a0{cell.unit}")
-    return format_html('<span class="text-nowrap">{}</span> <span class="fs-6">{}</span>', number, cell.unit)
+    number, _, unit = cell.display.rpartition("\u00a0")
+    return format_html('<span class="text-nowrap">{}</span> <span class="fs-6">{}</span>', number, unit)
 
 
 @register.filter
@@ -79,17 +78,3 @@ def perimeter_options(choices, selected):
             out.append(f'<option value="{escape(value)}"{chosen}>{escape(label)}</option>')
         out.append("</optgroup>")
     return mark_safe("".join(out))
-
-
-@register.simple_tag
-def at_risk_items(d):
-    """The ``<li>`` of the buildings at risk (hundreds for the metropolis), rendered in Python."""
-    items = []
-    for b, reason in d.at_risk:
-        remaining = HIDDEN_HTML if d.hide and is_small(b.remaining) else escape(format_number(b.remaining))
-        planned = format_date(b.planned_demolition) if b.planned_demolition else ""
-        items.append(
-            f"<li><strong>{escape(b.reference)}</strong> ({escape(b.project)}) : {remaining} ménage(s) "
-            f"restant à reloger, démolition prévue le {planned} — {escape(reason)}</li>"
-        )
-    return mark_safe("".join(items))  # noqa: S308 (escaped above)
