@@ -170,6 +170,14 @@ def test_landlord_sees_its_offers_without_candidate(world):
     assert "Vos offres sans candidat" in html and "… et 2 autre(s)" in html
     listed = client.get(section.url)
     assert listed.context["page"].paginator.count == 7
+    # Another landlord's offer that the landlord sees (one of its households was positioned on it):
+    # in the offer list, not « its offers » — the « Mes offres seulement » filter keeps the two equal.
+    seen = factories.HousingOfferFactory(landlord=world.orgs["other_landlord"], commune=world.commune)
+    factories.ProposalFactory(household=world.household_a, offer=seen, status=ProposalStatus.WITHDRAWN)
+    assert _sections(world.users["landlord"])["offres-sans-candidat"].total == 7
+    assert client.get(reverse("offers:list"), {"status": "available"}).context["page"].paginator.count == 8
+    assert client.get(section.url).context["page"].paginator.count == 7
+    assert "Mes offres seulement" not in world.client_for("mous").get(reverse("offers:list")).content.decode()
     # Not for the other roles.
     for persona in ("mous", "commune", "social_a", "metropolis"):
         assert "offres-sans-candidat" not in _sections(world.users[persona])
