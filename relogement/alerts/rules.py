@@ -32,6 +32,8 @@ class Alert:
     url: str
     due: dt.date | None = None
     overdue: bool = False
+    subject: str = ""  # what the alert is about, for a table's row header (a building's reference)
+    code: str = ""  # a machine-readable verdict (a building's risk)
 
     @property
     def kind_label(self) -> str:
@@ -191,25 +193,41 @@ def legal_deadlines(user, today: dt.date, project_settings, *, past_days: int = 
     return alerts[:LIMIT]
 
 
-def overdue_steps(user, today: dt.date) -> list[Alert]:
-    from relogement.households.selectors import overdue_steps_for
+def overdue_steps(user, today: dt.date, limit: int | None = LIMIT) -> list[Alert]:
+    return _overdue_steps(user, today, limit)[0]
 
+
+def _overdue_steps(user, today: dt.date, limit: int | None) -> tuple[list[Alert], int]:
+    """The first ``limit`` overdue steps that are the user's to do, and how many there are in all."""
+    from relogement.households.selectors import my_overdue_steps
+
+    steps = my_overdue_steps(user, today=today)
+    rows = list(steps[:limit] if limit is not None else steps)
+    total = len(rows) if limit is None or len(rows) < limit else steps.count()
     return [
         Alert(
             AlertKind.OVERDUE_STEP,
             f"step-{s.pk}",
             f"{s.household.reference} : étape prévue le {s.due_date:%d/%m/%Y}",
-            reverse("households:detail", kwargs={"pk": s.household_id}),
+            reverse("households:detail", kwargs={"pk": s.household_id}) + "#section-etapes",
             due=s.due_date,
             overdue=True,
+            subject=s.title,  # shown on the home page, never e-mailed (notifications send counts)
         )
-        for s in overdue_steps_for(user, today=today, limit=LIMIT)
-    ]
+        for s in rows
+    ], total
 
 
-def followups_due(user, today: dt.date) -> list[Alert]:
+def followups_due(user, today: dt.date, limit: int | None = LIMIT) -> list[Alert]:
+    return _followups_due(user, today, limit)[0]
+
+
+def _followups_due(user, today: dt.date, limit: int | None) -> tuple[list[Alert], int]:
     from relogement.followup.selectors import due_followups_for
 
+    due = due_followups_for(user, today=today)
+    rows = list(due[:limit] if limit is not None else due)
+    total = len(due) if rows or limit is None else 0  # the slice's window count: no second query
     return [
         Alert(
             AlertKind.FOLLOWUP_DUE,
@@ -219,8 +237,8 @@ def followups_due(user, today: dt.date) -> list[Alert]:
             due=m.due_date,
             overdue=m.overdue,
         )
-        for m in due_followups_for(user, today=today)[:LIMIT]
-    ]
+        for m in rows
+    ], total
 
 
 def buildings_at_risk(user, today: dt.date) -> list[Alert]:
@@ -245,8 +263,11 @@ def buildings_at_risk(user, today: dt.date) -> list[Alert]:
             reverse("building_detail", kwargs={"pk": r.building.pk}),
             due=r.planned,
             overdue=bool(r.planned and r.planned < today),
+            subject=r.building.reference,
+            code=r.verdict.code,
         )
-        for r in building_risks(user, on=today, only_at_risk=True, with_blockers=False)[:LIMIT]
+        # Every one: buildings are few, and the home page counts them from this list.
+        for r in building_risks(user, on=today, only_at_risk=True, with_blockers=False)
     ]
 
 
@@ -330,8 +351,279 @@ def overdue_grievances(user, today: dt.date) -> list[Alert]:
     return alerts
 
 
-def alerts_for(user, *, today: dt.date | None = None, kinds=None) -> list[Alert]:
-    """Every alert of ``user`` (or of ``kinds`` only), most urgent first within each kind."""
+# --- Work queue stages that are not alerts: where each proposal of the user's perimeter waits -------
+
+PROPOSAL_STAGES: dict[str, str] = {
+    "reponse": "Propositions en attente de réponse du ménage",
+    "delai": "Propositions au délai de réponse dépassé",
+    "caleol": "Propositions acceptées en attente de CALEOL",
+    "bail": "Attributions en attente de signature du bail",
+    "emmenagement": "Baux signés en attente d'emménagement",
+}
+
+
+def proposal_stage_filter(stage: str, today: dt.date) -> Q:
+    """The proposals at ``stage`` (a key of PROPOSAL_STAGES): the one definition that the home page's
+    queue counts and the household list's « Proposition » filter applies."""
+    from relogement.offers.models import Answer
+    from relogement.offers.models import ProposalStatus as P
+
+    waiting = Q(status=P.PROPOSED, answer=Answer.PENDING)
+    late = Q(answer_deadline__lt=today)
+    return {
+        "reponse": waiting & ~late,
+        "delai": waiting & late,
+        "caleol": Q(status__in=[P.ACCEPTED, P.COMMISSION_POSTPONED]),
+        "bail": Q(status=P.COMMISSION_ALLOCATED),
+        "emmenagement": Q(status=P.LEASE_SIGNED),
+    }[stage]
+
+
+def households_at_stage(stage: str, today: dt.date):
+    """Ids of the households with a proposal at ``stage`` (a subquery; the caller scopes it)."""
+    from relogement.offers.models import Proposal
+
+    return Proposal.objects.filter(proposal_stage_filter(stage, today)).values("household_id")
+
+
+def _proposal_stages(user, today: dt.date, limit: int) -> dict[str, tuple[list[Alert], int]]:
+    """Per stage, the first ``limit`` proposals (soonest date first) and the number of households with
+    one, in two queries whatever the number of proposals."""
+    from django.db.models import Case, CharField, Count, F, IntegerField, Value, When, Window
+    from django.db.models.functions import RowNumber
+
+    from relogement.offers.models import Proposal
+    from relogement.offers.models import ProposalStatus as P
+
+    stages = {key: proposal_stage_filter(key, today) for key in PROPOSAL_STAGES}
+    scoped = Proposal.objects.visible_to(user).filter(
+        status__in=[P.PROPOSED, P.ACCEPTED, P.COMMISSION_POSTPONED, P.COMMISSION_ALLOCATED, P.LEASE_SIGNED]
+    )
+    totals = scoped.aggregate(
+        **{key: Count("household_id", distinct=True, filter=condition) for key, condition in stages.items()}
+    )
+    stage = Case(
+        *(When(condition, then=Value(key)) for key, condition in stages.items()), output_field=CharField()
+    )
+    due = Case(
+        When(stages["caleol"], then=F("commission_date")),
+        When(stages["bail"], then=F("commission_date")),
+        When(stages["emmenagement"], then=F("lease_date")),
+        default=F("answer_deadline"),
+    )
+    rows = (
+        (
+            scoped.annotate(stage=stage, due=due)
+            .exclude(stage=None)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("stage")],
+                    order_by=[F("due").asc(nulls_last=True), F("pk").asc()],
+                    output_field=IntegerField(),
+                )
+            )
+            .filter(rank__lte=limit)
+            .values_list("pk", "stage", "due", "notified_date", "household__reference")
+            .order_by("stage", "rank")
+        )
+        if any(totals.values())
+        else []
+    )
+    result = {key: ([], totals[key] or 0) for key in PROPOSAL_STAGES}
+    texts = {
+        "reponse": lambda due, notified: (
+            f"réponse attendue avant le {due:%d/%m/%Y}"
+            if due
+            else f"notifiée le {notified:%d/%m/%Y}"
+            if notified
+            else "notifiée"
+        ),
+        "delai": lambda due, notified: f"délai de réponse dépassé depuis le {due:%d/%m/%Y}",
+        "caleol": lambda due, notified: f"CALEOL prévue le {due:%d/%m/%Y}" if due else "CALEOL à programmer",
+        "bail": lambda due, notified: (
+            f"attribuée en CALEOL le {due:%d/%m/%Y}" if due else "attribuée en CALEOL"
+        ),
+        "emmenagement": lambda due, notified: f"bail signé le {due:%d/%m/%Y}" if due else "bail signé",
+    }
+    for pk, key, due, notified, reference in rows:
+        result[key][0].append(
+            Alert(
+                key,
+                f"proposal-{key}-{pk}",
+                f"{reference} : {texts[key](due, notified)}",
+                reverse("offers:proposal", kwargs={"pk": pk}),
+                due=due,
+                overdue=key == "delai",
+            )
+        )
+    return result
+
+
+def _offers_without_candidate(user, limit: int) -> tuple[list[Alert], int]:
+    """A landlord's own offers still available: nobody positioned on them."""
+    from relogement.offers.models import HousingOffer, OfferStatus
+
+    org = organisation_of(user)
+    if org is None or org.kind != OrganisationKind.LANDLORD:
+        return [], 0
+    offers = HousingOffer.objects.visible_to(user).filter(landlord=org, status=OfferStatus.AVAILABLE)
+    rows = list(
+        offers.order_by("available_from", "pk").values_list("pk", "reference", "address", "available_from")[
+            :limit
+        ]
+    )
+    total = len(rows) if len(rows) < limit else offers.count()
+    return [
+        Alert(
+            "offer_without_candidate",
+            f"offer-{pk}",
+            f"{reference or address} : disponible depuis le {available:%d/%m/%Y}",
+            reverse("offers:detail", kwargs={"pk": pk}),
+            due=available,
+        )
+        for pk, reference, address, available in rows
+    ], total
+
+
+# --- The work queue: the home page's sections --------------------------------------------------------
+
+QUEUE_ROWS = 5  # rows per section on the home page; the section says how many there are in all
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    alerts: list[Alert]
+    total: int
+    url: str  # the page that lists them all
+    link_label: str
+    counts_households: bool = False  # a count of households: the secret statistique applies
+    unit: str = ""
+
+    @property
+    def overdue(self) -> int:
+        return sum(a.overdue for a in self.alerts)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.alerts)
+
+
+def _centre(kind: str) -> str:
+    return f"{reverse('alerts:centre')}?type={kind}"
+
+
+def work_queue(user, *, today: dt.date | None = None, rows: int = QUEUE_ROWS) -> list[Section]:
+    """The sections of the user's home page, computed by the rules above (the alert centre shows the
+    same alerts), each with its total and the page listing them all, in a constant number of queries.
+    Only non-empty sections are returned; the roles without a given section never pay its queries."""
+    from relogement.permissions import predicates
+
+    today = today or timezone.localdate()
+    org = organisation_of(user)
+    if org is None or org.kind == OrganisationKind.ADMIN:
+        return []
+    sections: list[Section] = []
+    households_url = reverse("households:list")
+    for key, (alerts, total) in _proposal_stages(user, today, rows).items():
+        sections.append(
+            Section(
+                f"proposition-{key}",
+                PROPOSAL_STAGES[key],
+                alerts,
+                total,
+                f"{households_url}?proposition={key}",
+                "Voir ces ménages dans la liste",
+                counts_households=True,
+                unit="ménage(s)",
+            )
+        )
+    project_settings = _project_settings()
+    deadlines = legal_deadlines(user, today, project_settings)
+    sections.append(
+        Section(
+            AlertKind.LEGAL_DEADLINE,
+            AlertKind.LEGAL_DEADLINE.label,
+            deadlines[:rows],
+            len(deadlines),
+            reverse("offers:deadlines"),
+            "Voir toutes les échéances",
+            counts_households=True,
+            unit="ménage(s)",
+        )
+    )
+    stalled = stalled_proposals(user, today, project_settings)
+    sections.append(
+        Section(
+            AlertKind.STALLED_PROPOSAL,
+            AlertKind.STALLED_PROPOSAL.label,
+            stalled[:rows],
+            len(stalled),
+            _centre(AlertKind.STALLED_PROPOSAL),
+            "Voir toutes ces propositions",
+            counts_households=True,  # one proposal per household, in practice: read as a count of them
+            unit="proposition(s)",
+        )
+    )
+    if predicates.can_list_next_steps(user):
+        alerts, total = _overdue_steps(user, today, rows)
+        sections.append(
+            Section(
+                AlertKind.OVERDUE_STEP,
+                "Prochaines étapes en retard qui vous reviennent",
+                alerts,
+                total,
+                _centre(AlertKind.OVERDUE_STEP),
+                "Voir toutes mes étapes en retard",
+                unit="étape(s)",
+            )
+        )
+    if org.kind == OrganisationKind.SOCIAL_PROVIDER:
+        alerts, total = _followups_due(user, today, rows)
+        sections.append(
+            Section(
+                AlertKind.FOLLOWUP_DUE,
+                "Suivis post-relogement à réaliser (échus ou dans les 30 jours)",
+                alerts,
+                total,
+                reverse("followup:list"),
+                "Voir tous les suivis à réaliser",
+                unit="enquête(s)",
+            )
+        )
+    risks = buildings_at_risk(user, today)
+    sections.append(
+        Section(
+            AlertKind.BUILDING_AT_RISK,
+            "Bâtiments en retard sur la démolition",
+            risks[:rows],
+            len(risks),
+            reverse("matching:risk"),
+            "Voir le calendrier des bâtiments",
+            unit="bâtiment(s)",
+        )
+    )
+    if org.kind == OrganisationKind.LANDLORD:
+        alerts, total = _offers_without_candidate(user, rows)
+        sections.append(
+            Section(
+                "offres-sans-candidat",
+                "Vos offres sans candidat",
+                alerts,
+                total,
+                f"{reverse('offers:list')}?status=available&mine=on",
+                "Voir ces offres",
+                unit="offre(s)",
+            )
+        )
+    return [s for s in sections if s.total]
+
+
+def alerts_for(user, *, today: dt.date | None = None, kinds=None, limit: int | None = LIMIT) -> list[Alert]:
+    """Every alert of ``user`` (or of ``kinds`` only), most urgent first within each kind; the kinds
+    that may be many (overdue steps, follow-ups) are cut at ``limit`` (None: all of them)."""
     today = today or timezone.localdate()
     if organisation_of(user) is None or organisation_of(user).kind == OrganisationKind.ADMIN:
         return []
@@ -342,8 +634,8 @@ def alerts_for(user, *, today: dt.date | None = None, kinds=None) -> list[Alert]
     rules = [
         (AlertKind.LEGAL_DEADLINE, lambda: legal_deadlines(user, today, project_settings)),
         (AlertKind.STALLED_PROPOSAL, lambda: stalled_proposals(user, today, project_settings)),
-        (AlertKind.OVERDUE_STEP, lambda: overdue_steps(user, today)),
-        (AlertKind.FOLLOWUP_DUE, lambda: followups_due(user, today)),
+        (AlertKind.OVERDUE_STEP, lambda: overdue_steps(user, today, limit)),
+        (AlertKind.FOLLOWUP_DUE, lambda: followups_due(user, today, limit)),
         (AlertKind.BUILDING_AT_RISK, lambda: buildings_at_risk(user, today)),
         (AlertKind.REQUEST_RECEIVED, lambda: requests_received(user, today)),
         (AlertKind.COMMITTEE_INVITATION, lambda: committee_invitations(user, today)),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from relogement.alerts import rules, services
@@ -31,14 +33,42 @@ def _rule_projects(user):
 
 
 def centre(request):
+    """Every alert by kind, each kind cut at ``rules.LIMIT`` with a link to all of them; ``?type=<kind>``:
+    all the alerts of one kind, by pages (the home page's work queue links here)."""
     _require(request)
+    kind = request.GET.get("type", "")
+    if kind in AlertKind.values:
+        alerts = rules.alerts_for(request.user, kinds=[kind], limit=None)
+        page = Paginator(alerts, 100).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "alerts/centre_kind.html",
+            {
+                "kind": AlertKind(kind),
+                "page": page,
+                "total": len(alerts),
+                "overdue": sum(a.overdue for a in alerts),
+                "query": f"type={kind}",
+                "breadcrumbs": [
+                    {"label": "Alertes", "url": reverse("alerts:centre")},
+                    {"label": AlertKind(kind).label, "url": ""},
+                ],
+            },
+        )
     alerts = rules.alerts_for(request.user)
     groups = []
     for kind in AlertKind:
         items = [a for a in alerts if a.kind == kind]
         if items:
             groups.append(
-                {"kind": kind, "label": kind.label, "alerts": items, "overdue": sum(a.overdue for a in items)}
+                {
+                    "kind": kind,
+                    "label": kind.label,
+                    "alerts": items,
+                    "overdue": sum(a.overdue for a in items),
+                    # Cut at the limit: say so, and link to all of them.
+                    "cut": len(items) >= rules.LIMIT,
+                }
             )
     return render(
         request,
@@ -46,6 +76,7 @@ def centre(request):
         {
             "groups": groups,
             "total": len(alerts),
+            "limit": rules.LIMIT,
             "rule_projects": _rule_projects(request.user),
             "breadcrumbs": [{"label": "Alertes", "url": ""}],
         },

@@ -345,6 +345,7 @@ class HouseholdFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     overdue = forms.BooleanField(label="Avec des étapes en retard", required=False)
+    proposition = forms.ChoiceField(label="Proposition", required=False)
     sort = forms.ChoiceField(label="Trier par", required=False)
 
     def __init__(self, *args, user, choices, **kwargs):
@@ -352,6 +353,9 @@ class HouseholdFilterForm(forms.Form):
         for name in ("project", "building", "commune", "referent"):
             self.fields[name].choices = [("", "Tous")] + choices[name]
         self.fields["sort"].choices = list(sorts_for(user).items())
+        from relogement.alerts.rules import PROPOSAL_STAGES
+
+        self.fields["proposition"].choices = [("", "Toutes")] + list(PROPOSAL_STAGES.items())
         from relogement.permissions import predicates
 
         self.search_by_name = predicates.can_view_named_data(user)

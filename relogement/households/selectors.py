@@ -75,6 +75,7 @@ class HouseholdFilters:
     referent: int | None = None
     needs: list[str] = field(default_factory=list)
     overdue: bool = False
+    proposal: str = ""  # a stage of alerts.rules.PROPOSAL_STAGES (the home page's work queue)
     sort: str = "reference"
 
 
@@ -132,6 +133,11 @@ def household_filtered(*, user, filters: HouseholdFilters, today: dt.date | None
     for need in filters.needs:
         if need in NEEDS:
             households = households.filter(**{NEEDS[need][0]: True})
+    if filters.proposal:
+        from relogement.alerts.rules import PROPOSAL_STAGES, households_at_stage
+
+        if filters.proposal in PROPOSAL_STAGES:
+            households = households.filter(pk__in=households_at_stage(filters.proposal, today))
     if filters.overdue and predicates.can_list_next_steps(user):
         # A semi-join on the open overdue steps, not a per-household count (same rows: count > 0).
         households = households.filter(pk__in=_open_overdue_steps(today).values("household_id"))
@@ -331,18 +337,23 @@ def overdue_steps_for(user, *, today: dt.date | None = None, limit: int = 20) ->
     """Next steps past their due date that are the user's to do: assigned to them, or unassigned on a
     household whose referent they are, or unassigned on a household of their provider without referent.
     Empty for roles that do not follow households."""
+    return list(my_overdue_steps(user, today=today)[:limit])
+
+
+def my_overdue_steps(user, *, today: dt.date | None = None) -> QuerySet:
+    """``overdue_steps_for`` as a query, all of them (the alert rules slice it and count it)."""
     today = today or dt.date.today()
     org = organisation_of(user)
     if org is None or not predicates.can_list_next_steps(user):
-        return []
+        return NextStep.objects.none()
     mine = Q(assignee=user) | Q(assignee__isnull=True, household__referent=user)
     if org.kind == "social_provider":
         mine |= Q(assignee__isnull=True, household__referent__isnull=True, household__social_provider=org)
-    return list(
+    return (
         NextStep.objects.visible_to(user)
         .filter(mine, done_on__isnull=True, due_date__lt=today)
         .select_related("household")
-        .order_by("due_date", "pk")[:limit]
+        .order_by("due_date", "pk")
     )
 
 

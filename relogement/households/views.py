@@ -65,6 +65,7 @@ def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.Househo
             referent=data["referent"],
             needs=data["needs"],
             overdue=data.get("overdue", False),
+            proposal=data.get("proposition", ""),
             sort=data["sort"] or "reference",
         )
     return forms.bootstrapify(form), filters

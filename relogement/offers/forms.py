@@ -86,11 +86,22 @@ class OfferFilterForm(BootstrapMixin, forms.Form):
         choices=[("", "Tous")] + list(Financing.choices), required=False, label="Financement"
     )
     available_by = forms.DateField(required=False, label="Disponible d'ici le", widget=DateInput())
+    mine = forms.BooleanField(required=False, label="Mes offres seulement")
+
+    def __init__(self, *args, landlord=None, **kwargs):
+        """``landlord``: the organisation of a landlord user (its own offers among those it sees);
+        the other roles have no « mine » filter."""
+        super().__init__(*args, **kwargs)
+        self.landlord = landlord
+        if landlord is None:
+            del self.fields["mine"]
 
     def filter(self, queryset):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
+        if data.get("mine") and self.landlord is not None:
+            queryset = queryset.filter(landlord=self.landlord)
         if data["commune"]:
             queryset = queryset.filter(commune=data["commune"])
         if data["dwelling_type"]:

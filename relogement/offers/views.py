@@ -42,7 +42,10 @@ def _own_offer(request, pk) -> HousingOffer:
 
 
 def offer_list(request):
-    filter_form = forms.OfferFilterForm(request.GET or None)
+    from relogement.permissions.scopes import organisation_of
+
+    landlord = organisation_of(request.user) if predicates.can_manage_offers(request.user) else None
+    filter_form = forms.OfferFilterForm(request.GET or None, landlord=landlord)
     page = selectors.offers_page(request.user, filter_form=filter_form, page_number=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

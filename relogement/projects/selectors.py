@@ -55,6 +55,12 @@ def status_counts_by(user, group_field: str, ids=None) -> dict[int, StatusCounts
     return result
 
 
+def split_household_count(user) -> int:
+    """Visible households born of a split (décohabitation): counted on the home page among the visible
+    households, left out of the dashboard's « ménages recensés » (INDICATORS.md, population C)."""
+    return Household.objects.visible_to(user).filter(split_from__isnull=False).count()
+
+
 def total_status_counts(per_key: dict[int, StatusCounts]) -> StatusCounts:
     total = StatusCounts()
     for counts in per_key.values():

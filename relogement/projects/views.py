@@ -30,16 +30,21 @@ def _query_without_page(request) -> str:
 
 
 def home(request):
-    """The user's projects with their households per reporting status.
+    """The user's work queue (``alerts.rules.work_queue``: the rules of the alert centre, with each
+    section's total and the page listing them all), then their projects with their households per
+    reporting status, in a constant number of queries.
 
     Other journeys add panels for the active role in ``{% block role_panels %}`` of
-    ``projects/home.html`` (e.g. overdue next steps) through templates that extend it.
+    ``projects/home.html`` through templates that extend it.
     """
+    from relogement.alerts.rules import work_queue
+
     organisation = organisation_of(request.user)
     projects = list(Project.objects.visible_to(request.user).select_related("commune").order_by("name"))
     counts = selectors.status_counts_by(request.user, "project_id")
     for project in projects:
         project.status_counts = counts.get(project.pk, selectors.StatusCounts())
+    operational = organisation is not None and organisation.kind != OrganisationKind.ADMIN
     return render(
         request,
         "projects/home.html",
@@ -49,10 +54,12 @@ def home(request):
             "totals": selectors.total_status_counts(counts),
             "status_labels": selectors.StatusCounts().rows,
             "show_admin_link": request.user.is_staff,
-            # Project offices and communes follow the demolition calendar of their buildings: the
-            # buildings at risk (the one verdict of matching.risk) are on their home page.
-            "show_buildings_at_risk": organisation is not None
-            and organisation.kind in (OrganisationKind.PROJECT_OFFICE, OrganisationKind.MUNICIPALITY),
+            "queue": work_queue(request.user) if operational else [],
+            "show_queue": operational,
+            # Lines naming households (by reference) for the roles with named data; the metropolis
+            # reads the counts only, under the secret statistique.
+            "queue_lines": predicates.can_view_named_data(request.user),
+            "split_households": selectors.split_household_count(request.user) if projects else 0,
         },
     )
 

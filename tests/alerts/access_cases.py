@@ -9,6 +9,8 @@ OPERATIONAL = ("mous", "metropolis", "commune", "social_a", "social_b", "landlor
 CASES = [
     UrlCase("alerts:centre", allowed=OPERATIONAL, denied=("admin",)),
     UrlCase("alerts:count", allowed=OPERATIONAL, denied=("admin",)),
+    # One kind in full (the home page's work queue links here): the user's own perimeter too.
+    UrlCase("alerts:centre", query="?type=overdue_step", allowed=OPERATIONAL, denied=("admin",)),
     UrlCase("alerts:preferences", allowed=OPERATIONAL, denied=("admin",)),
     UrlCase(
         "alerts:preferences",

@@ -193,7 +193,7 @@ def test_home_page_lists_overdue_steps_of_the_social_worker(world):
         household=world.household_a, title="Relancer la CAF", due_date=dt.date(2025, 1, 1)
     )
     html = world.client_for("social_a").get(reverse("home")).content.decode()
-    assert "Étapes en retard" in html and "Relancer la CAF" in html
+    assert "Prochaines étapes en retard qui vous reviennent" in html and "Relancer la CAF" in html
     assert "Relancer la CAF" not in world.client_for("social_b").get(reverse("home")).content.decode()
 
 

@@ -118,11 +118,13 @@ def test_building_detail_provider_sees_only_its_households(world):
 @pytest.mark.parametrize(
     ("url_name", "persona", "max_queries"),
     [
-        # Its buildings at risk (issue 14 §6): buildings, departures, the households holding them back
-        # (and the read log's insert for their names): a constant three or four more.
-        ("home", "mous", 14),
-        # Its work queue names households (the read log's insert); the received requests' panel: one.
-        ("home", "social_a", 12),
+        # Its work queue (issue 18 §2, alerts.rules.work_queue): the proposals per stage (counts, then
+        # the first rows of each), the alert settings, the legal deadlines, the stalled proposals, the
+        # buildings at risk (issue 14 §6), the split-off households; tests/projects/test_work_queue.py
+        # checks every role at two data sizes with proposals in every stage.
+        ("home", "mous", 17),
+        # Its overdue steps and follow-ups to do, with their totals; the received requests' panel: one.
+        ("home", "social_a", 16),
         ("project_list", "mous", 12),
         ("building_list", "metropolis", 14),
         ("building_list", "social_a", 14),
