@@ -11,6 +11,6 @@ def glossary(request):
         "core/glossary.html",
         {
             "terms": sorted(TERMS, key=lambda t: t.abbreviation),
-            "breadcrumbs": [{"label": "Aide", "url": None}, {"label": "Glossaire", "url": None}],
+            "breadcrumbs": [{"label": "Aide : glossaire des sigles", "url": None}],
         },
     )
