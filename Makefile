@@ -8,7 +8,7 @@ DEMO_HOUSEHOLDS ?= 2000
 TEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo serve test quality pytest test-sqlite test-postgres smoke-prod restore-check bench clean
+.PHONY: install demo serve test quality pytest test-sqlite test-postgres smoke-prod restore-check bench guide-screenshots clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -67,6 +67,10 @@ restore-check:
 ## bench: measures written to docs/benchmarks.md
 bench: install
 	$(BIN)/python scripts/bench.py
+
+## guide-screenshots: regenerate docs/guide/img/*.png from the demo data (Chromium, 1280 px, 256 colours)
+guide-screenshots: install
+	env -u DATABASE_URL RELOGEMENT_GUIDE=1 $(BIN)/pytest tests/browser/test_guide_screenshots.py -n 0 -p no:randomly -q
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from relogement.core.formatting import format_number
 from relogement.territory.models import Commune
 
 MAP_WIDTH = 640
@@ -104,3 +105,46 @@ def map_shapes() -> MapShapes:
         shapes = project(rows)
         cache.set(key, shapes, None)
     return shapes
+
+
+# Fill of the shading classes: index 0 for "no household", then from the lightest to the darkest.
+PALETTE = ("#e9ecef", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+MAX_CLASSES = 5
+
+
+@dataclass(frozen=True)
+class ClassBreak:
+    low: int
+    high: int
+    fill: str
+
+    @property
+    def label(self) -> str:
+        if self.low == self.high:
+            return f"{format_number(self.low)} ménage{'s' if self.low > 1 else ''}"
+        return f"{format_number(self.low)} à {format_number(self.high)} ménages"
+
+
+def class_breaks(values, low: int = 1) -> list[ClassBreak]:
+    """Equal-interval classes of whole numbers from ``low`` to the largest value (at most five).
+
+    ``low`` is 1, or the secrecy threshold when smaller counts are hidden: a class never announces a
+    count that the map masks.
+    """
+    top = max((v for v in values if v >= low), default=0)
+    if top < low:
+        return []
+    span = top - low + 1
+    n = min(MAX_CLASSES, span)
+    breaks = []
+    for k in range(n):
+        shade = MAX_CLASSES if n == 1 else 1 + round(k * (MAX_CLASSES - 1) / (n - 1))
+        breaks.append(ClassBreak(low + (k * span) // n, low + ((k + 1) * span) // n - 1, PALETTE[shade]))
+    return breaks
+
+
+def class_of(value: int, breaks: list[ClassBreak]) -> ClassBreak | None:
+    for b in breaks:
+        if b.low <= value <= b.high:
+            return b
+    return None

@@ -15,9 +15,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from relogement.core.formatting import format_number
 from relogement.households.statuses import ReportingStatus
 from relogement.indicators import dashboard as board
-from relogement.indicators import registry
+from relogement.indicators import geo, registry
 from relogement.indicators.asof import AsOf
 from relogement.indicators.cache import scope_key
 from relogement.indicators.exports import FORMATS, WRITERS
@@ -34,6 +35,7 @@ from relogement.indicators.perimeter import (
 )
 from relogement.indicators.selectors import as_of_facts, scoped_households
 from relogement.permissions.predicates import can_view_names
+from relogement.permissions.secrecy import THRESHOLD as SECRECY_THRESHOLD
 from relogement.permissions.secrecy import is_small, must_hide
 from relogement.permissions.shortcuts import get_project_for_user
 
@@ -259,17 +261,50 @@ def drilldown(request):
     )
 
 
+# Arrowheads of the flows, by line width (SVG markers in user units: a thin flow keeps a visible head).
+FLOW_ARROWS = ((3, "fleche-petite"), (6, "fleche-moyenne"), (99, "fleche-grande"))
+
+
+def _flow_width(n: int, max_flow: int) -> float:
+    return round(1 + 7 * n / max_flow, 1)
+
+
+def _arrow(width: float) -> str:
+    return next(marker for limit, marker in FLOW_ARROWS if width < limit)
+
+
+def _shortened(a, b, by: float = 4.0) -> tuple[float, float]:
+    """The end of the segment a→b stopped ``by`` units before b (the arrow's tip stays visible)."""
+    dx, dy = b.cx - a.cx, b.cy - a.cy
+    length = (dx * dx + dy * dy) ** 0.5
+    if length <= by * 2:
+        return b.cx, b.cy
+    return b.cx - dx * by / length, b.cy - dy * by / length
+
+
 def _map_svg(shapes, figures, flows, mode: str, hide: bool):
-    """Commune shading classes and flow lines, ready for the template."""
+    """Commune shading classes, flow lines and the two legends, ready for the template."""
     by_code = {f.code: f for f in figures}
     values = {f.code: (f.origin if mode == "origine" else f.destination) for f in figures}
-    top = max(values.values(), default=0) or 1
+    breaks = geo.class_breaks(values.values(), low=SECRECY_THRESHOLD if hide else 1)
     communes = []
     for shape in shapes.shapes:
         value = values.get(shape.insee_code, 0)
         hidden = hide and is_small(value) and value > 0
-        level = 0 if value == 0 or hidden else min(5, 1 + int(4 * value / top))
-        communes.append({"shape": shape, "value": value, "hidden": hidden, "level": level})
+        shade = None if value == 0 or hidden else geo.class_of(value, breaks)
+        if hidden:
+            label = f"{shape.name} : moins de 5 ménages (effectif masqué, secret statistique)"
+        else:
+            label = f"{shape.name} : {format_number(value)} ménage{'s' if value > 1 else ''}"
+        communes.append(
+            {
+                "shape": shape,
+                "value": value,
+                "hidden": hidden,
+                "fill": shade.fill if shade else geo.PALETTE[0],
+                "label": label,
+            }
+        )
     points = shapes.by_code()
     max_flow = max((n for _, n in flows), default=1) or 1
     lines = []
@@ -279,19 +314,34 @@ def _map_svg(shapes, figures, flows, mode: str, hide: bool):
         if hide and is_small(n):
             continue
         a, b = points[origin], points[destination]
+        x2, y2 = _shortened(a, b)
+        width = _flow_width(n, max_flow)
         lines.append(
             {
                 "x1": a.cx,
                 "y1": a.cy,
-                "x2": b.cx,
-                "y2": b.cy,
-                "width": round(1 + 7 * n / max_flow, 1),
+                "x2": x2,
+                "y2": y2,
+                "width": width,
+                "arrow": _arrow(width),
                 "n": n,
                 "origin": by_code[origin].name if origin in by_code else origin,
                 "destination": by_code[destination].name if destination in by_code else destination,
             }
         )
-    return communes, lines
+    shown = sorted({line["n"] for line in lines})
+    samples = sorted({shown[0], shown[len(shown) // 2], shown[-1]}) if shown else []
+    flow_legend = []
+    for n in samples:
+        width = _flow_width(n, max_flow)
+        flow_legend.append({"n": n, "width": width, "arrow": _arrow(width)})
+    legend = {
+        "breaks": breaks,
+        "empty_fill": geo.PALETTE[0],
+        "hidden": hide,
+        "flows": flow_legend,
+    }
+    return communes, lines, legend
 
 
 def map_view(request):
@@ -304,7 +354,7 @@ def map_view(request):
     )
     tables = board.territory_tables(figures, flows, hide=hide)
     shapes = map_shapes()
-    communes, lines = _map_svg(shapes, figures, flows, mode, hide)
+    communes, lines, legend = _map_svg(shapes, figures, flows, mode, hide)
     return render(
         request,
         "indicators/map.html",
@@ -322,7 +372,7 @@ def map_view(request):
             "qs": board.query_string(perimeter, as_of),
             "origin_qs": board.query_string(perimeter, as_of, mode="origine"),
             "destination_qs": board.query_string(perimeter, as_of, mode="destination"),
-            "levels": range(6),
+            "legend": legend,
             "breadcrumbs": _crumbs("Carte"),
         },
     )

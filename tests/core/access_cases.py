@@ -12,4 +12,7 @@ def _client(world, persona):
 
 CASES = [
     UrlCase("core:health", allowed=("anonymous", *EVERYONE), denied=(), client=_client),
+    # The glossary holds no data of a perimeter: every signed-in user reads it (the sign-in page for
+    # the others, tests/core/test_help.py).
+    UrlCase("core:glossary", allowed=EVERYONE, denied=()),
 ]
