@@ -331,6 +331,7 @@ def run(ctx) -> list[dict]:
                     sampler.start()
                     stats = _run_level(locust, users, seconds, port, plan_path, work, env)
                     rows += _rows_of(users, stats, sampler.stop())
+                rows += _after_export(port, plan, server.pid)
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 try:
@@ -339,6 +340,34 @@ def run(ctx) -> list[dict]:
                     os.killpg(server.pid, signal.SIGKILL)
                     server.wait()
     return rows
+
+
+def _after_export(port: int, plan: dict, master: int) -> list[dict]:
+    """The workers' memory once a CSV export of the whole metropolis went through one of them (the
+    export streams: a worker must not keep the rows it sent)."""
+    spec = plan["roles"].get("metropole")
+    if spec is None:
+        return []
+    before = max((_rss_mb(pid) for pid in _children(master)), default=0.0)
+    started = time.perf_counter()
+    status = _get(port, "/menages/export.csv", plan["cookie"], spec["sessions"][0])
+    seconds = time.perf_counter() - started
+    time.sleep(1)
+    rss = sorted(_rss_mb(pid) for pid in _children(master))
+    if not rss:
+        return []
+    return [
+        {
+            "name": "Worker gunicorn après un export CSV de toute la métropole : mémoire (RSS)",
+            "value": round(max(rss), 1),
+            "unit": "Mo",
+            "target": "< 200 Mo",
+            "notes": f"par worker : {', '.join(f'{v:.0f} Mo' for v in rss)} (avant l'export : {before:.0f} Mo au "
+            f"plus, moteur des prestations préchauffé compris) ; export HTTP {status} en {seconds:.1f} s "
+            "au travers de gunicorn",
+            "key": "Worker après un export CSV (RSS)",
+        }
+    ]
 
 
 def _get_health(port: int) -> int:

@@ -138,3 +138,13 @@ def test_files_and_filters_are_deleted_after_a_day_by_the_periodic_task(world, b
     job.refresh_from_db()
     assert not path.exists() and job.file_path == "" and job.filters == {}
     assert world.client_for("mous").get(reverse("exchange:export_download", args=[job.pk])).status_code == 404
+
+
+def test_a_named_exchange_export_logs_its_reads_in_one_statement(world, settings):
+    settings.EXCHANGE_EXPORT_INLINE_MAX = 100
+    with CaptureQueriesContext(connection) as queries:
+        response = world.client_for("mous").get(reverse("exchange:export"), {"format": "csv"})
+    assert response.status_code == 200
+    assert _inserts_into_reads(queries.captured_queries) == 1
+    logged = FileRead.objects.filter(what="export fichier de suivi").values_list("household_id", flat=True)
+    assert set(logged) == {world.household_a.pk, world.household_b.pk}
