@@ -35,6 +35,18 @@ def run(ctx) -> list[dict]:
                 "unit": "s",
                 "target": "quelques minutes pour 100 000",
                 "notes": f"{Household.objects.count()} ménages écrits (décohabitations comprises)",
+                "key": "load_demo",
+            }
+        )
+    if "load_demo_peak_mb" in ctx.timings:
+        rows.append(
+            {
+                "name": f"load_demo --households {ctx.households} : mémoire maximale",
+                "value": round(ctx.timings["load_demo_peak_mb"], 1),
+                "unit": "Mo",
+                "target": "< 2 000 Mo (24 Gio, partagés)",
+                "notes": "RSS maximal du processus ; les ménages sont écrits par lots (relogement/demo)",
+                "key": "load_demo : mémoire maximale",
             }
         )
     client = Client()

@@ -40,8 +40,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    # The task queue and scheduler (docs/operations.md § Tasks): `manage.py run_huey` is the worker.
-    "huey.contrib.djhuey",
+    # The task queue and scheduler (docs/operations.md § Tasks): `manage.py run_huey` is the worker,
+    # provided by relogement.core (huey.contrib.djhuey is imported by the task modules only, not at
+    # start-up: it imports the Redis and PostgreSQL clients).
     "relogement.core",
     "relogement.accounts",
     "relogement.territory",
@@ -278,6 +279,8 @@ MATCHING_WARM_UP_ENGINE = env_bool("MATCHING_WARM_UP_ENGINE", True)
 # Exchange-format exports of more households than this are written in the background (a whole
 # metropolis takes minutes) and downloaded from their page.
 EXCHANGE_EXPORT_INLINE_MAX = env_int("EXCHANGE_EXPORT_INLINE_MAX", 5000)
+# Household list XLSX exports of more rows are written by the task worker (the CSV always streams).
+HOUSEHOLD_EXPORT_INLINE_MAX = env_int("HOUSEHOLD_EXPORT_INLINE_MAX", 5000)
 
 # Partner API (docs/api.md): token authentication only, JSON only, French errors, bounded pages.
 # Requests per token (DRF rate "N/second|minute|hour|day"), counted in the default cache: per process

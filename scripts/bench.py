@@ -13,6 +13,12 @@
 Everything runs with `config.settings_test` (production settings, DEBUG off, static files from the
 finders). `BENCH_DATABASE_URL` uses another, empty database instead of creating `relogement_bench`;
 `BENCH_SKIP_LOAD=1` (with `BENCH_DATABASE_URL`) measures an already loaded database.
+
+- `BENCH_MODULES=load,households` runs only these modules (`benchmarks/bench_<name>.py`), and
+  `BENCH_OUTPUT=/tmp/x.md` writes elsewhere than docs/benchmarks.md (trying a module on a small base);
+- `BENCH_LOAD=0` skips the load test (`benchmarks/bench_load.py`: locust against two gunicorn workers);
+- each complete run also stores its rows in `benchmarks/results-<households>.json`; the growth table of
+  docs/benchmarks.md compares every size stored there (e.g. 25,000, 100,000 and 250,000 households).
 """
 
 from __future__ import annotations
@@ -45,12 +51,19 @@ class BenchContext:
     timings: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
 
-    def manage(self, *args: str) -> float:
-        """Run `manage.py <args>` in a subprocess on the bench database; return its duration (s)."""
+    def manage(self, *args: str, peak: str = "") -> float:
+        """Run `manage.py <args>` in a subprocess on the bench database; return its duration (s). With
+        ``peak``, the child's peak memory (maximum RSS, MB) goes to ``timings[peak]``."""
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, env=self.env, cwd=BASE_DIR
+        child = subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), *args], env=self.env, cwd=BASE_DIR
         )
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise subprocess.CalledProcessError(child.returncode, child.args)
+        if peak:
+            self.timings[peak] = usage.ru_maxrss / 1024  # kilobytes on Linux
         return time.perf_counter() - started
 
     def __getitem__(self, key):  # modules may treat ctx as a dict
@@ -108,7 +121,14 @@ def _database_version() -> str:
 
 
 def _module_names() -> list[str]:
-    return [f"benchmarks.{path.stem}" for path in sorted((BASE_DIR / "benchmarks").glob("bench_*.py"))]
+    wanted = {
+        f"bench_{name.strip()}" for name in os.environ.get("BENCH_MODULES", "").split(",") if name.strip()
+    }
+    return [
+        f"benchmarks.{path.stem}"
+        for path in sorted((BASE_DIR / "benchmarks").glob("bench_*.py"))
+        if not wanted or path.stem in wanted
+    ]
 
 
 CONTEXT_VARIABLE = "BENCH_CONTEXT"
@@ -155,17 +175,136 @@ def _format(value) -> str:
     return str(value)
 
 
-def _write(header: list[str], rows: list[dict], failures: list[str]) -> None:
-    lines = [*header, "| Mesure | Valeur | Unité | Cible | Notes |", "|---|---:|---|---|---|"]
+LOAD_EXPLANATION = [
+    "## Test de charge",
+    "",
+    "`benchmarks/bench_load.py` : locust sans interface, sur 127.0.0.1 seulement, contre deux workers "
+    "gunicorn synchrones (`config/gunicorn.conf.py`, réglages de production, cache par processus). Des "
+    "utilisateurs de chaque rôle (métropole, commune, MOUS, opérateurs sociaux, bailleur, administrateur) "
+    "enchaînent leur parcours (accueil, liste des ménages, pages suivantes, recherche par nom, fiche "
+    "ménage, tableau de bord, offres) avec 1 à 3 s de réflexion entre deux pages, 50 puis 100 à la fois, "
+    "chaque palier pendant une durée bornée (statistiques remises à zéro une fois tous les utilisateurs "
+    "lancés). Cibles à 50 utilisateurs : p95 < 300 ms pour chaque type de page, 0 erreur, ≥ 40 requêtes/s. "
+    "locust tourne sur les mêmes deux cœurs que le serveur. `BENCH_LOAD=0` saute ce test.",
+    "",
+]
+
+GROWTH_EXPLANATION = [
+    "## Croissance avec le nombre de ménages",
+    "",
+    "Chaque passage complet de `make bench` garde ses mesures dans `benchmarks/results-<ménages>.json` ; "
+    "ce tableau compare toutes les tailles gardées (par exemple `make bench BENCH_HOUSEHOLDS=25000`, puis "
+    "100000, puis 250000). « Facteur » : la valeur à la plus grande taille divisée par celle à la plus "
+    "petite, à comparer au rapport des nombres de ménages (un coût qui croît moins vite que les ménages "
+    "tient à l'échelle ; un coût constant ne dépend pas de la taille).",
+    "",
+]
+
+
+def _main_table(rows: list[dict]) -> list[str]:
+    lines = ["| Mesure | Valeur | Unité | Cible | Notes |", "|---|---:|---|---|---|"]
     for row in rows:
         lines.append(
             f"| {row['name']} | {_format(row['value'])} | {row.get('unit', '')} | {row.get('target', '')} | "
             f"{row.get('notes', '')} |"
         )
+    return lines
+
+
+def _load_table(rows: list[dict]) -> list[str]:
+    load = [r for r in rows if r.get("table") == "load"]
+    memory = [r for r in rows if r.get("table") == "load-memory"]
+    if not load:
+        return []
+    lines = [
+        *LOAD_EXPLANATION,
+        "| Utilisateurs | Page | Requêtes/s | p50 (ms) | p95 (ms) | p99 (ms) | Requêtes | Erreurs |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in load:
+        lines.append(
+            f"| {r['users']} | {r['kind']} | {_format(round(r['rps'], 1))} | {_format(int(r['p50']))} | "
+            f"{_format(int(r['p95']))} | {_format(int(r['p99']))} | {_format(r['requests'])} | "
+            f"{_format(r['failures'])} |"
+        )
+    if memory:
+        lines += ["", "| Utilisateurs | Mémoire d'un worker (RSS max, Mo) | Par worker |", "|---:|---:|---|"]
+        lines += [f"| {r['users']} | {_format(r['value'])} | {r['notes']} |" for r in memory]
+    return ["", *lines]
+
+
+def _key(row: dict) -> str:
+    return row.get("key") or row["name"]
+
+
+def _results_path(households: int) -> Path:
+    return BASE_DIR / "benchmarks" / f"results-{households}.json"
+
+
+def _stored_results() -> dict[int, list[dict]]:
+    runs = {}
+    for path in (BASE_DIR / "benchmarks").glob("results-*.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            runs[int(data["households"])] = data["rows"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return runs
+
+
+def _growth_table(households: int, rows: list[dict]) -> list[str]:
+    """How each numeric measure grows with the number of households, over every stored run and this
+    one: rows matched by their ``key`` (else their name)."""
+    runs = _stored_results()
+    runs[households] = rows
+    sizes = sorted(runs)
+    lines = ["", *GROWTH_EXPLANATION]
+    if len(sizes) < 2:
+        return [
+            *lines,
+            f"Une seule taille mesurée ({_format(households)} ménages) : pas encore de comparaison.",
+        ]
+    values: dict[str, dict[int, float]] = {}
+    units: dict[str, str] = {}
+    order: list[str] = []
+    for size in sizes:
+        for row in runs[size]:
+            if row.get("table") or not isinstance(row.get("value"), int | float):
+                continue
+            key = _key(row)
+            if key not in values:
+                values[key] = {}
+                order.append(key)
+            values[key][size] = row["value"]
+            units[key] = row.get("unit", "")
+    header = "| Mesure | Unité | " + " | ".join(f"{_format(n)} ménages" for n in sizes) + " | Facteur |"
+    lines += [header, "|---|---|" + "---:|" * (len(sizes) + 1)]
+    for key in order:
+        measured = values[key]
+        if len(measured) < 2:
+            continue
+        first, last = measured[min(measured)], measured[max(measured)]
+        factor = f"× {_format(round(last / first, 2))}" if first else ""
+        cells = " | ".join(_format(measured[n]) if n in measured else "" for n in sizes)
+        lines.append(f"| {key} | {units[key]} | {cells} | {factor} |")
+    lines += ["", f"Rapport des nombres de ménages : × {_format(round(sizes[-1] / sizes[0], 2))}."]
+    return lines
+
+
+def _write(header: list[str], rows: list[dict], failures: list[str], households: int) -> None:
+    lines = [*header, *_main_table([r for r in rows if not r.get("table")]), *_load_table(rows)]
+    lines += _growth_table(households, rows)
     if failures:
         lines += ["", "## Modules en échec", ""] + [f"- `{f.splitlines()[0]}`" for f in failures]
-    OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = Path(os.environ.get("BENCH_OUTPUT") or OUTPUT)
+    output.parent.mkdir(exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _store(households: int, rows: list[dict]) -> None:
+    """A complete run's rows, for the growth table of later runs at other sizes."""
+    data = {"households": households, "date": dt.datetime.now().astimezone().isoformat(), "rows": rows}
+    _results_path(households).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def main() -> int:
@@ -188,7 +327,9 @@ def main() -> int:
         ctx.manage("migrate", "--no-input", "-v0")
         ctx.timings["load_referential"] = ctx.manage("load_referential")
         print(f"== load_demo --households {households}")
-        ctx.timings["load_demo"] = ctx.manage("load_demo", "--households", str(households))
+        ctx.timings["load_demo"] = ctx.manage(
+            "load_demo", "--households", str(households), peak="load_demo_peak_mb"
+        )
     os.environ.update(env)
     import django
 
@@ -215,8 +356,10 @@ def main() -> int:
             print(failure, file=sys.stderr)
         print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
         # Written after every module, so that a long or interrupted run still leaves its figures.
-        _write(header, rows, failures)
-    print(OUTPUT.read_text(encoding="utf-8"))
+        _write(header, rows, failures, households)
+    if not os.environ.get("BENCH_MODULES") and not os.environ.get("BENCH_OUTPUT"):
+        _store(households, rows)  # a complete run only, for the growth table
+    print(Path(os.environ.get("BENCH_OUTPUT") or OUTPUT).read_text(encoding="utf-8"))
     return 1 if failures else 0
 
 

@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
+from relogement.api import schema  # noqa: F401  (registers the token scheme: an extension is found by being imported)
 from relogement.api.authentication import OrganisationTokenAuthentication
 
 

@@ -803,6 +803,11 @@ class Generator:
             self.bulk(Household, [s["household"] for s in splits])
         self.result.households += len(households) + len(splits)
         self._children(bundles + splits)
+        # An offer let in this chunk caches its rehousing (a one-to-one field's reverse side), which holds
+        # the household and the rest of its bundle: forgotten once written, else every rehoused household
+        # stayed in memory until the end (about half the households; memory grew with their number).
+        for offer in self.all_offers:
+            offer._state.fields_cache.pop("rehousing", None)
 
     @staticmethod
     def _private_occupancy(household: Household, plan: dict, parent) -> None:

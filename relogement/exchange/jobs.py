@@ -30,7 +30,7 @@ from django.utils import timezone
 from relogement.accounts.models import OrganisationKind
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.importer import exchange_import
-from relogement.exchange.models import ExportJob, ImportJob, ImportJobStatus
+from relogement.exchange.models import ExportJob, ExportKind, ImportJob, ImportJobStatus
 from relogement.exchange.readers import ContainerError, read_path
 from relogement.exchange.report import ImportReport
 from relogement.households.models import Household
@@ -171,11 +171,16 @@ def run_job(job_id: int) -> None:
 # --- exports ----------------------------------------------------------------------------------------
 
 
-def export_households(job: ExportJob):
-    """The households an export job covers: its author's scope (as the organisation it acted for)."""
+def _job_user(job: ExportJob):
+    """The job's author, acting for the organisation the job was made for."""
     user = job.created_by
     user.active_organisation = job.organisation
-    households = Household.objects.visible_to(user)
+    return user
+
+
+def export_households(job: ExportJob):
+    """The households an export job covers: its author's scope (as the organisation it acted for)."""
+    households = Household.objects.visible_to(_job_user(job))
     if job.project_id is not None:
         households = households.filter(project_id=job.project_id)
     return households
@@ -186,22 +191,32 @@ def _export_progress(job_id: int, done: int) -> None:
 
 
 def run_export(job_id: int) -> bool:
-    """Write the export into the storage; True when the file is ready (the author is then told)."""
+    """Write the export into the storage; True when the file is ready (the author is then told).
+    A follow-up file (exchange format), or the household list with its filters (households.exports)."""
+    from relogement.households import exports as list_exports
+
     job = ExportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
-    households = export_households(job)
-    if not _claim(ExportJob, job_id, total=households.count()):
+    listing = job.kind == ExportKind.LIST
+    user = _job_user(job)
+    total = list_exports.job_total(job, user) if listing else export_households(job).count()
+    if not _claim(ExportJob, job_id, total=total):
         logger.warning("Export %s ignoré : il n'est plus en attente (%s).", job_id, job.status)
         return False
     name = ""
     try:
-        rows = export_rows(
-            households,
-            viewer=job.created_by,  # acting for job.organisation (export_households)
-            progress=lambda done: _export_progress(job_id, done),
-        )
         # Written locally first: the zip and workbook writers seek, which object storage cannot.
         with tempfile.TemporaryFile() as handle:
-            write_export(handle, rows, job.format)
+            if listing:
+                list_exports.write_job(
+                    job, user, handle, progress=lambda done: _export_progress(job_id, done)
+                )
+            else:
+                rows = export_rows(
+                    export_households(job),
+                    viewer=user,  # acting for job.organisation
+                    progress=lambda done: _export_progress(job_id, done),
+                )
+                write_export(handle, rows, job.format)
             handle.seek(0)
             name = default_storage.save(f"{_private_folder(EXPORTS_FOLDER)}/{job.filename}", File(handle))
         ExportJob.objects.filter(pk=job_id).update(
@@ -221,7 +236,8 @@ def remove_old_exports() -> int:
     old = list(ExportJob.objects.filter(finished_at__lt=timezone.now() - EXPORTS_KEPT).exclude(file_path=""))
     for job in old:
         delete_stored(job.file_path)
-    ExportJob.objects.filter(pk__in=[job.pk for job in old]).update(file_path="")
+    # A list's filters may hold a searched name: they go with the file.
+    ExportJob.objects.filter(pk__in=[job.pk for job in old]).update(file_path="", filters={})
     return len(old)
 
 

@@ -19,6 +19,11 @@ class ImportJobStatus(models.TextChoices):
 UNFINISHED = (ImportJobStatus.PENDING, ImportJobStatus.RUNNING)
 
 
+class ExportKind(models.TextChoices):
+    FOLLOWUP = "suivi", "Fichier de suivi"
+    LIST = "liste", "Liste des ménages"
+
+
 class JobProgress:
     """What the progress pages read from a background job (``status``, ``done``, ``total``), and how a
     job whose worker died is recognised.
@@ -176,6 +181,12 @@ class ExportJob(JobProgress, models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
     format = models.CharField("format", max_length=4)
+    # A follow-up file (exchange format, exchange.exporter), or the household list with its filters
+    # (households.exports: more than HOUSEHOLD_EXPORT_INLINE_MAX rows in XLSX).
+    kind = models.CharField("contenu", max_length=5, choices=ExportKind.choices, default=ExportKind.FOLLOWUP)
+    # The list's filters (households.selectors.HouseholdFilters as a dict; a searched name may be one):
+    # emptied with the file a day later.
+    filters = models.JSONField("filtres", default=dict, blank=True)
     named = models.BooleanField("avec les noms", default=False)
     status = models.CharField(
         "état", max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING

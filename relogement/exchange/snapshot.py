@@ -55,11 +55,12 @@ def households_with_history(ids: list[int]) -> list[Household]:
     """The households ``ids`` (in that order) with everything their row needs, in a few queries: their
     status changes (``STATUS_CHANGES``, oldest first), rehousings and follow-ups as plain lists."""
     # The communes' outlines (large JSON polygons) are never part of a row: decoding them for every
-    # household, rehousing and proposal took a fifth of an export's time.
+    # household, rehousing and proposal took a fifth of an export's time. Nor are the project's settings
+    # (JSON too): no JSON is decoded per row.
     households = (
         Household.objects.filter(pk__in=ids)
         .select_related("project", "building__landlord", "building__commune", "split_from")
-        .defer("building__commune__outline")
+        .defer("building__commune__outline", "project__matching_weights")
         .prefetch_related(
             Prefetch(
                 "rehousings",

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from relogement.audit.models import FileRead
+from relogement.audit.services import file_reads_record_query
 from relogement.exchange import jobs, tasks
 from relogement.exchange.exporter import export_rows, write_export
 from relogement.exchange.forms import ExportForm, ImportForm
-from relogement.exchange.models import ExportJob, ImportJob, ImportJobStatus
+from relogement.exchange.models import ExportJob, ExportKind, ImportJob, ImportJobStatus
 from relogement.exchange.report import ImportReport
 from relogement.households.models import Household
 from relogement.permissions import predicates
@@ -108,15 +109,9 @@ def job_progress(request, pk):
 
 
 def _log_named_export(request, households) -> None:
-    """A named export is a read of every file it contains (CNIL: access is individual and logged)."""
-    org = organisation_of(request.user)
-    FileRead.objects.bulk_create(
-        (
-            FileRead(household_id=pk, user=request.user, organisation=org, what="export fichier de suivi")
-            for pk in households.values_list("pk", flat=True).iterator()
-        ),
-        batch_size=1000,
-    )
+    """A named export is a read of every file it contains (CNIL: access is individual and logged), in
+    one ``INSERT … SELECT`` statement whatever the number of households."""
+    file_reads_record_query(user=request.user, households=households, what="export fichier de suivi")
 
 
 def _export_stem(project) -> str:
@@ -176,11 +171,14 @@ def _export_job_for(request, pk) -> ExportJob:
 
 def export_job(request, pk):
     job = _export_job_for(request, pk)
-    return render(
-        request,
-        "exchange/export_job.html",
-        {"job": job, "breadcrumbs": _crumbs("Exporter", f"Export « {job.filename} »")},
-    )
+    if job.kind == ExportKind.LIST:
+        crumbs = [
+            {"label": "Ménages", "url": reverse("households:list")},
+            {"label": f"Export « {job.filename} »", "url": ""},
+        ]
+    else:
+        crumbs = _crumbs("Exporter", f"Export « {job.filename} »")
+    return render(request, "exchange/export_job.html", {"job": job, "breadcrumbs": crumbs})
 
 
 def export_job_progress(request, pk):
@@ -192,6 +190,19 @@ def export_download(request, pk):
     job = _export_job_for(request, pk)
     if job.status != ImportJobStatus.DONE or not job.file_path or not default_storage.exists(job.file_path):
         raise Http404("Fichier d'export non disponible (en cours, en échec ou supprimé après un jour).")
+    if job.kind == ExportKind.LIST and job.named:
+        # Each download of a named list is a read of the files it holds: the rows the job wrote (those
+        # its own read log names), in one statement.
+        from relogement.households.exports import job_read_label
+
+        written = FileRead.objects.filter(user=job.created_by, what=job_read_label(job)).values(
+            "household_id"
+        )
+        file_reads_record_query(
+            user=request.user,
+            households=Household.objects.filter(pk__in=written),
+            what=f"téléchargement {job_read_label(job)}",
+        )
     return FileResponse(
         default_storage.open(job.file_path, "rb"),  # FileResponse closes it
         as_attachment=True,

@@ -7,18 +7,28 @@ JSON decoded per row) through a server-side cursor, and written as they are read
 chunks (``StreamingHttpResponse``), the XLSX is written row by row (XlsxWriter's constant-memory mode)
 to a temporary file, then streamed from it. Memory stays bounded whatever the number of rows; the read log of a
 named export is one ``INSERT … SELECT`` statement.
+
+A large XLSX (more than ``HOUSEHOLD_EXPORT_INLINE_MAX`` rows) is a background job instead
+(``exchange.models.ExportJob`` of kind « liste »): the task worker writes it the same way to a temporary
+file, then into the storage (``default_storage``), and its author downloads it from the job's page
+(``exchange:export_job``, polled by htmx), as an exchange export; the file is deleted a day later by
+the hourly clean-up task. The job logs the read of its rows (one statement), each download again (one
+statement, the rows the job wrote).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
 
 from relogement.audit.services import file_reads_record_query
 from relogement.core.spreadsheet import XLSXWRITER_OPTIONS
@@ -26,6 +36,7 @@ from relogement.households import selectors
 from relogement.households.listing import columns_for, csv_value
 from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
+from relogement.permissions.scopes import organisation_of
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -67,10 +78,14 @@ def _xlsx(columns, values) -> Iterator[bytes]:
     A generator: the rows are read and the workbook written once the response is being sent, to a
     temporary file (the workbook never sits whole in a worker) that is closed however sending ends."""
     with tempfile.TemporaryFile() as output:
-        yield from _xlsx_chunks(output, columns, values)
+        write_xlsx(output, columns, values)
+        output.seek(0)
+        while chunk := output.read(2**16):
+            yield chunk
 
 
-def _xlsx_chunks(output, columns, values) -> Iterator[bytes]:
+def write_xlsx(output, columns, values) -> None:
+    """The workbook into ``output`` (a file opened for writing; XlsxWriter seeks in it)."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, **XLSXWRITER_OPTIONS})
@@ -93,9 +108,6 @@ def _xlsx_chunks(output, columns, values) -> Iterator[bytes]:
             else:
                 sheet.write_string(line, column, str(value), formats[column])
     workbook.close()
-    output.seek(0)
-    while chunk := output.read(2**16):
-        yield chunk
 
 
 def _csv(columns, values) -> Iterator[bytes]:
@@ -113,18 +125,29 @@ def _csv(columns, values) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
-def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
+def _columns_and_values(*, user, filters: selectors.HouseholdFilters, today: dt.date, what: str):
+    """The columns ``user`` sees and an iterator of the rows' values, read through a server-side
+    cursor; for a user with named data, the read of every exported household logged first, in one
+    statement, and the rows restricted to the households that statement logged."""
     columns = columns_for(user)
-    today = dt.date.today()
     within = None
     if predicates.can_view_named_data(user):
         households = selectors.household_filtered(user=user, filters=filters, today=today)
-        _, within = file_reads_record_query(user=user, households=households, what=f"export {fmt}")
+        _, within = file_reads_record_query(user=user, households=households, what=what)
     rows = selectors.household_rows(
         user=user, filters=filters, sources=[c.source for c in columns], today=today, within=within
     )
     referents = _referent_names(selectors.household_filtered(user=user, filters=filters, today=today))
-    values = _values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
+    return columns, _values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
+
+
+def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
+    today = dt.date.today()
+    if fmt == "xlsx":
+        count = selectors.household_filtered(user=user, filters=filters, today=today).count()
+        if count > settings.HOUSEHOLD_EXPORT_INLINE_MAX:
+            return _background_export(user=user, filters=filters, today=today)
+    columns, values = _columns_and_values(user=user, filters=filters, today=today, what=f"export {fmt}")
     filename = f"menages-{today:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         response = StreamingHttpResponse(_xlsx(columns, values), content_type=FORMATS[fmt])
@@ -132,3 +155,56 @@ def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
         response = StreamingHttpResponse(_csv(columns, values), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Background exports (large XLSX) -----------------------------------------------------------------
+
+
+def _background_export(*, user, filters: selectors.HouseholdFilters, today: dt.date):
+    """An export job of the list with these filters; the author follows it on the job's page."""
+    from relogement.exchange import jobs, tasks
+    from relogement.exchange.models import ExportJob, ExportKind
+
+    jobs.remove_old_exports()
+    job = ExportJob.objects.create(
+        created_by=user,
+        organisation=organisation_of(user),
+        kind=ExportKind.LIST,
+        filters=dataclasses.asdict(filters),
+        format="xlsx",
+        named=predicates.can_view_named_data(user),
+        filename=f"menages-{today:%Y%m%d}.xlsx",
+    )
+    tasks.enqueue_export(job)
+    return redirect("exchange:export_job", pk=job.pk)
+
+
+def job_read_label(job) -> str:
+    """The read log's label of the rows a list export job wrote (its downloads copy them)."""
+    return f"export xlsx n°{job.pk}"
+
+
+def job_total(job, user) -> int:
+    filters = selectors.HouseholdFilters(**job.filters)
+    return selectors.household_filtered(user=user, filters=filters).count()
+
+
+def write_job(job, user, output, progress=None) -> None:
+    """The task worker's part: the list of ``job`` (its filters, its author's scope as ``user``, who
+    acts for the job's organisation) written as XLSX into ``output``; ``progress(done)`` every
+    ``CHUNK_ROWS`` rows."""
+    filters = selectors.HouseholdFilters(**job.filters)
+    columns, values = _columns_and_values(
+        user=user, filters=filters, today=dt.date.today(), what=job_read_label(job)
+    )
+
+    def counted(rows):
+        done = 0
+        for done, row in enumerate(rows, start=1):
+            yield row
+            if progress is not None and done % CHUNK_ROWS == 0:
+                progress(done)
+        if progress is not None:
+            progress(done)
+
+    write_xlsx(output, columns, counted(values))

@@ -22,6 +22,9 @@ def to_json_value(value):
 
 class Command(BaseCommand):
     help = "Calcule les indicateurs de relogement d'un périmètre à une date et les écrit en JSON."
+    # Read-only: no system checks, which import the whole URL configuration (every view, the API and
+    # its schema, the task queue): most of the command's 1.3 s at 100,000 households was start-up.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--project", help="Code ou nom du projet (insensible à la casse)")
