@@ -1,5 +1,5 @@
 """XLSX and CSV exports of a filtered household list: the same columns as the page, within the user's
-scope, pseudonyms where names are hidden. Exports of named lists are logged as reads (audit). Text is
+scope, pseudonyms where names are hidden; the columns chosen on the page, its filters and its order. Exports of named lists are logged as reads (audit). Text is
 never run as a formula by spreadsheet software (``core.spreadsheet``).
 
 Streamed (issue 19): the rows are read as tuples (``selectors.household_rows``, no model instance, no
@@ -24,7 +24,7 @@ from relogement.audit.services import file_reads_record_query
 from relogement.core.spreadsheet import XLSXWRITER_OPTIONS
 from relogement.households import selectors
 from relogement.households.listing import columns_for, csv_value
-from relogement.households.statuses import HouseholdStatus
+from relogement.households.listing import values as column_values
 from relogement.permissions import predicates
 
 FORMATS = {
@@ -41,21 +41,6 @@ def _referent_names(households) -> dict[int, str]:
     from relogement.accounts.models import User
 
     return {u.pk: str(u) for u in User.objects.filter(pk__in=households.values("referent_id"))}
-
-
-def _values(columns, rows, referents: dict[int, str]) -> Iterator[list]:
-    """Each row's raw values in column order (what ``Column.value`` gives from a household)."""
-    statuses = dict(HouseholdStatus.choices)
-    convert = []
-    for column in columns:
-        if column.source == "status":
-            convert.append(lambda code: str(statuses.get(code, code)))
-        elif column.source == "referent_id":
-            convert.append(lambda pk: referents.get(pk, "") if pk else "")
-        else:
-            convert.append(None)
-    for row in rows:
-        yield [value if f is None else f(value) for f, value in zip(convert, row[1:], strict=True)]
 
 
 def _xlsx(columns, values) -> Iterator[bytes]:
@@ -114,7 +99,7 @@ def _csv(columns, values) -> Iterator[bytes]:
 
 
 def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
-    columns = columns_for(user)
+    columns = columns_for(user, filters.columns)  # exactly the columns shown, in the same order
     today = dt.date.today()
     within = None
     if predicates.can_view_named_data(user):
@@ -124,7 +109,7 @@ def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):
         user=user, filters=filters, sources=[c.source for c in columns], today=today, within=within
     )
     referents = _referent_names(selectors.household_filtered(user=user, filters=filters, today=today))
-    values = _values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
+    values = column_values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
     filename = f"menages-{today:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         response = StreamingHttpResponse(_xlsx(columns, values), content_type=FORMATS[fmt])
