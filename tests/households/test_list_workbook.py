@@ -352,3 +352,21 @@ def test_bulk_actions_offered_per_role(world):
     assert offered("mous") == {"step", "provider"}
     for persona in ("commune", "landlord", "metropolis"):
         assert offered(persona) == set()
+
+
+def test_rows_written_in_python_are_escaped_and_linked(world):
+    Household.objects.filter(pk=world.household_a.pk).update(reference_name='<script>alert("x")</script>')
+    html = world.client_for("social_a").get(LIST).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert f'href="{reverse("households:detail", args=[world.household_a.pk])}">CONC-001</a>' in html
+    assert f'name="households" value="{world.household_a.pk}"' in html  # the bulk checkbox
+
+
+def test_sort_select_offers_the_shown_columns_but_accepts_every_allowed_sort(world):
+    client = world.client_for("mous")
+    page = client.get(LIST + "?sort=-proposals")
+    assert not page.context["form"].errors
+    offered = dict(page.context["form"].fields["sort"].widget.choices)
+    assert "-proposals" in offered  # the current sort
+    assert "next_due" not in offered  # a column not shown
+    assert "-census" in offered and "commune" in offered
