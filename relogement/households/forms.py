@@ -417,7 +417,7 @@ class _BulkForm(forms.Form):
 
 class BulkStepForm(_BulkForm):
     step_title = forms.CharField(label="Étape à planifier", max_length=250)
-    step_due_date = forms.DateField(label="Échéance", widget=DateInput())
+    step_due_date = forms.DateField(label="Échéance de l'étape", widget=DateInput())
 
 
 class BulkProviderForm(_BulkForm):
