@@ -65,7 +65,9 @@ def _export_figures(client, user, url: str) -> tuple[float, float, float, int]:
     finally:
         tracemalloc.stop()
     rows = selectors.household_rows(
-        user=user, filters=selectors.HouseholdFilters(), sources=[c.source for c in columns_for(user)]
+        user=user,
+        filters=selectors.HouseholdFilters(),
+        sources=[c.source for c in columns_for(user)],
     )
     sql, params = rows.query.sql_with_params()
     started = time.perf_counter()
@@ -156,6 +158,14 @@ def _run() -> list[dict]:
             "< 500 ms",
         ),
         ("mous", "Liste, recherche par nom (MOUS)", reverse("households:list") + "?q=martin", "< 500 ms"),
+        (
+            "mous",
+            "Liste, colonnes choisies (propositions, échéance, reste à charge, souhaits…), tri par propositions (MOUS)",
+            reverse("households:list")
+            + "?cols=proposals&cols=next_due&cols=residual_before&cols=provider&cols=wish_types"
+            + "&cols=wish_rent&cols=status&sort=-proposals",
+            "≤ 50 ms",
+        ),
         (
             "metropole",
             "Liste, filtres statut + besoins (métropole)",

@@ -1,5 +1,5 @@
 """XLSX and CSV exports of a filtered household list: the same columns as the page, within the user's
-scope, pseudonyms where names are hidden. Exports of named lists are logged as reads (audit). Text is
+scope, pseudonyms where names are hidden; the columns chosen on the page, its filters and its order. Exports of named lists are logged as reads (audit). Text is
 never run as a formula by spreadsheet software (``core.spreadsheet``).
 
 Streamed (issue 19): the rows are read as tuples (``selectors.household_rows``, no model instance, no
@@ -34,7 +34,7 @@ from relogement.audit.services import file_reads_record_query
 from relogement.core.spreadsheet import XLSXWRITER_OPTIONS
 from relogement.households import selectors
 from relogement.households.listing import columns_for, csv_value
-from relogement.households.statuses import HouseholdStatus
+from relogement.households.listing import values as column_values
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 
@@ -52,21 +52,6 @@ def _referent_names(households) -> dict[int, str]:
     from relogement.accounts.models import User
 
     return {u.pk: str(u) for u in User.objects.filter(pk__in=households.values("referent_id"))}
-
-
-def _values(columns, rows, referents: dict[int, str]) -> Iterator[list]:
-    """Each row's raw values in column order (what ``Column.value`` gives from a household)."""
-    statuses = dict(HouseholdStatus.choices)
-    convert = []
-    for column in columns:
-        if column.source == "status":
-            convert.append(lambda code: str(statuses.get(code, code)))
-        elif column.source == "referent_id":
-            convert.append(lambda pk: referents.get(pk, "") if pk else "")
-        else:
-            convert.append(None)
-    for row in rows:
-        yield [value if f is None else f(value) for f, value in zip(convert, row[1:], strict=True)]
 
 
 def _xlsx(columns, values) -> Iterator[bytes]:
@@ -126,10 +111,10 @@ def _csv(columns, values) -> Iterator[bytes]:
 
 
 def _columns_and_values(*, user, filters: selectors.HouseholdFilters, today: dt.date, what: str):
-    """The columns ``user`` sees and an iterator of the rows' values, read through a server-side
-    cursor; for a user with named data, the read of every exported household logged first, in one
-    statement, and the rows restricted to the households that statement logged."""
-    columns = columns_for(user)
+    """The columns ``user`` shows (exactly the page's, in the same order) and an iterator of the rows'
+    values, read through a server-side cursor; for a user with named data, the read of every exported
+    household logged first, in one statement, and the rows restricted to the households it logged."""
+    columns = columns_for(user, filters.columns)
     within = None
     if predicates.can_view_named_data(user):
         households = selectors.household_filtered(user=user, filters=filters, today=today)
@@ -138,7 +123,7 @@ def _columns_and_values(*, user, filters: selectors.HouseholdFilters, today: dt.
         user=user, filters=filters, sources=[c.source for c in columns], today=today, within=within
     )
     referents = _referent_names(selectors.household_filtered(user=user, filters=filters, today=today))
-    return columns, _values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
+    return columns, column_values(columns, rows.iterator(chunk_size=CHUNK_ROWS), referents)
 
 
 def export_response(*, user, filters: selectors.HouseholdFilters, fmt: str):

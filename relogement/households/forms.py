@@ -321,6 +321,16 @@ class ListSelect(forms.Select):
         )
 
 
+class ColumnsField(forms.MultipleChoiceField):
+    """The columns chosen: keys the role may not show (a link from another role, an old bookmark) are
+    left out, rather than making the whole list fall back to its defaults."""
+
+    def clean(self, value):
+        value = self.to_python(value)
+        known = {str(k) for k, _ in self.choices}
+        return [v for v in value if v in known]
+
+
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     project = forms.TypedChoiceField(
@@ -330,7 +340,10 @@ class HouseholdFilterForm(forms.Form):
         widget=ListSelect, label="Bâtiment", required=False, coerce=int, empty_value=None
     )
     status = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous")] + list(HouseholdStatus.choices)
+        widget=ListSelect,
+        label="Statut",
+        required=False,
+        choices=[("", "Tous")] + list(HouseholdStatus.choices),
     )
     commune = forms.TypedChoiceField(
         widget=ListSelect, label="Commune", required=False, coerce=int, empty_value=None
@@ -346,7 +359,8 @@ class HouseholdFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="Avec des étapes en retard", required=False)
     proposition = forms.ChoiceField(label="Proposition", required=False)
-    sort = forms.ChoiceField(label="Trier par", required=False)
+    sort = forms.ChoiceField(widget=ListSelect, label="Trier par", required=False)
+    cols = ColumnsField(label="Colonnes affichées", required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, user, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,9 +368,24 @@ class HouseholdFilterForm(forms.Form):
             self.fields[name].choices = [("", "Tous")] + choices[name]
         self.fields["sort"].choices = list(sorts_for(user).items())
         from relogement.alerts.rules import PROPOSAL_STAGES
+        from relogement.households.listing import available_columns, columns_for
 
         self.fields["proposition"].choices = [("", "Toutes")] + list(PROPOSAL_STAGES.items())
         from relogement.permissions import predicates
+
+        # Only the columns of the role: a restricted column in a link is refused (the default set).
+        self.fields["cols"].choices = [
+            (c.key, c.label) for c in available_columns(user) if c.key != "reference"
+        ]
+        # Every sort of the role is accepted (the headers link to them); the select offers those of
+        # the columns shown and the current one: forty options on every page otherwise.
+        shown = {c.key for c in columns_for(user, self.data.getlist("cols") if self.is_bound else None)}
+        current = self.data.get("sort", "") if self.is_bound else ""
+        self.fields["sort"].widget.choices = [
+            (key, label)
+            for key, label in self.fields["sort"].choices
+            if key.removeprefix("-") in shown or key == current or key in ("census", "-census", "persons")
+        ]
 
         self.search_by_name = predicates.can_view_named_data(user)
         self.fields["q"].help_text = "Référence ou nom" if self.search_by_name else "Référence ou pseudonyme"
@@ -377,6 +406,42 @@ class BulkReferentForm(forms.Form):
             required=False,
             empty_label="Aucun référent",
         )
+
+
+class _BulkForm(forms.Form):
+    """The fields of one bulk action: several sit in the same form of the list (one per button), so
+    their ids are their own, and the browser does not require one action's fields for another."""
+
+    use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_bulk_%s")
+        super().__init__(*args, **kwargs)
+
+
+class BulkStepForm(_BulkForm):
+    step_title = forms.CharField(label="Étape à planifier", max_length=250)
+    step_due_date = forms.DateField(label="Échéance de l'étape", widget=DateInput())
+
+
+class BulkProviderForm(_BulkForm):
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = forms.ModelChoiceField(
+            label="Nouveau prestataire social",
+            queryset=providers,
+            error_messages={"invalid_choice": "Choisissez un prestataire social de la liste."},
+        )
+        self.fields["hand_over"] = forms.BooleanField(label="Transmettre le dossier social", required=False)
+        self.fields["provider_reason"] = forms.CharField(label="Motif du changement", max_length=500)
+
+
+class BulkCommitteeForm(_BulkForm):
+    committee_reason = forms.CharField(label="Motif de la présentation en comité", max_length=500)
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label="Nom du filtre", max_length=80)
 
 
 def bootstrapify(form: forms.Form) -> forms.Form:

@@ -515,3 +515,29 @@ class WishedLocation(models.Model):
         verbose_name = "localisation souhaitée"
         ordering = ["wishes", "rank"]
         constraints = [models.UniqueConstraint(fields=["wishes", "rank"], name="unique_wish_rank")]
+
+
+class SavedListFilter(models.Model):
+    """A named view of the household list kept by one user (issue 18, point 3): the filters, the sort
+    and the columns chosen, as the list's query string. Private to its owner (other users get 404).
+
+    Never the free-text search (``q``, which may hold a person's name) nor the page: no personal data
+    of a household is kept here, only choices among the list's filters."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_list_filters"
+    )
+    name = models.CharField("nom", max_length=80)
+    querystring = models.TextField("filtres (paramètres de la liste)", blank=True)
+    columns = models.JSONField("colonnes affichées", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "filtre enregistré"
+        verbose_name_plural = "filtres enregistrés"
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="unique_saved_list_filter_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -36,33 +36,12 @@ NEEDS = {
     "animaux": ("has_pets", "Animaux"),
 }
 
-# Sort keys offered in lists → order_by expressions. "name" and "resources" only where allowed.
-SORTS = {
-    "reference": ("Référence", ["reference"]),
-    "-reference": ("Référence (décroissante)", ["-reference"]),
-    "name": ("Nom", ["reference_name"]),
-    "status": ("Statut", ["status", "reference"]),
-    "census": ("Recensement (ancien d'abord)", ["census_date", "reference"]),
-    "-census": ("Recensement (récent d'abord)", ["-census_date", "reference"]),
-    "project": ("Projet", ["project__name", "reference"]),
-    "building": ("Bâtiment", ["building__reference", "reference"]),
-    "persons": ("Taille du ménage", [F("persons").desc(), "reference"]),
-    "resources": ("Ressources (croissantes)", [F("monthly_resources").asc(nulls_last=True), "reference"]),
-    "overdue": ("Étapes en retard", ["-overdue_steps", "reference"]),
-}
-
 
 def sorts_for(user) -> dict[str, str]:
-    allowed = {}
-    for key, (label, _) in SORTS.items():
-        if key == "name" and not predicates.can_view_named_data(user):
-            continue
-        if key == "resources" and not predicates.can_list_resources(user):
-            continue
-        if key == "overdue" and not predicates.can_list_next_steps(user):
-            continue
-        allowed[key] = label
-    return allowed
+    """Every sort key the user may ask for (``listing.sort_choices``): any column it may show."""
+    from relogement.households.listing import sort_choices
+
+    return sort_choices(user)
 
 
 @dataclass
@@ -77,6 +56,7 @@ class HouseholdFilters:
     overdue: bool = False
     proposal: str = ""  # a stage of alerts.rules.PROPOSAL_STAGES (the home page's work queue)
     sort: str = "reference"
+    columns: list[str] = field(default_factory=list)  # the columns chosen (``listing.columns_for``)
 
 
 def _open_overdue_steps(today: dt.date) -> QuerySet:
@@ -148,19 +128,65 @@ def _sort_of(user, filters: HouseholdFilters) -> str:
     return filters.sort if filters.sort in sorts_for(user) else "reference"
 
 
-def _with_columns(households: QuerySet, today: dt.date) -> QuerySet:
-    return households.select_related("project", "building__commune", "referent").annotate(
-        overdue_steps=_overdue_count(today),
-        persons=F("adults_count") + F("children_count"),
-    )
+def _term(path: str, descending: bool):
+    return F(path).desc(nulls_last=True) if descending else F(path).asc(nulls_last=True)
+
+
+def _ordered(households: QuerySet, *, user, filters: HouseholdFilters, today: dt.date) -> QuerySet:
+    """The households in the order the user asked for, on any column it may show (with the
+    annotation that column reads, if any), then by reference and id: a stable order for pages."""
+    from relogement.households.listing import PERSONS, sort_column
+
+    sort = _sort_of(user, filters)
+    if sort == PERSONS:
+        households = households.annotate(persons=F("adults_count") + F("children_count"))
+        return households.order_by(F("persons").desc(), "reference", "pk")
+    column, reverse = sort_column(user, sort)
+    if column is None:
+        return households.order_by("reference", "pk")
+    if column.annotation is not None and column.source not in households.query.annotations:
+        households = households.annotate(**{column.source: column.annotation(today, user)})
+    if column.key == "reference":  # the default: plain, as the index on (project, reference) has it
+        return households.order_by("-reference" if reverse else "reference", "pk")
+    terms = [_term(path, desc != reverse) for path, desc in column.sort_terms()]
+    terms.append(F("reference").asc())
+    return households.order_by(*terms, "pk")
+
+
+def _annotated(households: QuerySet, columns, *, user, today: dt.date) -> QuerySet:
+    """The annotations of the columns shown (last contact, proposals…), on a list's rows only."""
+    annotations = {
+        c.source: c.annotation(today, user)
+        for c in columns
+        if c.annotation is not None and c.source not in households.query.annotations
+    }
+    return households.annotate(**annotations) if annotations else households
+
+
+def _with_columns(households: QuerySet, today: dt.date, columns=(), user=None) -> QuerySet:
+    """A page's rows with what its columns read: the joins they need, never the JSON of a project or a
+    commune outline (decoded per row for nothing), nor the health note."""
+    related = ["project", "building__commune", "referent"]
+    deferred = ["health_note", "project__matching_weights", "building__commune__outline"]
+    sources = {c.source for c in columns}
+    if "social_provider__name" in sources:
+        related.append("social_provider")
+    if any(s.startswith("wishes__") for s in sources):
+        related.append("wishes")
+    households = households.select_related(*related).defer(*deferred)
+    return _annotated(households, columns, user=user, today=today)
 
 
 def household_list(*, user, filters: HouseholdFilters, today: dt.date | None = None) -> QuerySet:
     """The user's households matching the filters, sorted, as model instances with what the list columns
     show (exports read tuples instead: ``household_rows``)."""
+    from relogement.households.listing import columns_for
+
     today = today or dt.date.today()
-    households = _with_columns(household_filtered(user=user, filters=filters, today=today), today)
-    return households.order_by(*SORTS[_sort_of(user, filters)][1], "pk")
+    columns = columns_for(user, filters.columns)
+    households = household_filtered(user=user, filters=filters, today=today)
+    households = _ordered(households, user=user, filters=filters, today=today)
+    return _with_columns(households, today, columns, user)
 
 
 def household_rows(
@@ -168,17 +194,18 @@ def household_rows(
 ) -> QuerySet:
     """``household_list`` as tuples (exports): ``values_list`` of the household's id then ``sources``,
     in the list's order, without model instances (no JSON field of a commune or a project decoded per
-    row). ``within``: a query of household ids the rows are also restricted to (the export's read log)."""
+    row). ``within``: a query of household ids the rows are also restricted to (the export's read log).
+    ``sources`` name paths or the annotations of the user's columns (``listing.available_columns``)."""
+    from relogement.households.listing import available_columns
+
     today = today or dt.date.today()
-    sort = _sort_of(user, filters)
     households = household_filtered(user=user, filters=filters, today=today)
     if within is not None:
         households = households.filter(pk__in=within)
-    if "overdue_steps" in sources or sort == "overdue":
-        households = households.annotate(overdue_steps=_overdue_count(today))
-    if sort == "persons":
-        households = households.annotate(persons=F("adults_count") + F("children_count"))
-    return households.order_by(*SORTS[sort][1], "pk").values_list("pk", *sources)
+    households = _ordered(households, user=user, filters=filters, today=today)
+    wanted = [c for c in available_columns(user) if c.source in sources]
+    households = _annotated(households, wanted, user=user, today=today)
+    return households.values_list("pk", *sources)
 
 
 def household_page(
@@ -195,14 +222,11 @@ def household_page(
     The sort runs on the household table alone (ids, plus the overdue count only when sorting on it),
     then the page's rows are fetched with their joins and columns: sorting 100,000 wide joined rows to
     keep 50 was what made the list slow. ``total`` (the sum of ``count_by_status``) saves the COUNT."""
+    from relogement.households.listing import columns_for
+
     today = today or dt.date.today()
-    sort = _sort_of(user, filters)
     keys = household_filtered(user=user, filters=filters, today=today)
-    if sort == "overdue":
-        keys = keys.annotate(overdue_steps=_overdue_count(today))
-    elif sort == "persons":
-        keys = keys.annotate(persons=F("adults_count") + F("children_count"))
-    keys = keys.order_by(*SORTS[sort][1], "pk").values_list("pk", flat=True)
+    keys = _ordered(keys, user=user, filters=filters, today=today).values_list("pk", flat=True)
     paginator = Paginator(keys, per_page)
     if total is not None:
         paginator.count = total  # a cached_property: the filtered list was already counted by status
@@ -210,18 +234,20 @@ def household_page(
     ids = list(page.object_list)
     rows = {}
     if ids:
-        rows = {h.pk: h for h in _with_columns(Household.objects.visible_to(user).filter(pk__in=ids), today)}
+        columns = columns_for(user, filters.columns)
+        page_rows = _with_columns(Household.objects.visible_to(user).filter(pk__in=ids), today, columns, user)
+        rows = {h.pk: h for h in page_rows}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 
 
-def filter_choices(user) -> dict[str, list]:
+def filter_choices(user, *, version: str | None = None) -> dict[str, list]:
     """The choices of the list's filters: projects, and the buildings, communes and referents of the
     user's households. Four scans of the whole perimeter: computed once per organisation and data
     version (``indicators.cache``), not on every page, pagination click or search."""
     from relogement.indicators.cache import cached, scope_key
 
-    return cached(("household-list-choices", scope_key(user)), lambda: _filter_choices(user))
+    return cached(("household-list-choices", scope_key(user)), lambda: _filter_choices(user), version=version)
 
 
 def _filter_choices(user) -> dict[str, list]:
@@ -247,7 +273,9 @@ def _filter_choices(user) -> dict[str, list]:
     }
 
 
-def list_count_by_status(*, user, filters: HouseholdFilters, today: dt.date | None = None) -> dict[str, int]:
+def list_count_by_status(
+    *, user, filters: HouseholdFilters, today: dt.date | None = None, version: str | None = None
+) -> dict[str, int]:
     """``count_by_status`` of the filtered list, computed once per organisation, filters and data
     version: the next pages of a list, and the same list shown again, cost no scan. The filters and
     the predicates that change what they match (a name search, the overdue steps) are in the key."""
@@ -268,7 +296,11 @@ def list_count_by_status(*, user, filters: HouseholdFilters, today: dt.date | No
         sorted(filters.needs),
         filters.overdue and today.isoformat(),  # the overdue steps change with the date
     )
-    return cached(parts, lambda: count_by_status(household_filtered(user=user, filters=filters, today=today)))
+    return cached(
+        parts,
+        lambda: count_by_status(household_filtered(user=user, filters=filters, today=today)),
+        version=version,
+    )
 
 
 def count_by_status(households: QuerySet) -> dict[str, int]:

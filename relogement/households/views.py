@@ -17,14 +17,21 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from relogement.audit.services import file_read_record
 from relogement.core.errors import DomainError
-from relogement.households import exports, forms, reassignment, selectors, services
+from relogement.households import bulk as bulk_actions
+from relogement.households import exports, forms, reassignment, saved_filters, selectors, services
 from relogement.households.lifecycle import (
     TRANSITIONS,
     actions_available_to,
     household_transition,
     rehousing_actions,
 )
-from relogement.households.listing import columns_for, screen_rows
+from relogement.households.listing import (
+    available_columns,
+    columns_for,
+    screen_rows,
+    sort_column,
+    table_body,
+)
 from relogement.households.models import Household, HouseholdMember, NextStep, ResourceKind
 from relogement.households.splits import household_split
 from relogement.households.statuses import ExitReason
@@ -35,6 +42,7 @@ from relogement.households.visibility import (
     display_name,
     visibility_for,
 )
+from relogement.indicators.cache import current_version
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
 from relogement.permissions.shortcuts import get_household_for_user
@@ -45,13 +53,13 @@ PAGE_SIZE = 50
 # --- List --------------------------------------------------------------------------------------------
 
 
-def _filter_choices(user) -> dict[str, list]:
-    return selectors.filter_choices(user)
-
-
-def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.HouseholdFilters]:
+def _filters_from(
+    request, version: str | None = None
+) -> tuple[forms.HouseholdFilterForm, selectors.HouseholdFilters]:
     form = forms.HouseholdFilterForm(
-        request.GET or None, user=request.user, choices=_filter_choices(request.user)
+        request.GET or None,
+        user=request.user,
+        choices=selectors.filter_choices(request.user, version=version),
     )
     filters = selectors.HouseholdFilters()
     if form.is_bound and form.is_valid():
@@ -67,13 +75,68 @@ def _filters_from(request) -> tuple[forms.HouseholdFilterForm, selectors.Househo
             overdue=data.get("overdue", False),
             proposal=data.get("proposition", ""),
             sort=data["sort"] or "reference",
+            columns=data.get("cols") or [],
         )
     return forms.bootstrapify(form), filters
 
 
+def _sort_headers(request, columns, filters) -> list[dict]:
+    """Each column header as a link sorting on it (again: the other way), with its ``aria-sort``."""
+    current, reverse = sort_column(request.user, filters.sort)
+    headers = []
+    for column in columns:
+        query = request.GET.copy()
+        query.pop("page", None)
+        state = None
+        if current is not None and current.key == column.key:
+            descending = column.sort_terms()[0][1] != reverse
+            state = "descending" if descending else "ascending"
+            query["sort"] = column.key if reverse else "-" + column.key
+        else:
+            query["sort"] = column.key
+        headers.append({"column": column, "url": "?" + query.urlencode(), "aria_sort": state})
+    return headers
+
+
+def _bulk_forms(user) -> dict:
+    """The bulk actions the user's role may run on ticked households (each checked again per household
+    by its service)."""
+    org = organisation_of(user)
+    out = {}
+    if predicates.can_assign_referent(user):
+        out["referent"] = forms.bootstrapify(
+            forms.BulkReferentForm(referents=selectors.referent_choices(org))
+        )
+    if predicates.can_bulk_plan_next_steps(user):
+        out["step"] = forms.bootstrapify(forms.BulkStepForm())
+    if predicates.can_bulk_reassign_provider(user):
+        out["provider"] = forms.bootstrapify(forms.BulkProviderForm(providers=_bulk_providers(user)))
+    if predicates.can_bulk_flag_for_committee(user):
+        out["committee"] = forms.bootstrapify(forms.BulkCommitteeForm())
+    return out
+
+
+def _bulk_providers(user):
+    """The social providers acting on the projects of the user's perimeter (each household's own
+    project is checked by ``reassignment``)."""
+    from relogement.accounts.models import Organisation, OrganisationKind
+    from relogement.projects.models import Project
+
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.SOCIAL_PROVIDER, projects__in=Project.objects.visible_to(user)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 def household_list(request):
-    form, filters = _filters_from(request)
-    by_status = selectors.list_count_by_status(user=request.user, filters=filters)
+    # The filter choices and the counts by status of the perimeter, cached for the data version (read
+    # once for both): the next pages, sorts and column changes of a list scan nothing again.
+    version = current_version()
+    form, filters = _filters_from(request, version)
+    by_status = selectors.list_count_by_status(user=request.user, filters=filters, version=version)
     page = selectors.household_page(
         user=request.user,
         filters=filters,
@@ -81,15 +144,12 @@ def household_list(request):
         per_page=PAGE_SIZE,
         total=sum(by_status.values()),
     )
-    columns = columns_for(request.user)
+    columns = columns_for(request.user, filters.columns)
     query = request.GET.copy()
     query.pop("page", None)
-    can_assign = predicates.can_assign_referent(request.user)
-    bulk_form = None
-    if can_assign:
-        bulk_form = forms.bootstrapify(
-            forms.BulkReferentForm(referents=selectors.referent_choices(organisation_of(request.user)))
-        )
+    bulk = _bulk_forms(request.user)
+    chosen = {c.key for c in columns}
+    rows = screen_rows(columns, page.object_list)
     return render(
         request,
         "households/household_list.html",
@@ -97,11 +157,21 @@ def household_list(request):
             "form": form,
             "page": page,
             "columns": columns,
-            "rows": screen_rows(columns, page.object_list),
+            "headers": _sort_headers(request, columns, filters),
+            "column_choices": [
+                {"key": c.key, "label": c.label, "checked": c.key in chosen}
+                for c in available_columns(request.user)
+                if c.key != "reference"
+            ],
+            "rows": rows,
+            "table_body": table_body(rows, selectable=bool(bulk)),
             "counts": selectors.status_counts(None, by_status),
             "query": query.urlencode(),
-            "can_assign": can_assign,
-            "bulk_form": bulk_form,
+            "bulk": bulk,
+            "can_assign": bool(bulk),
+            "bulk_form": bulk.get("referent"),
+            "saved_filters": list(saved_filters.owned_by(request.user)),
+            "saved_form": forms.SavedFilterForm(auto_id="id_saved_%s"),
             "breadcrumbs": [{"label": "Ménages", "url": ""}],
         },
     )
@@ -114,33 +184,160 @@ def household_export(request, fmt):
     return exports.export_response(user=request.user, filters=filters, fmt=fmt)
 
 
+def _back(request) -> str:
+    """The list as it was (filters, sort, columns), from the form's hidden « back » query string."""
+    back = request.POST.get("back", "")
+    return reverse("households:list") + ("?" + back if back else "")
+
+
+def _ticked(request) -> list[int]:
+    """The ticked households, all inside the user's perimeter: any other id is a 404 (like any other
+    URL), before anything is read or written."""
+    try:
+        ids = sorted({int(pk) for pk in request.POST.getlist("households")})
+    except ValueError as exc:
+        raise Http404 from exc
+    visible = set(Household.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    if set(ids) - visible:
+        raise Http404
+    return ids
+
+
+def _run_bulk(request, form, run, done: str, invalid: str):
+    ids = _ticked(request)
+    if not ids:
+        messages.error(request, "Cochez au moins un ménage dans la liste.")
+        return redirect(_back(request))
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"{invalid} {errors}".strip())
+        return redirect(_back(request))
+    try:
+        count = run(ids, form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done.format(count=count))
+    return redirect(_back(request))
+
+
 @require_POST
 def referent_assign_bulk(request):
     if not predicates.can_assign_referent(request.user):
         raise Http404
     org = organisation_of(request.user)
-    try:
-        ids = {int(pk) for pk in request.POST.getlist("households")}
-    except ValueError as exc:
-        raise Http404 from exc
-    # Households outside the user's scope are answered 404, like any other URL.
-    visible = set(Household.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-    if ids - visible:
-        raise Http404
+    ids = _ticked(request)
     form = forms.BulkReferentForm(request.POST, referents=selectors.referent_choices(org))
-    back = reverse("households:list") + ("?" + request.POST["back"] if request.POST.get("back") else "")
     if not form.is_valid():
         messages.error(request, "Choisissez un travailleur social de votre organisation.")
-        return redirect(back)
+        return redirect(_back(request))
     try:
         count = services.referent_assign_bulk(
-            household_ids=sorted(ids), referent=form.cleaned_data["referent"], actor=request.user
+            household_ids=ids, referent=form.cleaned_data["referent"], actor=request.user
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Référent affecté à {count} ménage(s).")
-    return redirect(back)
+    return redirect(_back(request))
+
+
+@require_POST
+def bulk_next_step(request):
+    if not predicates.can_bulk_plan_next_steps(request.user):
+        raise Http404
+    return _run_bulk(
+        request,
+        forms.BulkStepForm(request.POST),
+        lambda ids, data: bulk_actions.next_step_plan_bulk(
+            household_ids=ids, title=data["step_title"], due_date=data["step_due_date"], actor=request.user
+        ),
+        "Étape « " + request.POST.get("step_title", "").strip()[:80] + " » planifiée pour {count} ménage(s).",
+        "Étape non planifiée :",
+    )
+
+
+@require_POST
+def bulk_provider(request):
+    if not predicates.can_bulk_reassign_provider(request.user):
+        raise Http404
+    return _run_bulk(
+        request,
+        forms.BulkProviderForm(request.POST, providers=_bulk_providers(request.user)),
+        lambda ids, data: bulk_actions.provider_assign_bulk(
+            household_ids=ids,
+            provider=data["provider"],
+            hand_over_social_file=data["hand_over"],
+            reason=data["provider_reason"],
+            actor=request.user,
+        ),
+        "Prestataire social changé pour {count} ménage(s).",
+        "Prestataire non changé :",
+    )
+
+
+@require_POST
+def bulk_committee(request):
+    if not predicates.can_bulk_flag_for_committee(request.user):
+        raise Http404
+    return _run_bulk(
+        request,
+        forms.BulkCommitteeForm(request.POST),
+        lambda ids, data: bulk_actions.committee_flag_bulk(
+            household_ids=ids, reason=data["committee_reason"], actor=request.user
+        ),
+        "{count} ménage(s) signalé(s) pour le prochain comité.",
+        "Aucun ménage signalé :",
+    )
+
+
+# --- Saved filters (one user's own: 404 for anybody else) ------------------------------------------
+
+
+@require_POST
+def saved_filter_save(request):
+    form = forms.SavedFilterForm(request.POST)
+    back = request.POST.get("back", "")
+    if not form.is_valid():
+        messages.error(request, "Donnez un nom au filtre à enregistrer (80 caractères au plus).")
+        return redirect(_back(request))
+    try:
+        saved, created = saved_filters.saved_filter_save(
+            user=request.user, name=form.cleaned_data["name"], querystring=back
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_back(request))
+    verb = "enregistré" if created else "mis à jour"
+    messages.success(request, f"Filtre « {saved.name} » {verb} (filtres, tri et colonnes de la liste).")
+    return redirect(reverse("households:list") + ("?" + saved.querystring if saved.querystring else ""))
+
+
+def saved_filter_open(request, pk):
+    saved = saved_filters.saved_filter_get(user=request.user, pk=pk)
+    return redirect(reverse("households:list") + ("?" + saved.querystring if saved.querystring else ""))
+
+
+@require_POST
+def saved_filter_rename(request, pk):
+    saved = saved_filters.saved_filter_get(user=request.user, pk=pk)
+    previous = saved.name
+    try:
+        saved_filters.saved_filter_rename(saved=saved, name=request.POST.get("name", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Filtre « {previous} » renommé en « {saved.name} ».")
+    return redirect(_back(request))
+
+
+@require_POST
+def saved_filter_delete(request, pk):
+    saved = saved_filters.saved_filter_get(user=request.user, pk=pk)
+    name = saved.name
+    saved_filters.saved_filter_delete(saved=saved)
+    messages.success(request, f"Filtre « {name} » supprimé.")
+    return redirect(_back(request))
 
 
 # --- Detail ------------------------------------------------------------------------------------------

@@ -68,15 +68,26 @@ def seconds() -> int:
     return int(getattr(settings, "INDICATORS_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
-def cached(parts: tuple, compute: Callable):
-    """``compute()``, or its cached value for the same ``parts`` and the same data version."""
-    ttl = seconds()
-    if ttl <= 0:
-        return compute()
+def current_version() -> str | None:
+    """The data version after a refresh (what ``cached`` keys on), or None when the cache is off: a
+    page that reads several cached figures asks once (two queries) and passes it to each ``cached``."""
+    if seconds() <= 0:
+        return None
     from relogement.indicators import freshness
 
     freshness.refresh()  # one EXISTS query when nothing changed; else the generation moves on
-    raw = "|".join(str(p) for p in parts) + "|" + data_version()
+    return data_version()
+
+
+def cached(parts: tuple, compute: Callable, *, version: str | None = None):
+    """``compute()``, or its cached value for the same ``parts`` and the same data version (``version``:
+    from ``current_version`` earlier in the same request, else read here)."""
+    ttl = seconds()
+    if ttl <= 0:
+        return compute()
+    if version is None:
+        version = current_version()
+    raw = "|".join(str(p) for p in parts) + "|" + version
     key = "indicators:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:

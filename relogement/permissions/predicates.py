@@ -265,6 +265,30 @@ def can_list_next_steps(user: User) -> bool:
     return _kind(user) in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.SOCIAL_PROVIDER}
 
 
+def can_list_support_contacts(user: User) -> bool:
+    """« Dernier contact » in household lists: the support log is a social note, so the social
+    provider only, and only the entries its organisation holds (the list's query filters on them)."""
+    return _kind(user) == OrganisationKind.SOCIAL_PROVIDER
+
+
+def can_bulk_plan_next_steps(user: User) -> bool:
+    """« Planifier une prochaine étape » for several households ticked in the list: the roles that
+    plan steps (can_edit_next_steps, checked again on each household)."""
+    return _kind(user) in {OrganisationKind.PROJECT_OFFICE, OrganisationKind.SOCIAL_PROVIDER}
+
+
+def can_bulk_reassign_provider(user: User) -> bool:
+    """« Affecter un prestataire » for several households: the project office (can_reassign_provider,
+    checked again on each household)."""
+    return _kind(user) == OrganisationKind.PROJECT_OFFICE
+
+
+def can_bulk_flag_for_committee(user: User) -> bool:
+    """« À présenter en comité » for several households: a social provider (can_flag_for_committee,
+    checked again on each household: its own households only)."""
+    return _kind(user) == OrganisationKind.SOCIAL_PROVIDER
+
+
 def can_view_offer_matches(user: User) -> bool:
     """Which households an offer suits best (decision support) is shown to the landlords, for the offers
     they see, and to project offices, for the households of their projects."""

@@ -37,6 +37,13 @@ def _step(w):
     return {"pk": w.household_a.pk, "step_pk": step.pk}
 
 
+def _saved(w):
+    from relogement.households.models import SavedListFilter
+
+    saved = SavedListFilter.objects.create(user=w.users["mous"], name="À relancer", querystring="overdue=on")
+    return {"pk": saved.pk}
+
+
 CASES = [
     UrlCase("households:list", allowed=ALL, denied=()),
     UrlCase("households:list", allowed=ALL, denied=(), query="?q=Martin"),
@@ -48,6 +55,73 @@ CASES = [
         data=lambda w: {"households": [w.household_a.pk], "referent": w.users["social_a"].pk},
         allowed=("social_a",),
         denied=("social_b", "mous", "commune", "landlord", "metropolis", "outsider", "admin"),
+        expected_status=(302,),
+    ),
+    # Bulk actions (issue 18.3): the ticked household A; a role without the action, or a persona that
+    # does not see household A (provider B), gets 404 and nothing changes.
+    UrlCase(
+        "households:bulk_step",
+        method="post",
+        data=lambda w: {
+            "households": [w.household_a.pk],
+            "step_title": "Relancer le ménage",
+            "step_due_date": "2030-01-15",
+        },
+        allowed=KEEPERS,
+        denied=NOT_KEEPERS,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:bulk_provider",
+        method="post",
+        data=lambda w: {
+            "households": [w.household_a.pk],
+            "provider": w.orgs["social_b"].pk,
+            "provider_reason": "Changement de secteur",
+        },
+        allowed=("mous",),
+        denied=NOT_REASSIGNERS,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:bulk_committee",
+        method="post",
+        data=lambda w: {"households": [w.household_a.pk], "committee_reason": "Refus répétés"},
+        allowed=PROVIDER,
+        denied=NOT_PROVIDER,
+        expected_status=(302,),
+    ),
+    # Saved filters: anybody who reads the list saves its own; one user's filter is a 404 to all others.
+    UrlCase(
+        "households:saved_filter_save",
+        method="post",
+        data=lambda w: {"name": "Mes ménages", "back": "status=searching"},
+        allowed=ALL,
+        denied=(),
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:saved_filter_open",
+        kwargs=_saved,
+        allowed=("mous",),
+        denied=tuple(p for p in ALL if p != "mous"),
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:saved_filter_rename",
+        kwargs=_saved,
+        method="post",
+        data=lambda w: {"name": "Renommé"},
+        allowed=("mous",),
+        denied=tuple(p for p in ALL if p != "mous"),
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:saved_filter_delete",
+        kwargs=_saved,
+        method="post",
+        allowed=("mous",),
+        denied=tuple(p for p in ALL if p != "mous"),
         expected_status=(302,),
     ),
     UrlCase("households:detail", kwargs=_a, allowed=READERS, denied=NOT_READERS),

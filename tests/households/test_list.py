@@ -108,8 +108,9 @@ def test_list_queries_do_not_grow_with_households(world, persona, django_assert_
     client = world.client_for(persona)
     _make(world, 3)
     client.get(LIST)  # warm-up (session, content types)
-    # 15: the page's queries and the one insert of the read log (the names it shows).
-    with django_assert_max_num_queries(15) as small:
+    # 16: the page's queries, the user's saved filters and the one insert of the read log (the names
+    # it shows).
+    with django_assert_max_num_queries(16) as small:
         client.get(LIST + "?sort=overdue")
     _make(world, 40)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -141,7 +142,7 @@ def test_overdue_filter_queries_do_not_grow_with_households(world, django_assert
     client = world.client_for("social_a")
     _make(world, 3)
     client.get(LIST)
-    with django_assert_max_num_queries(15) as small:  # with the read log's one insert
+    with django_assert_max_num_queries(16) as small:  # with saved filters and the read log's insert
         client.get(LIST + "?overdue=on&sort=overdue")
     _make(world, 60)
     with django_assert_max_num_queries(len(small.captured_queries)):
