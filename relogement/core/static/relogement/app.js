@@ -17,23 +17,17 @@ document.addEventListener("click", function (event) {
   }
 });
 
-// Keyboard and screen-reader users keep their place (issue 18): after every htmx update the focus goes
+// Keyboard and screen-reader users keep their place (issue 18). After every htmx update the focus goes
 // to the first refused field (aria-invalid, its message tied by aria-describedby), else to the first
-// error, else to the updated region's heading; success and error messages are read out through the
-// live region of base.html (#annonces). Escape (or « Annuler ») closes a form opened in place and gives
+// error (role="alert", read out as it appears), else to the updated region's heading, which is then
+// described by the region's success message (role="status"): it is read with the heading. On a full
+// page the message of the last action takes the focus (read out at once). Escape (or « Annuler ») closes a form opened in place and gives
 // the region back as it was, focus on the button that opened it.
 (function () {
   const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  const HEADING = "h1, h2, h3, h4, h5, h6";
   const opened = new WeakMap(); // region -> {nodes, openerHref} before an htmx GET put a form in it
-
-  function announce(text) {
-    const region = document.getElementById("annonces");
-    text = (text || "").replace(/\s+/g, " ").trim();
-    if (!region || !text) return;
-    // Emptied first, filled a moment later: the same words twice in a row are read twice.
-    region.textContent = "";
-    window.setTimeout(function () { region.textContent = text; }, 100);
-  }
+  let counter = 0;
 
   function focusOn(element) {
     if (!element) return;
@@ -41,29 +35,28 @@ document.addEventListener("click", function (event) {
     element.focus();
   }
 
-  function firstProblem(root) {
-    return root.querySelector('[aria-invalid="true"]') || root.querySelector('[role="alert"]');
-  }
-
-  function messagesIn(root) {
-    return Array.prototype.map.call(
-      root.querySelectorAll('[role="status"], [role="alert"]'),
-      function (element) { return element.textContent; }
-    ).join(" ");
-  }
-
-  function elementFor(selector) {
-    try { return document.querySelector(selector); } catch (error) { return null; }
+  function describeBy(element, messages) {
+    const ids = Array.prototype.map.call(messages, function (message) {
+      if (!message.id) message.id = "message-" + (++counter);
+      return message.id;
+    });
+    if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     const config = event.detail.requestConfig || {};
     const target = event.detail.target;
-    if (target && (config.verb || "get").toLowerCase() === "get" && !opened.has(target)) {
-      const opener = config.elt || event.detail.elt;
-      // The nodes themselves, not their HTML: re-parsing style attributes would break the CSP.
-      opened.set(target, {nodes: Array.prototype.slice.call(target.childNodes), openerHref: opener && opener.getAttribute("hx-get")});
-    } else if (target && (config.verb || "").toLowerCase() !== "get") {
+    if (!target) return;
+    if ((config.verb || "get").toLowerCase() === "get") {
+      if (!opened.has(target)) {
+        const opener = config.elt || event.detail.elt;
+        // The nodes themselves, not their HTML: re-parsing style attributes would break the CSP.
+        opened.set(target, {
+          nodes: Array.prototype.slice.call(target.childNodes),
+          openerHref: opener && opener.getAttribute("hx-get"),
+        });
+      }
+    } else if (!target.querySelector("form [aria-invalid='true']")) {
       opened.delete(target); // saved: the region shows the new state, nothing to give back
     }
   });
@@ -71,9 +64,14 @@ document.addEventListener("click", function (event) {
   document.addEventListener("htmx:afterSettle", function (event) {
     const region = event.detail.target || event.detail.elt;
     if (!region || !document.body.contains(region)) return;
-    const problem = firstProblem(region);
-    focusOn(problem || region.querySelector("h1, h2, h3, h4, h5, h6") || region);
-    announce(messagesIn(region));
+    const problem = region.querySelector('[aria-invalid="true"]') || region.querySelector('[role="alert"]');
+    if (problem) {
+      focusOn(problem);
+      return;
+    }
+    const heading = region.querySelector(HEADING);
+    focusOn(heading || region);
+    describeBy(heading || region, region.querySelectorAll('[role="status"]'));
   });
 
   function close(region) {
@@ -82,9 +80,10 @@ document.addEventListener("click", function (event) {
     opened.delete(region);
     region.replaceChildren.apply(region, saved.nodes);
     if (window.htmx) window.htmx.process(region);
-    const opener = saved.openerHref && region.querySelector('[hx-get="' + saved.openerHref.replace(/"/g, '\\"') + '"]');
-    focusOn(opener || region.querySelector("h1, h2, h3, h4, h5, h6") || region);
-    announce("Saisie annulée : rien n'a été enregistré.");
+    const opener = saved.openerHref && Array.prototype.find.call(
+      region.querySelectorAll("[hx-get]"), function (e) { return e.getAttribute("hx-get") === saved.openerHref; }
+    );
+    focusOn(opener || region.querySelector(HEADING) || region);
     return true;
   }
 
@@ -108,18 +107,18 @@ document.addEventListener("click", function (event) {
     if (region && close(region)) event.preventDefault();
   });
 
-  // A full page: its messages (base.html) are read out; a page that comes back with refused input puts
-  // the user on the first refused field; a link to a region (#section-…) lands on its heading.
+  // A full page: a refused field first; else the message of the last action (base.html's #messages),
+  // focused so that it is read out at once (GOV.UK's pattern, no text copied elsewhere); else the region
+  // a link points to (#section-…), on its heading.
   document.addEventListener("DOMContentLoaded", function () {
     const main = document.querySelector("main") || document.body;
-    const messages = document.getElementById("messages");
-    if (messages) announce(messagesIn(messages));
-    const invalid = main.querySelector('[aria-invalid="true"]');
-    if (invalid) {
-      focusOn(invalid);
+    const target = main.querySelector('[aria-invalid="true"]') || main.querySelector("#messages > [role]");
+    if (target) {
+      focusOn(target);
       return;
     }
-    const anchored = window.location.hash.length > 1 && elementFor(window.location.hash);
-    if (anchored) focusOn(anchored.querySelector("h1, h2, h3, h4, h5, h6") || anchored);
+    let anchored = null;
+    try { anchored = window.location.hash.length > 1 && document.querySelector(window.location.hash); } catch (error) { anchored = null; }
+    if (anchored) focusOn(anchored.querySelector(HEADING) || anchored);
   });
 })();
