@@ -56,8 +56,10 @@ document.addEventListener("click", function (event) {
           openerHref: opener && opener.getAttribute("hx-get"),
         });
       }
-    } else if (!target.querySelector("form [aria-invalid='true']")) {
-      opened.delete(target); // saved: the region shows the new state, nothing to give back
+    } else {
+      // Saved: the region shows the new state, nothing to give back. Refused: Escape still closes the form.
+      const answer = event.detail.serverResponse || (event.detail.xhr && event.detail.xhr.responseText) || "";
+      if (answer.indexOf('aria-invalid="true"') === -1 && answer.indexOf('role="alert"') === -1) opened.delete(target);
     }
   });
 
