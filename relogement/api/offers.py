@@ -236,5 +236,5 @@ class RefusalReasonViewSet(ApiViewSet):
     pagination_class = None  # a short configured list
 
     def list(self, request):
-        reasons = RefusalReason.objects.order_by("label", "pk")
+        reasons = RefusalReason.objects.in_display_order()
         return Response(RefusalReasonSerializer(reasons, many=True).data)

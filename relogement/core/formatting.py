@@ -38,3 +38,15 @@ def format_percent(fraction, decimals: int = 1) -> str:
 def format_date(day) -> str:
     """DD/MM/YYYY. Faster than ``strftime``, for the thousands of rows of the metropolitan dashboard."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_composition(adults, children) -> str:
+    """A household's composition as the field writes it: « 2 adultes, sans enfant », « 1 adulte,
+    3 enfants ». The one wording of every page, export line and explanation."""
+    if adults is None and children is None:
+        return "—"
+    adults, children = adults or 0, children or 0
+    adults_text = f"{adults} adulte{'s' if adults > 1 else ''}"
+    if not children:
+        return f"{adults_text}, sans enfant"
+    return f"{adults_text}, {children} enfant{'s' if children > 1 else ''}"

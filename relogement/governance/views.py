@@ -322,7 +322,8 @@ def case_decide(request, pk, case_pk):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Décision enregistrée.")
+            name = display_name(request.user, case.household)
+            messages.success(request, f"Décision du comité enregistrée pour {name}.")
             return redirect("governance:committee_detail", pk=committee.pk)
     return render(
         request,
@@ -352,11 +353,13 @@ def action_update(request, pk, action_pk):
     if action.owner_organisation_id != org_id and not predicates.can_run_committee(request.user, committee):
         raise Http404
     try:
-        services.action_set_status(action=action, actor=request.user, status=request.POST.get("status", ""))
+        action = services.action_set_status(
+            action=action, actor=request.user, status=request.POST.get("status", "")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Action mise à jour.")
+        messages.success(request, f"Action « {action.title} » : {action.get_status_display().lower()}.")
     return redirect("governance:committee_detail", pk=committee.pk)
 
 

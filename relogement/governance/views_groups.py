@@ -260,7 +260,9 @@ def group_decision(request, pk, meeting_pk):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Décision enregistrée.")
+            messages.success(
+                request, "Décision du groupe de travail enregistrée au compte rendu de la réunion."
+            )
             return redirect("governance:group_meeting", pk=group.pk, meeting_pk=meeting.pk)
     return _meeting_page(request, group, meeting, decision_form=form)
 
@@ -276,9 +278,11 @@ def group_action_update(request, pk, action_pk):
     if not predicates.can_update_group_action(request.user, action):
         raise Http404
     try:
-        wg.group_action_set_status(action=action, actor=request.user, status=request.POST.get("status", ""))
+        action = wg.group_action_set_status(
+            action=action, actor=request.user, status=request.POST.get("status", "")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Action mise à jour.")
+        messages.success(request, f"Action « {action.title} » : {action.get_status_display().lower()}.")
     return redirect("governance:group_detail", pk=group.pk)

@@ -62,7 +62,7 @@ def grievance_create(request, pk):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Réclamation enregistrée.")
+            messages.success(request, f"Réclamation du {grievance.received_on:%d/%m/%Y} enregistrée.")
             return redirect("grievances:detail", pk=grievance.pk)
     return render(
         request,

@@ -364,8 +364,14 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args, user, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("project", "building", "commune", "referent"):
-            self.fields[name].choices = [("", "Tous")] + choices[name]
+        # « Commune : Toutes », « Projet : Tous »: the empty choice agrees with its label.
+        for name, everything in (
+            ("project", "Tous"),
+            ("building", "Tous"),
+            ("commune", "Toutes"),
+            ("referent", "Tous"),
+        ):
+            self.fields[name].choices = [("", everything)] + choices[name]
         self.fields["sort"].choices = list(sorts_for(user).items())
         from relogement.alerts.rules import PROPOSAL_STAGES
         from relogement.households.listing import available_columns, columns_for

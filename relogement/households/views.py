@@ -482,7 +482,8 @@ def _save_section(request, household, form, *, title, action, section, save, don
         return _form_response(
             request, household, form, title=title, action=action, section=section, error=exc
         )
-    return _section_done(request, household.pk, section, done)
+    # What was saved, said plainly: ``done`` may be built from the saved data.
+    return _section_done(request, household.pk, section, done(form.cleaned_data) if callable(done) else done)
 
 
 def _household_for_edit(request, pk, flag: str) -> Household:
@@ -584,7 +585,7 @@ def member_form(request, pk, member_pk=None):
         action=action,
         section="membres",
         save=save,
-        done="Membre enregistré.",
+        done=lambda data: f"Membre enregistré : {data['first_name']} {data['last_name']}.",
     )
 
 
@@ -761,7 +762,7 @@ def next_step_add(request, pk):
         action=action,
         section="etapes",
         save=lambda data: services.next_step_add(household=household, actor=request.user, **data),
-        done="Étape planifiée.",
+        done=lambda data: f"Étape « {data['title']} » planifiée pour le {data['due_date']:%d/%m/%Y}.",
     )
 
 
@@ -776,7 +777,7 @@ def next_step_complete(request, pk, step_pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(reverse("households:detail", args=[pk]) + "#section-etapes")
-    return _section_done(request, pk, "etapes", "Étape marquée comme réalisée.")
+    return _section_done(request, pk, "etapes", f"Étape « {step.title} » marquée comme réalisée.")
 
 
 @require_POST

@@ -244,7 +244,7 @@ def motif_key(text: str) -> str:
 
 def _proposal_figures(rows, accepted: int, refused: int):
     """Refusal reasons (keys and labels, see docs/indicators.md) and counts (1 query)."""
-    configured = list(RefusalReason.objects.order_by("label").values_list("code", "label", "active"))
+    configured = list(RefusalReason.objects.in_display_order().values_list("code", "label", "active"))
     by_label = {label.casefold(): code for code, label, _ in configured}
     by_code = {code: label for code, label, _ in configured}
     motifs: dict[str, str] = {code: label for code, label, active in configured if active}

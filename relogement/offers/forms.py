@@ -189,7 +189,7 @@ class RefuseForm(BootstrapMixin, forms.Form):
     answer_date = forms.DateField(label="Date de réponse du ménage", widget=DateInput())
     # Required here so that the message sits on the field; the service checks it too.
     refusal_reason = forms.ModelChoiceField(
-        RefusalReason.objects.filter(active=True),
+        RefusalReason.objects.filter(active=True).in_display_order(),
         label="Motif de refus",
         empty_label="Choisir un motif…",
         error_messages={"required": "Un refus doit être motivé : choisissez un motif de refus."},

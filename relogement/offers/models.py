@@ -73,8 +73,22 @@ class HousingOffer(models.Model):
         return f"{self.dwelling_type} — {self.address}"
 
 
+class RefusalReasonQuerySet(models.QuerySet):
+    def in_display_order(self):
+        """Alphabetical, « Autre » (code ``autre`` or a label starting with « Autre ») last: the catch-all
+        comes after the reasons it stands in for, as on every French form."""
+        catch_all = models.Q(code="autre") | models.Q(label__istartswith="autre")
+        return self.annotate(
+            catch_all=models.Case(
+                models.When(catch_all, then=1), default=0, output_field=models.IntegerField()
+            )
+        ).order_by("catch_all", "label", "pk")
+
+
 class RefusalReason(models.Model):
     """Configurable list; the label is copied onto each refusal so renaming never rewrites history."""
+
+    objects = RefusalReasonQuerySet.as_manager()
 
     code = models.SlugField("code", max_length=40, unique=True)
     label = models.CharField("libellé", max_length=200)

@@ -358,6 +358,18 @@ def proposal_detail(request, pk, bound=None, status=200):
     )
 
 
+# What each action saved, said plainly (issue 18: « Enregistré. » alone did not say what).
+SAVED = {
+    "notify": "Proposition notifiée au ménage : dates de notification, de visite et de réponse enregistrées.",
+    "accept": "Acceptation du ménage enregistrée.",
+    "refuse": "Refus du ménage enregistré, avec son motif.",
+    "withdraw": "Proposition retirée, avec son motif.",
+    "commission": "Décision de la CALEOL enregistrée.",
+    "sign_lease": "Signature du bail enregistrée.",
+    "compliance": "Conformité de l'offre au regard des souhaits du ménage enregistrée.",
+}
+
+
 @require_POST
 def proposal_action(request, pk, action):
     proposal = _get_proposal(request, pk)
@@ -398,7 +410,7 @@ def proposal_action(request, pk, action):
     except DomainError as exc:
         form.add_error(None, exc.message)
         return proposal_detail(request, pk, bound=(action, form), status=400)
-    messages.success(request, "Enregistré.")
+    messages.success(request, SAVED[action])
     return redirect("offers:proposal", pk=proposal.pk)
 
 

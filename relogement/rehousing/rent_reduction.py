@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from relogement.core.formatting import format_euros
+from relogement.core.formatting import format_composition, format_euros
 from relogement.offers.offer_rules import add_months
 from relogement.rehousing.models import HousingStock, RehousingKind
 
@@ -99,5 +99,5 @@ def rent_reduction_payment(
     return ok, (
         f"Logement neuf ou conventionné depuis moins de {CONVENTIONED_YEARS} ans ; loyer {format_euros(rent)} "
         f"{'≤' if ok else '>'} loyer plafond APL {format_euros(ceiling)} (zone {zone_apl}, "
-        f"{adults} adulte(s), {children} enfant(s))."
+        f"{format_composition(adults, children)})."
     )

@@ -154,7 +154,7 @@ def answer(request, pk):
         except DomainError as exc:
             form.add_error("text", exc.message)
         else:
-            messages.success(request, "Réponse enregistrée.")
+            messages.success(request, f"Réponse à la demande « {handoff.subject} » enregistrée.")
             return redirect("requests:detail", pk=handoff.pk)
     return detail(request, pk, answer_form=form)
 
@@ -167,5 +167,5 @@ def close(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Demande close.")
+        messages.success(request, f"Demande « {handoff.subject} » close.")
     return redirect("requests:detail", pk=handoff.pk)

@@ -263,13 +263,13 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form.get_by_label("Date de visite").fill(days_ago(18))
     form.get_by_label("Date limite de réponse").fill(days_ago(10))
     submit(form.get_by_role("button", name="Notifier la proposition"))
-    social.get_by_text("Enregistré.").wait_for()
+    social.get_by_text("Proposition notifiée au ménage").wait_for()
     journey.shot(social, "proposition-a-notifiee")
     journey.go(mous, reverse("offers:proposal", args=[proposal_b.pk]))
     form = action_form(mous, "Notifier la proposition")
     form.get_by_label("Date de notification").fill(days_ago(19))
     submit(form.get_by_role("button", name="Notifier la proposition"))
-    mous.get_by_text("Enregistré.").wait_for()
+    mous.get_by_text("Proposition notifiée au ménage").wait_for()
 
     # 4. Household A refuses: without a reason the refusal is refused and announced; then with one.
     form = action_form(social, "Refus du ménage")
@@ -278,9 +278,9 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form = action_form(social, "Refus du ménage")
     form.get_by_role("alert").first.wait_for()
     assert "motivé" in " ".join(form.get_by_role("alert").all_inner_texts())
-    # The user lands on the error, the field is marked invalid and points to its message.
-    assert social.evaluate("document.activeElement.getAttribute('role')") == "alert"
+    # The user lands on the refused field (app.js), marked invalid and pointing to its message.
     reason_field = form.get_by_label("Motif de refus")
+    assert social.evaluate("document.activeElement.name") == reason_field.get_attribute("name")
     assert reason_field.get_attribute("aria-invalid") == "true"
     assert "motivé" in social.locator("#" + reason_field.get_attribute("aria-describedby")).inner_text()
     journey.shot(social, "refus-sans-motif")
@@ -290,7 +290,7 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form.get_by_label("Date de réponse du ménage").fill(days_ago(15))
     form.get_by_label("Motif de refus").select_option(label="Localisation ne convenant pas")
     submit(form.get_by_role("button", name="Enregistrer le refus"))
-    social.get_by_text("Enregistré.").wait_for()
+    social.get_by_text("Refus du ménage enregistré").wait_for()
     proposal_a.refresh_from_db()
     assert proposal_a.status == ProposalStatus.REFUSED
     assert proposal_a.refusal_reason_text == "Localisation ne convenant pas"
@@ -307,7 +307,7 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form = action_form(mous, "Acceptation du ménage")
     form.get_by_label("Date de réponse du ménage").fill(days_ago(14))
     submit(form.get_by_role("button", name="Enregistrer l'acceptation"))
-    mous.get_by_text("Enregistré.").wait_for()
+    mous.get_by_text("Acceptation du ménage enregistrée.").wait_for()
     journey.shot(mous, "proposition-b-acceptee")
 
     # 6. The landlord records the CALEOL allocation, the lease and the move-in.
@@ -317,13 +317,13 @@ def test_full_rehousing_journey_in_the_browser(journey, world):
     form.get_by_label("Date de la CALEOL").fill(days_ago(10))
     journey.shot(landlord, "caleol")
     submit(form.get_by_role("button", name="Enregistrer la décision de la CALEOL"))
-    landlord.get_by_text("Enregistré.").wait_for()
+    landlord.get_by_text("Décision de la CALEOL enregistrée.").wait_for()
     offer.refresh_from_db()
     assert offer.status == OfferStatus.RESERVED
     form = action_form(landlord, "Signature du bail")
     form.get_by_label("Date de signature du bail").fill(days_ago(5))
     submit(form.get_by_role("button", name="Enregistrer la signature du bail"))
-    landlord.get_by_text("Enregistré.").wait_for()
+    landlord.get_by_text("Signature du bail enregistrée.").wait_for()
     form = action_form(landlord, "Emménagement")
     form.get_by_label("Date d'emménagement").fill(days_ago(3))
     form.get_by_label("Nature du relogement").select_option(label="Définitif")

@@ -18,3 +18,11 @@ def nombre(value, decimals=0):
 @register.filter
 def pourcent(value, decimals=1):
     return formatting.format_percent(value, int(decimals))
+
+
+@register.filter
+def composition(household):
+    """{{ household|composition }} → « 2 adultes, sans enfant » (formatting.format_composition)."""
+    return formatting.format_composition(
+        getattr(household, "adults_count", None), getattr(household, "children_count", None)
+    )

@@ -44,3 +44,111 @@ function relogementSearchable(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { relogementSearchable(document); });
 document.addEventListener("htmx:afterSwap", function (event) { relogementSearchable(event.target); });
+
+// Keyboard and screen-reader users keep their place (issue 18). After every htmx update the focus goes
+// to the first refused field (aria-invalid, its message tied by aria-describedby), else to the first
+// error (role="alert", read out as it appears), else to the updated region's heading, which is then
+// described by the region's success message (role="status"): it is read with the heading. On a full
+// page the message of the last action takes the focus (read out at once). Escape (or « Annuler ») closes a form opened in place and gives
+// the region back as it was, focus on the button that opened it.
+(function () {
+  const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  const HEADING = "h1, h2, h3, h4, h5, h6";
+  const opened = new WeakMap(); // region -> {nodes, openerHref} before an htmx GET put a form in it
+  let counter = 0;
+
+  function focusOn(element) {
+    if (!element) return;
+    if (!element.matches(FOCUSABLE)) element.setAttribute("tabindex", "-1");
+    element.focus();
+  }
+
+  function describeBy(element, messages) {
+    const ids = Array.prototype.map.call(messages, function (message) {
+      if (!message.id) message.id = "message-" + (++counter);
+      return message.id;
+    });
+    if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const config = event.detail.requestConfig || {};
+    const target = event.detail.target;
+    if (!target) return;
+    if ((config.verb || "get").toLowerCase() === "get") {
+      if (!opened.has(target)) {
+        const opener = config.elt || event.detail.elt;
+        // The nodes themselves, not their HTML: re-parsing style attributes would break the CSP.
+        opened.set(target, {
+          nodes: Array.prototype.slice.call(target.childNodes),
+          openerHref: opener && opener.getAttribute("hx-get"),
+        });
+      }
+    } else {
+      // Saved: the region shows the new state, nothing to give back. Refused: Escape still closes the form.
+      const answer = event.detail.serverResponse || (event.detail.xhr && event.detail.xhr.responseText) || "";
+      if (answer.indexOf('aria-invalid="true"') === -1 && answer.indexOf('role="alert"') === -1) opened.delete(target);
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const region = event.detail.target || event.detail.elt;
+    if (!region || !document.body.contains(region)) return;
+    const problem = region.querySelector('[aria-invalid="true"]') || region.querySelector('[role="alert"]');
+    if (problem) {
+      focusOn(problem);
+      return;
+    }
+    const heading = region.querySelector(HEADING);
+    focusOn(heading || region);
+    describeBy(heading || region, region.querySelectorAll('[role="status"]'));
+  });
+
+  function close(region) {
+    const saved = opened.get(region);
+    if (!saved) return false;
+    opened.delete(region);
+    region.replaceChildren.apply(region, saved.nodes);
+    if (window.htmx) window.htmx.process(region);
+    const opener = saved.openerHref && Array.prototype.find.call(
+      region.querySelectorAll("[hx-get]"), function (e) { return e.getAttribute("hx-get") === saved.openerHref; }
+    );
+    focusOn(opener || region.querySelector(HEADING) || region);
+    return true;
+  }
+
+  function openedRegion(element) {
+    for (let node = element; node && node !== document.body; node = node.parentElement) {
+      if (opened.has(node)) return node;
+    }
+    return null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const region = openedRegion(event.target);
+    if (region && close(region)) event.preventDefault();
+  });
+
+  document.addEventListener("click", function (event) {
+    const cancel = event.target.closest("[data-cancel]");
+    if (!cancel) return;
+    const region = openedRegion(cancel);
+    if (region && close(region)) event.preventDefault();
+  });
+
+  // A full page: a refused field first; else the message of the last action (base.html's #messages),
+  // focused so that it is read out at once (GOV.UK's pattern, no text copied elsewhere); else the region
+  // a link points to (#section-…), on its heading.
+  document.addEventListener("DOMContentLoaded", function () {
+    const main = document.querySelector("main") || document.body;
+    const target = main.querySelector('[aria-invalid="true"]') || main.querySelector("#messages > [role]");
+    if (target) {
+      focusOn(target);
+      return;
+    }
+    let anchored = null;
+    try { anchored = window.location.hash.length > 1 && document.querySelector(window.location.hash); } catch (error) { anchored = null; }
+    if (anchored) focusOn(anchored.querySelector(HEADING) || anchored);
+  });
+})();
