@@ -240,6 +240,6 @@ def test_job_left_running_by_a_restart_is_shown_as_failed(world):
     html = world.client_for("mous").get(reverse("exchange:job", args=[job.pk])).content.decode()
     message = "Le traitement a été interrompu (redémarrage du serveur de tâches) ; relancez l'import."
     assert message in unescape(html) and "Rien n'a été enregistré" in unescape(html)
-    assert "hx-trigger" not in html
+    assert 'hx-trigger="every 1s"' not in html
     job.refresh_from_db()
     assert job.status == "failed" and job.error == message

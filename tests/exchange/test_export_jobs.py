@@ -36,7 +36,7 @@ def test_a_large_export_becomes_a_job_whose_file_is_the_export(world, background
     job = _start(client, format="xlsx")
     assert job.status == "done" and job.total == job.done == 2 and job.named
     page = client.get(reverse("exchange:export_job", args=[job.pk])).content.decode()
-    assert "L'export est prêt (2 ménages)" in page and "hx-trigger" not in page
+    assert "L'export est prêt (2 ménages)" in page and 'hx-trigger="every 1s"' not in page
     download = client.get(reverse("exchange:export_download", args=[job.pk]))
     assert download.status_code == 200 and job.filename in download["Content-Disposition"]
     from_job = read_upload(io.BytesIO(b"".join(download.streaming_content)), "x.xlsx")
@@ -96,7 +96,7 @@ def test_progress_polls_while_running_and_a_lost_job_is_failed(world):
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=3))
     page = client.get(reverse("exchange:export_job", args=[job.pk])).content.decode()
     message = "Le traitement a été interrompu (redémarrage du serveur de tâches) ; relancez l'export."
-    assert message in html.unescape(page) and "hx-trigger" not in page
+    assert message in html.unescape(page) and 'hx-trigger="every 1s"' not in page
     job.refresh_from_db()
     assert job.status == "failed" and job.error == message and job.finished_at is not None
 

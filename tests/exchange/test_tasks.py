@@ -97,7 +97,7 @@ def test_the_page_of_a_lost_job_stops_polling_and_says_to_start_again(world):
     ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=_ago(minutes=30))
     page = world.client_for("mous").get(reverse("exchange:export_job_progress", args=[job.pk]))
     text = page.content.decode().replace("&#x27;", "'")
-    assert INTERRUPTED.format("export") in text and "hx-trigger" not in text
+    assert INTERRUPTED.format("export") in text and 'hx-trigger="every 1s"' not in text
 
 
 def test_a_locked_database_leaves_the_page_readable(world, monkeypatch):

@@ -40,7 +40,10 @@ def _step(w):
 def _saved(w):
     from relogement.households.models import SavedListFilter
 
-    saved = SavedListFilter.objects.create(user=w.users["mous"], name="À relancer", querystring="overdue=on")
+    # get_or_create: a case's kwargs may be asked for several times in one world.
+    saved, _ = SavedListFilter.objects.get_or_create(
+        user=w.users["mous"], name="À relancer", defaults={"querystring": "overdue=on"}
+    )
     return {"pk": saved.pk}
 
 

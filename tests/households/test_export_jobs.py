@@ -52,7 +52,7 @@ def test_a_large_list_export_is_a_job_whose_file_is_the_list(world, background, 
     assert job.status == "done" and job.total == job.done == 2 and job.file_path
     page = client.get(reverse("exchange:export_job", args=[job.pk])).content.decode()
     assert "L'export est prêt (2 ménages)" in page and "Liste des ménages" in page
-    assert "hx-trigger" not in page and reverse("households:list") in page
+    assert 'hx-trigger="every 1s"' not in page and reverse("households:list") in page
     download = client.get(reverse("exchange:export_download", args=[job.pk]))
     assert download.status_code == 200 and job.filename in download["Content-Disposition"]
     from_job = _values(b"".join(download.streaming_content))
