@@ -11,7 +11,9 @@ Partner API requests authenticate by token in the view: they carry no session an
 
 from __future__ import annotations
 
-from django.http import HttpResponseRedirect
+from urllib.parse import urlsplit
+
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
@@ -50,5 +52,9 @@ class TwoFactorMiddleware:
         if request.method == "GET" and not request.headers.get("HX-Request"):
             target += "?" + urlencode({"next": request.get_full_path()})
         if request.headers.get("HX-Request") == "true":
+            # A part loaded by the gate's own page (the menu's alert badge on the enrolment page): a
+            # redirect there would reload it, again and again. Nothing to show instead.
+            if urlsplit(request.headers.get("HX-Current-URL", "")).path == target.split("?")[0]:
+                return HttpResponse(status=204)
             return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)

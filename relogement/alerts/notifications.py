@@ -66,7 +66,9 @@ def send_digests(channel: str) -> int:
     sent = 0
     wanted = _users_by_channel(channel)
     for user in User.objects.filter(pk__in=wanted):
-        alerts = rules.alerts_for(user, kinds=wanted[user.pk])
+        # Every alert, not the centre's first 50 of a kind: a digest counts them all, and an immediate
+        # e-mail must not miss a new one behind older ones (background job: the cost is not a page's).
+        alerts = rules.alerts_for(user, kinds=wanted[user.pk], limit=None)
         if alerts:
             send_mail(SUBJECTS[channel], body(alerts, channel), settings.DEFAULT_FROM_EMAIL, [user.email])
             sent += 1
@@ -81,7 +83,9 @@ def send_immediate() -> int:
     sent = 0
     wanted = _users_by_channel(Channel.IMMEDIATE)
     for user in User.objects.filter(pk__in=wanted):
-        alerts = rules.alerts_for(user, kinds=wanted[user.pk])
+        # Every alert, not the centre's first 50 of a kind: a digest counts them all, and an immediate
+        # e-mail must not miss a new one behind older ones (background job: the cost is not a page's).
+        alerts = rules.alerts_for(user, kinds=wanted[user.pk], limit=None)
         known = set(
             AlertDelivery.objects.filter(user=user, key__in=[a.key for a in alerts]).values_list(
                 "key", flat=True

@@ -51,27 +51,46 @@ def _project_settings() -> dict[int, tuple[int | None, int]]:
     }
 
 
-def stalled_proposals(user, today: dt.date, project_settings) -> list[Alert]:
+def stalled_proposals(user, today: dt.date, project_settings, limit: int | None = LIMIT) -> list[Alert]:
+    return _stalled_proposals(user, today, project_settings, limit)[0]
+
+
+def _stalled_condition(today: dt.date, project_settings) -> Q:
+    """Notified at least N days ago, N being the project's (the default for projects without
+    settings; never for projects that say so): one condition per distinct N, on project ids only."""
+    by_days: dict[int, list[int]] = {}
+    for project_id, (days, _) in project_settings.items():
+        if days is not None:
+            by_days.setdefault(days, []).append(project_id)
+    condition = Q(notified_date__lte=today - dt.timedelta(days=DEFAULT_STALLED_DAYS)) & ~Q(
+        household__project_id__in=list(project_settings)
+    )
+    for days, project_ids in by_days.items():
+        condition |= Q(
+            household__project_id__in=project_ids, notified_date__lte=today - dt.timedelta(days=days)
+        )
+    return condition
+
+
+def _stalled_proposals(user, today: dt.date, project_settings, limit: int | None) -> tuple[list[Alert], int]:
     """Proposals notified to the household and still unanswered after the project's N days (never,
-    when the project says so)."""
+    when the project says so): the oldest ``limit`` ones and how many there are in all, the project
+    rule applied in the query (a demo metropolis has thousands: never read them all)."""
     from relogement.offers.models import Answer, Proposal, ProposalStatus
 
-    shortest = min([DEFAULT_STALLED_DAYS, *(s for s, _ in project_settings.values() if s is not None)])
-    rows = (
+    matching = (
         Proposal.objects.visible_to(user)
-        .filter(
-            status=ProposalStatus.PROPOSED,
-            answer=Answer.PENDING,
-            notified_date__lte=today - dt.timedelta(days=shortest),
-        )
-        .values_list("pk", "notified_date", "household__reference", "household__project_id")
-        .order_by("notified_date", "pk")
+        .filter(status=ProposalStatus.PROPOSED, answer=Answer.PENDING)
+        .filter(_stalled_condition(today, project_settings))
     )
+    rows = matching.values_list(
+        "pk", "notified_date", "household__reference", "household__project_id"
+    ).order_by("notified_date", "pk")
+    rows = list(rows[:limit] if limit is not None else rows)
+    total = len(rows) if limit is None or len(rows) < limit else matching.count()
     alerts = []
     for pk, notified, reference, project_id in rows:
         days = project_settings.get(project_id, (DEFAULT_STALLED_DAYS, 0))[0]
-        if days is None or (today - notified).days < days:
-            continue
         alerts.append(
             Alert(
                 AlertKind.STALLED_PROPOSAL,
@@ -82,7 +101,7 @@ def stalled_proposals(user, today: dt.date, project_settings) -> list[Alert]:
                 overdue=True,
             )
         )
-    return alerts
+    return alerts, total
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -250,6 +269,17 @@ def buildings_at_risk(user, today: dt.date) -> list[Alert]:
         OrganisationKind.METROPOLIS,
     ):
         return []
+    from relogement.indicators.cache import cached, scope_key
+
+    # The risk of every building of the scope reads all its households: cached per scope, day and
+    # data version like the dashboard's figures (the home page and the centre ask for it on each view).
+    return cached(
+        ("alerts-buildings-at-risk", scope_key(user), today.isoformat()),
+        lambda: _buildings_at_risk(user, today),
+    )
+
+
+def _buildings_at_risk(user, today: dt.date) -> list[Alert]:
     from relogement.matching.risk import building_risks
 
     return [
@@ -554,13 +584,13 @@ def work_queue(user, *, today: dt.date | None = None, rows: int = QUEUE_ROWS) ->
             unit="ménage(s)",
         )
     )
-    stalled = stalled_proposals(user, today, project_settings)
+    stalled, stalled_total = _stalled_proposals(user, today, project_settings, rows)
     sections.append(
         Section(
             AlertKind.STALLED_PROPOSAL,
             AlertKind.STALLED_PROPOSAL.label,
-            stalled[:rows],
-            len(stalled),
+            stalled,
+            stalled_total,
             _centre(AlertKind.STALLED_PROPOSAL),
             "Voir toutes ces propositions",
             counts_households=True,  # one proposal per household, in practice: read as a count of them
@@ -633,7 +663,7 @@ def alerts_for(user, *, today: dt.date | None = None, kinds=None, limit: int | N
     )
     rules = [
         (AlertKind.LEGAL_DEADLINE, lambda: legal_deadlines(user, today, project_settings)),
-        (AlertKind.STALLED_PROPOSAL, lambda: stalled_proposals(user, today, project_settings)),
+        (AlertKind.STALLED_PROPOSAL, lambda: stalled_proposals(user, today, project_settings, limit)),
         (AlertKind.OVERDUE_STEP, lambda: overdue_steps(user, today, limit)),
         (AlertKind.FOLLOWUP_DUE, lambda: followups_due(user, today, limit)),
         (AlertKind.BUILDING_AT_RISK, lambda: buildings_at_risk(user, today)),

@@ -64,7 +64,7 @@ def centre(request):
                 {
                     "kind": kind,
                     "label": kind.label,
-                    "alerts": items,
+                    "alerts": items[: rules.LIMIT],
                     "overdue": sum(a.overdue for a in items),
                     # Cut at the limit: say so, and link to all of them.
                     "cut": len(items) >= rules.LIMIT,

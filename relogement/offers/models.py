@@ -203,6 +203,13 @@ class Proposal(models.Model):
             # A landlord's scope holds the households positioned on its offers: read from this index
             # alone (every page that lists or fetches its households evaluates it).
             models.Index(fields=["offer", "household"], name="offers_prop_offer_household"),
+            # The proposals still awaiting the household's answer, oldest first (alerts.rules: stalled
+            # proposals, on every home page): a few hundred among a metropolis's hundred thousand.
+            models.Index(
+                fields=["notified_date", "id"],
+                condition=models.Q(status="proposed", answer="en_attente"),
+                name="offers_prop_pending_notified",
+            ),
         ]
 
 

@@ -180,12 +180,17 @@ def test_positioning_and_refusal_by_keyboard(keyboard, world):
     )
     page = keyboard.login_cookie("social_a")
 
-    # Positioning: choose the household with the arrow keys, preview, confirm.
+    # Positioning: choose the household in the ranked list with the arrow keys, preview, confirm.
     keyboard.go(page, reverse("offers:position", args=[offer.pk]))
-    tab_to(page, "select[name=household]")
-    page.keyboard.press("ArrowDown")
+    tab_to(page, "input[type=radio][name=household]")
+    for _ in range(20):  # arrows move the choice within the radio group
+        if page.evaluate("document.activeElement.value") == str(household.pk):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.value") == str(household.pk)
-    tab_to(page, "main form[method=get] button[type=submit]")
+    assert page.evaluate("document.activeElement.checked")
+    tab_to(page, "main form[aria-label='Choisir le ménage'] button[type=submit]")
     enter_and_load(page)
     tab_to(page, "main form[method=post] button[type=submit]")
     enter_and_load(page)

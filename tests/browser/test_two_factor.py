@@ -45,7 +45,11 @@ def test_enrol_in_two_factor_then_log_in_with_a_code(world, live_server, setting
         "img",
         name="Code QR à scanner avec l'application d'authentification (la clé est aussi donnée en texte ci-dessous)",
     )
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    page.wait_for_load_state("load")  # the image is a request of its own: wait for it, then check it drew
+    assert qr.evaluate(
+        "image => image.complete ? image.naturalWidth > 0"
+        " : new Promise(done => image.addEventListener('load', () => done(image.naturalWidth > 0)))"
+    )
     key = page.locator("#cle-secrete").inner_text()
     page.get_by_label("Code à 6 chiffres").fill(authenticator_code(key, steps_back=1))
     page.get_by_role("button", name="Confirmer et activer").click()

@@ -121,8 +121,8 @@ def test_every_page_gives_the_same_verdict(site):
     ).content.decode()
     rows = _dashboard_items(html)
     assert set(rows) == set(at_risk)  # the table shows the buildings at risk first, and only them
-    for ref, verdict in at_risk.items():
-        assert verdict.label in rows[ref], ref
+    for ref, found in at_risk.items():
+        assert found.label in rows[ref], ref
     assert "moins de 12 mois" not in html
     # The dashboard's building table (also the exports and the PDF) says the same.
     d = mous.get(reverse("indicators:dashboard") + f"?perimetre=projet-{world.project.pk}").context["d"]
