@@ -54,6 +54,29 @@ def test_stalled_proposal_after_the_projects_n_days_or_never(world):
     assert AlertKind.STALLED_PROPOSAL not in _kinds(world.users["mous"])
 
 
+def test_stalled_proposals_are_cut_in_the_query_with_their_total(world):
+    """The oldest first, ``limit`` of them, and the total of all, the project rules applied in SQL: a
+    metropolis has thousands of unanswered proposals and the home page asks on every view."""
+    other = factories.ProjectFactory(commune=world.commune)
+    world.orgs["mous"].projects.add(other)
+    elsewhere = factories.HouseholdFactory(building__operation__project=other, project=other)
+    oldest = _stalled(world, days_ago=50)
+    middle = _stalled(world, days_ago=45, household=factories.HouseholdFactory(building=world.building))
+    _stalled(world, days_ago=40, household=factories.HouseholdFactory(building=world.building))
+    _stalled(world, days_ago=5)  # not stalled yet (the default N is 21 days)
+    recent_elsewhere = _stalled(world, days_ago=15, household=elsewhere)
+    user = world.users["mous"]
+    settings = rules._project_settings()
+    alerts, total = rules._stalled_proposals(user, TODAY, settings, 2)
+    assert [a.key for a in alerts] == [f"proposal-{oldest.pk}", f"proposal-{middle.pk}"] and total == 3
+    assert len(rules.stalled_proposals(user, TODAY, settings, None)) == 3
+    # The other project says 10 days: its proposal of 15 days counts; this one says never.
+    ProjectAlertSettings.objects.create(project=other, stalled_proposal_days=10)
+    ProjectAlertSettings.objects.create(project=world.project, stalled_proposal_days=None)
+    alerts, total = rules._stalled_proposals(user, TODAY, rules._project_settings(), 2)
+    assert [a.key for a in alerts] == [f"proposal-{recent_elsewhere.pk}"] and total == 1
+
+
 def test_alerts_stay_in_the_perimeter(world):
     _stalled(world)
     request_for(world)  # provider A → commune
