@@ -45,10 +45,10 @@ def test_enrol_in_two_factor_then_log_in_with_a_code(world, live_server, setting
         "img",
         name="Code QR à scanner avec l'application d'authentification (la clé est aussi donnée en texte ci-dessous)",
     )
-    page.wait_for_load_state("load")  # the image is a request of its own: wait for it, then check it drew
-    assert qr.evaluate(
-        "image => image.complete ? image.naturalWidth > 0"
-        " : new Promise(done => image.addEventListener('load', () => done(image.naturalWidth > 0)))"
+    # The image is a request of its own: wait (bounded) until it has drawn.
+    qr.wait_for()
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000
     )
     key = page.locator("#cle-secrete").inner_text()
     page.get_by_label("Code à 6 chiffres").fill(authenticator_code(key, steps_back=1))
