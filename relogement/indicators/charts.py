@@ -29,6 +29,22 @@ SECRET_NOTE = (
 )
 
 
+def _segments(points) -> list[list[str]]:
+    """SVG polyline point lists of a line broken where a point is missing (None: unknown or hidden
+    by the secret), so that no segment is drawn across a gap."""
+    segments, current = [], []
+    for point in points:
+        if point is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(f"{point[0]:.1f},{point[1]:.1f}")
+    if current:
+        segments.append(current)
+    return segments
+
+
 def secret_note(title: str) -> SafeString:
     """What stands in place of a chart whose every figure is hidden by the secret statistique."""
     return format_html(
@@ -231,17 +247,7 @@ def line_chart(
             base_y,
         )
     )
-    segments, current = [], []
-    for d, v in points:
-        if v is None:
-            if current:
-                segments.append(current)
-            current = []
-        else:
-            current.append(f"{x_of(d):.1f},{y_of(v):.1f}")
-    if current:
-        segments.append(current)
-    for seg in segments:
+    for seg in _segments((x_of(d), y_of(v)) if v is not None else None for d, v in points):
         out.append(
             format_html(
                 '<polyline points="{}" fill="none" stroke="#1f4e79" stroke-width="2" class="burndown"/>',
@@ -354,17 +360,11 @@ def lines_chart(
                 "" if shown else " (effectifs trop faibles)",
             )
         )
-        segments, current = [], []
-        for j, (d, v) in enumerate(zip(months, s.values, strict=True)):
-            if v is None or s.is_hidden(j):
-                if current:
-                    segments.append(current)
-                current = []
-            else:
-                current.append(f"{x_of(d):.1f},{y_of(v):.1f}")
-        if current:
-            segments.append(current)
-        for seg in segments:
+        drawn = (
+            None if v is None or s.is_hidden(j) else (x_of(d), y_of(v))
+            for j, (d, v) in enumerate(zip(months, s.values, strict=True))
+        )
+        for seg in _segments(drawn):
             out.append(
                 format_html(
                     '<polyline points="{}" fill="none" stroke="{}" stroke-width="{}" stroke-dasharray="{}" '
