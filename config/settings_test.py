@@ -32,3 +32,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Stored files (uploads, exports) go to a folder of this test process, removed at exit.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="relogement-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory database: the browser tests' live server then has its own
+    # connection. One connection shared by two threads deadlocks: a query calling one of the Python
+    # functions Django registers on SQLite waits for the GIL while holding the connection's mutex, which
+    # the other thread, holding the GIL, waits for (the suite hung in CI). In RAM where the system has
+    # one, a name of this process's own (pytest-xdist adds its worker's suffix), removed by Django.
+    _shm = Path("/dev/shm")
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(
+            (_shm if _shm.is_dir() else Path(tempfile.gettempdir()))
+            / f"relogement-test-{os.getpid()}.sqlite3"
+        )
+    }
+    # Nothing to keep after a crash: no waiting on the disk.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF"  # noqa: F405

@@ -104,6 +104,18 @@ def _stalled_proposals(user, today: dt.date, project_settings, limit: int | None
     return alerts, total
 
 
+def _first_rows(queryset, limit: int | None) -> tuple[list, int]:
+    """The first ``limit`` rows (all with None) and how many there are in all: one query, and a count
+    only when the rows were cut."""
+    if limit is None:
+        rows = list(queryset)
+        return rows, len(rows)
+    rows = list(queryset[: limit + 1])
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], queryset.count()
+
+
 def _months_before(day: dt.date, months: int) -> dt.date:
     from relogement.offers.offer_rules import add_months
 
@@ -111,6 +123,12 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 def legal_deadlines(user, today: dt.date, project_settings, *, past_days: int = 31) -> list[Alert]:
+    return _legal_deadlines(user, today, project_settings, LIMIT, past_days=past_days)[0]
+
+
+def _legal_deadlines(
+    user, today: dt.date, project_settings, limit: int | None, *, past_days: int = 31
+) -> tuple[list[Alert], int]:
     """Households whose right to stay ends (``delay`` months after the notification of the refused
     compliant offer that reached the required number, under the household's offer rule:
     offers.offer_rules) within the project's warning period, or ended less than ``past_days`` ago.
@@ -209,7 +227,7 @@ def legal_deadlines(user, today: dt.date, project_settings, *, past_days: int = 
             )
         )
     alerts.sort(key=lambda a: (a.due, a.key))
-    return alerts[:LIMIT]
+    return (alerts[:limit] if limit is not None else alerts), len(alerts)
 
 
 def overdue_steps(user, today: dt.date, limit: int | None = LIMIT) -> list[Alert]:
@@ -302,16 +320,21 @@ def _buildings_at_risk(user, today: dt.date) -> list[Alert]:
 
 
 def requests_received(user, today: dt.date) -> list[Alert]:
+    return _requests_received(user, today, LIMIT)[0]
+
+
+def _requests_received(user, today: dt.date, limit: int | None) -> tuple[list[Alert], int]:
     from relogement.requests.models import HandoffRequest
 
     org = organisation_of(user)
     if org is None:
-        return []
-    rows = (
+        return [], 0
+    rows, total = _first_rows(
         HandoffRequest.objects.received_by(org)
         .pending()
         .values_list("pk", "subject", "due_date", "sender_organisation__name")
-        .order_by("due_date", "pk")[:LIMIT]
+        .order_by("due_date", "pk"),
+        limit,
     )
     return [
         Alert(
@@ -323,21 +346,26 @@ def requests_received(user, today: dt.date) -> list[Alert]:
             overdue=due < today,
         )
         for pk, subject, due, sender in rows
-    ]
+    ], total
 
 
 def committee_invitations(user, today: dt.date) -> list[Alert]:
+    return _committee_invitations(user, today, LIMIT)[0]
+
+
+def _committee_invitations(user, today: dt.date, limit: int | None) -> tuple[list[Alert], int]:
     from relogement.governance.models import Committee, SessionStatus
 
     org = organisation_of(user)
     if org is None:
-        return []
-    rows = (
+        return [], 0
+    rows, total = _first_rows(
         Committee.objects.filter(Q(invited_organisations=org) | Q(invited_people=user))
         .filter(status=SessionStatus.PLANNED, starts_at__date__gte=today)
         .values_list("pk", "starts_at", "project__name")
         .distinct()
-        .order_by("starts_at", "pk")[:LIMIT]
+        .order_by("starts_at", "pk"),
+        limit,
     )
     return [
         Alert(
@@ -348,20 +376,32 @@ def committee_invitations(user, today: dt.date) -> list[Alert]:
             due=timezone.localdate(starts),
         )
         for pk, starts, project in rows
-    ]
+    ], total
 
 
 def overdue_grievances(user, today: dt.date) -> list[Alert]:
+    return _overdue_grievances(user, today, LIMIT)[0]
+
+
+def _overdue_grievances(user, today: dt.date, limit: int | None) -> tuple[list[Alert], int]:
     """Grievances past their acknowledgement or resolution deadline (issue 15, point 6), for the roles
     that read grievances one by one; the metropolis reads them as counts in the indicators."""
     from relogement.grievances.selectors import overdue_grievances as overdue
     from relogement.permissions.predicates import can_list_grievances
 
     if not can_list_grievances(user):
-        return []
-    rows = overdue(user, today=today).values_list(
-        "pk", "household__reference", "category", "acknowledged_on", "acknowledgement_due", "resolution_due"
-    )[:LIMIT]
+        return [], 0
+    rows, total = _first_rows(
+        overdue(user, today=today).values_list(
+            "pk",
+            "household__reference",
+            "category",
+            "acknowledged_on",
+            "acknowledgement_due",
+            "resolution_due",
+        ),
+        limit,
+    )
     from relogement.grievances.models import GrievanceCategory
 
     alerts = []
@@ -378,7 +418,7 @@ def overdue_grievances(user, today: dt.date) -> list[Alert]:
                 overdue=True,
             )
         )
-    return alerts
+    return alerts, total
 
 
 # --- Work queue stages that are not alerts: where each proposal of the user's perimeter waits -------
@@ -571,13 +611,13 @@ def work_queue(user, *, today: dt.date | None = None, rows: int = QUEUE_ROWS) ->
             )
         )
     project_settings = _project_settings()
-    deadlines = legal_deadlines(user, today, project_settings)
+    deadlines, deadlines_total = _legal_deadlines(user, today, project_settings, rows)
     sections.append(
         Section(
             AlertKind.LEGAL_DEADLINE,
             AlertKind.LEGAL_DEADLINE.label,
-            deadlines[:rows],
-            len(deadlines),
+            deadlines,
+            deadlines_total,
             reverse("offers:deadlines"),
             "Voir toutes les échéances",
             counts_households=True,
@@ -651,28 +691,66 @@ def work_queue(user, *, today: dt.date | None = None, rows: int = QUEUE_ROWS) ->
     return [s for s in sections if s.total]
 
 
-def alerts_for(user, *, today: dt.date | None = None, kinds=None, limit: int | None = LIMIT) -> list[Alert]:
-    """Every alert of ``user`` (or of ``kinds`` only), most urgent first within each kind; the kinds
-    that may be many (overdue steps, follow-ups) are cut at ``limit`` (None: all of them)."""
+@dataclass
+class AlertGroup:
+    """The alerts of one kind as the centre and the menu's badge show them: the most urgent ``limit``
+    ones and how many there are in all."""
+
+    kind: AlertKind
+    alerts: list[Alert]
+    total: int
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.alerts)
+
+    @property
+    def overdue(self) -> int:
+        return sum(a.overdue for a in self.alerts)
+
+
+def alert_groups(
+    user, *, today: dt.date | None = None, kinds=None, limit: int | None = LIMIT
+) -> list[AlertGroup]:
+    """The user's alerts by kind (the non-empty kinds, in ``AlertKind`` order, or ``kinds`` only), each
+    cut at ``limit`` (None: all of them) with its total."""
     today = today or timezone.localdate()
-    if organisation_of(user) is None or organisation_of(user).kind == OrganisationKind.ADMIN:
+    org = organisation_of(user)
+    if org is None or org.kind == OrganisationKind.ADMIN:
         return []
     wanted = set(kinds or AlertKind.values)
     project_settings = (
         _project_settings() if wanted & {AlertKind.STALLED_PROPOSAL, AlertKind.LEGAL_DEADLINE} else {}
     )
+
+    def every_building() -> tuple[list[Alert], int]:
+        risks = buildings_at_risk(user, today)  # few, and cached: every one is kept
+        return (risks[:limit] if limit is not None else risks), len(risks)
+
     rules = [
-        (AlertKind.LEGAL_DEADLINE, lambda: legal_deadlines(user, today, project_settings)),
-        (AlertKind.STALLED_PROPOSAL, lambda: stalled_proposals(user, today, project_settings, limit)),
-        (AlertKind.OVERDUE_STEP, lambda: overdue_steps(user, today, limit)),
-        (AlertKind.FOLLOWUP_DUE, lambda: followups_due(user, today, limit)),
-        (AlertKind.BUILDING_AT_RISK, lambda: buildings_at_risk(user, today)),
-        (AlertKind.REQUEST_RECEIVED, lambda: requests_received(user, today)),
-        (AlertKind.COMMITTEE_INVITATION, lambda: committee_invitations(user, today)),
-        (AlertKind.OVERDUE_GRIEVANCE, lambda: overdue_grievances(user, today)),
+        (AlertKind.LEGAL_DEADLINE, lambda: _legal_deadlines(user, today, project_settings, limit)),
+        (AlertKind.STALLED_PROPOSAL, lambda: _stalled_proposals(user, today, project_settings, limit)),
+        (AlertKind.OVERDUE_STEP, lambda: _overdue_steps(user, today, limit)),
+        (AlertKind.FOLLOWUP_DUE, lambda: _followups_due(user, today, limit)),
+        (AlertKind.BUILDING_AT_RISK, every_building),
+        (AlertKind.REQUEST_RECEIVED, lambda: _requests_received(user, today, limit)),
+        (AlertKind.COMMITTEE_INVITATION, lambda: _committee_invitations(user, today, limit)),
+        (AlertKind.OVERDUE_GRIEVANCE, lambda: _overdue_grievances(user, today, limit)),
     ]
-    alerts: list[Alert] = []
+    groups = []
     for kind, rule in rules:
         if kind in wanted:
-            alerts.extend(rule())
-    return alerts
+            alerts, total = rule()
+            if total:
+                groups.append(AlertGroup(AlertKind(kind), alerts, total))
+    return groups
+
+
+def alerts_for(user, *, today: dt.date | None = None, kinds=None, limit: int | None = LIMIT) -> list[Alert]:
+    """Every alert of ``user`` (or of ``kinds`` only), most urgent first within each kind, each kind cut
+    at ``limit`` (None: all of them)."""
+    return [a for group in alert_groups(user, today=today, kinds=kinds, limit=limit) for a in group.alerts]

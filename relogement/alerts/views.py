@@ -55,27 +55,13 @@ def centre(request):
                 ],
             },
         )
-    alerts = rules.alerts_for(request.user)
-    groups = []
-    for kind in AlertKind:
-        items = [a for a in alerts if a.kind == kind]
-        if items:
-            groups.append(
-                {
-                    "kind": kind,
-                    "label": kind.label,
-                    "alerts": items[: rules.LIMIT],
-                    "overdue": sum(a.overdue for a in items),
-                    # Cut at the limit: say so, and link to all of them.
-                    "cut": len(items) >= rules.LIMIT,
-                }
-            )
+    groups = rules.alert_groups(request.user)
     return render(
         request,
         "alerts/centre.html",
         {
             "groups": groups,
-            "total": len(alerts),
+            "total": sum(g.total for g in groups),
             "limit": rules.LIMIT,
             "rule_projects": _rule_projects(request.user),
             "breadcrumbs": [{"label": "Alertes", "url": ""}],
@@ -90,19 +76,21 @@ def count(request):
     from django.utils.html import format_html
 
     _require(request)
-    alerts = rules.alerts_for(request.user)
-    if not alerts:
+    groups = rules.alert_groups(request.user)
+    total = sum(g.total for g in groups)
+    if not total:
         return HttpResponse("")
-    overdue = sum(a.overdue for a in alerts)
-    label = f"{len(alerts)} alerte{'s' if len(alerts) > 1 else ''}"
+    # Counted among the shown ones (the most urgent of each kind): a kind cut at the limit may have more.
+    overdue = sum(g.overdue for g in groups)
+    label = f"{total} alerte{'s' if total > 1 else ''}"
     if overdue:
         label += f", dont {overdue} en retard"
     return HttpResponse(
         format_html(
             '<span class="badge rounded-pill {} ms-1" data-alert-count="{}">{}<span class="visually-hidden"> ({})</span></span>',
             "text-bg-danger" if overdue else "text-bg-secondary",
-            len(alerts),
-            len(alerts),
+            total,
+            total,
             label,
         )
     )

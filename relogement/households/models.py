@@ -180,7 +180,13 @@ class Household(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "reference"], name="unique_household_reference")
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["census_date"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["census_date"]),
+            # The demolition calendar's households remaining and first census per building, from the
+            # index alone (matching.risk.building_risks).
+            models.Index(fields=["building", "status", "census_date"], name="household_building_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -32,6 +32,21 @@ class ReportingStatus(models.TextChoices):
     SORTI_SANS_RELOGEMENT = "sorti_sans_relogement", "Sorti sans relogement"
 
 
+# Still holding the origin dwelling, or gone from it (temporarily or definitively rehoused, exited): the
+# demolition calendar's households remaining and departures (matching.risk, indicators.facts).
+HOLDING_STATUSES = (
+    HouseholdStatus.TO_DIAGNOSE,
+    HouseholdStatus.SEARCHING,
+    HouseholdStatus.PROPOSAL_IN_PROGRESS,
+)
+LEFT_STATUSES = (
+    HouseholdStatus.TEMPORARILY_REHOUSED,
+    HouseholdStatus.REHOUSED,
+    HouseholdStatus.POST_REHOUSING_FOLLOWUP,
+    HouseholdStatus.CLOSED,
+    HouseholdStatus.EXITED,
+)
+
 REPORTING_STATUS = {
     HouseholdStatus.TO_DIAGNOSE: ReportingStatus.A_DIAGNOSTIQUER,
     HouseholdStatus.SEARCHING: ReportingStatus.EN_RECHERCHE,

@@ -39,7 +39,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth,
 
 from relogement.followup.models import Satisfaction
 from relogement.households.models import Household, HouseholdStatusChange
-from relogement.households.statuses import ReportingStatus, statuses_reported_as
+from relogement.households.statuses import LEFT_STATUSES, ReportingStatus, statuses_reported_as
 from relogement.indicators.models import HouseholdFact, StaleHousehold
 from relogement.offers.models import Proposal
 from relogement.rehousing.models import HousingStock, RehousingKind
@@ -225,6 +225,12 @@ def fact_expressions() -> dict[str, object]:
         ),
         "last_notified": Subquery(
             notified.annotate(last=Max("notified_date")).values("last"), output_field=DateField()
+        ),
+        "first_departure": Subquery(
+            HouseholdStatusChange.objects.filter(household=OuterRef("pk"), to_status__in=LEFT_STATUSES)
+            .order_by("effective_date")
+            .values("effective_date")[:1],
+            output_field=DateField(),
         ),
     }
 

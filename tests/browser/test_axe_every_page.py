@@ -141,8 +141,8 @@ def test_axe_finds_no_serious_violation_on_any_page_of_the_access_matrix(
             ):
                 skipped.append(f"{case.url_name} : pas une page HTML")
                 continue
-            # The menu's alert badge is a request of its own (htmx, on load): let it end before the test
-            # thread uses the database again (on SQLite the live server shares the test's connection).
+            # The menu's alert badge is a request of its own (htmx, on load): axe reads the page once
+            # it is drawn whole.
             page.wait_for_function(
                 "badge => !document.querySelector(`[hx-get='${badge}']`)", arg=BADGE, timeout=30_000
             )

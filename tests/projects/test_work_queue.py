@@ -143,9 +143,9 @@ def test_overdue_steps_give_their_total_and_link_to_all_of_them(world):
     html = client.get(reverse("home")).content.decode()
     assert f"… et {rules.LIMIT + 3 - rules.QUEUE_ROWS} autre(s)" in html
     assert f'href="{reverse("alerts:centre")}?type=overdue_step"' in html
-    # The alert centre cuts at its limit and says so; its page for the kind shows all of them.
+    # The alert centre cuts at its limit and says how many there are; its page for the kind shows all.
     centre = client.get(reverse("alerts:centre")).content.decode()
-    assert "?type=overdue_step" in centre and "ou plus" in centre
+    assert "?type=overdue_step" in centre and f"plus urgentes sur {rules.LIMIT + 3}" in centre
     full = client.get(reverse("alerts:centre"), {"type": "overdue_step"})
     assert full.context["total"] == rules.LIMIT + 3
     assert len(full.context["page"].object_list) == rules.LIMIT + 3
