@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from relogement.accounts.models import OrganisationKind
 from relogement.permissions import scopes
@@ -17,13 +17,7 @@ class GrievanceQuerySet(models.QuerySet):
         org = scopes.organisation_of(user)
         if org is None or org.kind in (OrganisationKind.ADMIN, OrganisationKind.METROPOLIS):
             return self.none()
-        from django.apps import apps
-
-        # A correlated EXISTS on the household (a probe per grievance), not an IN over every household of
-        # the perimeter: grievances are few, a project office's households 36,000 (80 ms → 1 ms).
-        Household = apps.get_model("households", "Household")
-        seen = Exists(Household.objects.visible_to(user).filter(pk=OuterRef("household_id")))
-        return self.filter(seen | Q(responsible=org))
+        return self.filter(scopes.household_filter(user, field="household_id") | Q(responsible=org))
 
     def open(self):
         from relogement.grievances.models import GrievanceStatus

@@ -210,6 +210,13 @@ class Proposal(models.Model):
                 condition=models.Q(status="proposed", answer="en_attente"),
                 name="offers_prop_pending_notified",
             ),
+            # The legal-deadline alerts start from the refused compliant proposals notified in a few
+            # months' window (alerts.rules._legal_deadlines).
+            models.Index(
+                fields=["notified_date", "household"],
+                condition=models.Q(is_compliant=True, answer="refusee"),
+                name="offers_prop_refused_compliant",
+            ),
         ]
 
 

@@ -1,9 +1,9 @@
 """The single scoping layer: which rows a user may see, for the organisation they act for.
 
 Every list and every fetch of a project, building, household, offer or proposal goes through these
-filters; outside them a user gets 404 (``relogement.permissions.shortcuts``). Filters are written as
-``pk__in`` subqueries so that they never duplicate rows (no ``distinct()``), which keeps counts and
-aggregations right.
+filters; outside them a user gets 404 (``relogement.permissions.shortcuts``). Filters never duplicate
+rows (no ``distinct()``), which keeps counts and aggregations right: ``pk__in`` subqueries, or joins
+along forward keys only (a row's household, its building).
 """
 
 from __future__ import annotations
@@ -30,22 +30,6 @@ def organisation_of(user: User) -> Organisation | None:
 def _project_ids_of(org: Organisation):
     through = apps.get_model("accounts", "Organisation").projects.through
     return through.objects.filter(organisation=org).values("project_id")
-
-
-def _provider_household_ids(org: Organisation):
-    return apps.get_model("households", "Household").objects.filter(social_provider=org).values("pk")
-
-
-def _landlord_households(org: Organisation) -> Q:
-    """On households: those of the landlord's buildings and those it was positioned on."""
-    Proposal = apps.get_model("offers", "Proposal")
-    positioned = Proposal.objects.filter(offer__landlord=org).values("household_id")
-    return Q(building__landlord=org) | Q(pk__in=positioned)
-
-
-def _landlord_household_ids(org: Organisation):
-    Household = apps.get_model("households", "Household")
-    return Household.objects.filter(_landlord_households(org)).values("pk")
 
 
 def project_filter(user: User, field: str = "pk") -> Q:
@@ -96,23 +80,28 @@ def household_filter(user: User, field: str = "pk") -> Q:
 
 def household_filter_for_organisation(org: Organisation | None, field: str = "pk") -> Q:
     """``household_filter`` for an organisation rather than a signed-in user: used to check that the
-    recipient of a request between organisations may see the household it is about."""
+    recipient of a request between organisations may see the household it is about.
+
+    On rows of a household (``field`` "household_id"), the filter goes through the row's own household
+    (and building): forward keys, so no row is duplicated. Not an IN over every household of the
+    perimeter, which PostgreSQL hashed from a scan of all the households at each query, whatever the
+    number of rows filtered (at 100,000 households: a landlord's pending proposals 130 → 35 ms, a project
+    office's overdue grievances 80 → 3 ms)."""
     if org is None or org.kind == OrganisationKind.ADMIN:
         return NOTHING
     if org.kind == OrganisationKind.METROPOLIS:
         return Q()
-    if org.kind == OrganisationKind.SOCIAL_PROVIDER:
-        if field == "pk":
-            return Q(social_provider=org)
-        return Q(**{f"{field}__in": _provider_household_ids(org)})
-    if org.kind == OrganisationKind.LANDLORD:
-        if field == "pk":
-            # Directly on the households rather than through a semi-join on themselves: the scope is
-            # evaluated inside every query of a landlord's pages (its household list: 1.1 s → 0.6 s on
-            # 100,000 households).
-            return _landlord_households(org)
-        return Q(**{f"{field}__in": _landlord_household_ids(org)})
-    Household = apps.get_model("households", "Household")
     if field == "pk":
-        return Q(project_id__in=_project_ids_of(org))
-    return Q(**{f"{field}__in": Household.objects.filter(project_id__in=_project_ids_of(org)).values("pk")})
+        prefix = ""
+    elif field.endswith("_id"):
+        prefix = field.removesuffix("_id") + "__"
+    else:
+        raise ValueError(f"household_filter: {field!r} is neither pk nor a household's key (<relation>_id)")
+    if org.kind == OrganisationKind.SOCIAL_PROVIDER:
+        return Q(**{f"{prefix}social_provider": org})
+    if org.kind == OrganisationKind.LANDLORD:
+        # Those of the landlord's buildings and those it was positioned on.
+        Proposal = apps.get_model("offers", "Proposal")
+        positioned = Proposal.objects.filter(offer__landlord=org).values("household_id")
+        return Q(**{f"{prefix}building__landlord": org}) | Q(**{f"{field}__in": positioned})
+    return Q(**{f"{prefix}project_id__in": _project_ids_of(org)})
