@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Value
+from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 
 from relogement.accounts.models import OrganisationKind
@@ -15,7 +15,7 @@ from relogement.followup.dates import MILESTONES, add_months
 from relogement.followup.models import FollowUp
 from relogement.households.models import Household
 from relogement.permissions import predicates
-from relogement.permissions.scopes import organisation_of
+from relogement.permissions.scopes import household_filter, organisation_of
 from relogement.rehousing.models import Rehousing, RehousingKind
 
 # Milestones due within this many days are listed as "to plan".
@@ -88,7 +88,7 @@ def _last_move_in_due_by(limit: dt.date, months: int) -> dt.date:
     return day
 
 
-def _due_rows(households, today: dt.date, horizon_days: int):
+def _due_rows(scope: Q, today: dt.date, horizon_days: int):
     """One row per due milestone (household, months, due date, follow-up id), computed in SQL.
 
     Same rule as ``_milestones``: for each definitive rehousing moved in since the look-back date,
@@ -104,9 +104,7 @@ def _due_rows(households, today: dt.date, horizon_days: int):
         household=OuterRef("household"), kind=RehousingKind.DEFINITIVE, move_in_date__gte=since
     )
     open_followups = (
-        FollowUp.objects.filter(
-            household__in=households, done_on__isnull=True, due_date__lte=limit, months_after__in=MILESTONES
-        )
+        FollowUp.objects.filter(scope, done_on__isnull=True, due_date__lte=limit, months_after__in=MILESTONES)
         .filter(Exists(rehoused_since))
         .order_by()
         .values_list("household_id", "months_after", "due_date", "pk", "household__reference")
@@ -119,7 +117,7 @@ def _due_rows(households, today: dt.date, horizon_days: int):
         parts.append(
             Rehousing.objects.current()
             .filter(
-                household__in=households,
+                scope,
                 kind=RehousingKind.DEFINITIVE,
                 move_in_date__gte=since,
                 move_in_date__lte=last_move_in,
@@ -141,9 +139,9 @@ class DueMilestones:
     fetches only its rows (so a home panel or a paginated list stays fast whatever the number of
     rehousings). Iterating fetches everything."""
 
-    def __init__(self, households, *, today: dt.date, horizon_days: int):
+    def __init__(self, scope: Q, *, today: dt.date, horizon_days: int):
         self.today = today
-        self._rows = _due_rows(households, today, horizon_days)
+        self._rows = _due_rows(scope, today, horizon_days)
         self._count: int | None = None
         self._all: list[Milestone] | None = None
 
@@ -225,10 +223,13 @@ class DueMilestones:
 
 
 def due_followups(
-    households, *, today: dt.date | None = None, horizon_days: int = HORIZON_DAYS
+    scope: Q, *, today: dt.date | None = None, horizon_days: int = HORIZON_DAYS
 ) -> DueMilestones:
-    """Milestones not done whose due date is passed or within ``horizon_days``, earliest first."""
-    return DueMilestones(households, today=today or timezone.localdate(), horizon_days=horizon_days)
+    """Milestones not done whose due date is passed or within ``horizon_days``, earliest first, of the
+    households that ``scope`` lets through (a filter on rows with a household key:
+    ``scopes.household_filter(user, field="household_id")``, applied along each row's own household
+    rather than as an IN over every household of the perimeter)."""
+    return DueMilestones(scope, today=today or timezone.localdate(), horizon_days=horizon_days)
 
 
 def due_followups_for(user, *, today: dt.date | None = None) -> DueMilestones | list[Milestone]:
@@ -237,14 +238,14 @@ def due_followups_for(user, *, today: dt.date | None = None) -> DueMilestones | 
     org = organisation_of(user)
     if org is None or org.kind != OrganisationKind.SOCIAL_PROVIDER:
         return []
-    return due_followups(Household.objects.visible_to(user), today=today)
+    return due_followups(household_filter(user, field="household_id"), today=today)
 
 
 def due_followups_in_scope(user, *, today: dt.date | None = None) -> DueMilestones | list[Milestone]:
     """Due follow-ups of every household the user sees (roles with access to named data)."""
     if not predicates.can_view_named_data(user):
         return []
-    return due_followups(Household.objects.visible_to(user), today=today)
+    return due_followups(household_filter(user, field="household_id"), today=today)
 
 
 def household_milestones(household: Household, *, today: dt.date | None = None) -> list[Milestone]:

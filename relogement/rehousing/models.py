@@ -95,3 +95,12 @@ class Rehousing(models.Model):
                 name="one_definitive_rehousing_per_household",
             )
         ]
+        indexes = [
+            # The follow-up milestones due (followup.selectors): current definitive rehousings by move-in
+            # date, a range instead of a scan of every rehousing.
+            models.Index(
+                fields=["move_in_date", "household"],
+                condition=Q(kind="definitive", superseded_on__isnull=True),
+                name="rehousing_current_definitive",
+            )
+        ]
