@@ -186,6 +186,8 @@ class Household(models.Model):
             # The demolition calendar's households remaining and first census per building, from the
             # index alone (matching.risk.building_risks).
             models.Index(fields=["building", "status", "census_date"], name="household_building_status_idx"),
+            # A social provider's scope joined to its rows (follow-ups, rehousings…) from the index alone.
+            models.Index(fields=["social_provider", "id"], name="household_provider_idx"),
         ]
 
     def __str__(self) -> str:
