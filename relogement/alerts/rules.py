@@ -51,6 +51,18 @@ def _project_settings() -> dict[int, tuple[int | None, int]]:
     }
 
 
+def _first_rows(queryset, limit: int | None) -> tuple[list, int]:
+    """The first ``limit`` rows (all with None) and how many there are in all: one query, and a count
+    only when the rows were cut."""
+    if limit is None:
+        rows = list(queryset)
+        return rows, len(rows)
+    rows = list(queryset[: limit + 1])
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], queryset.count()
+
+
 def stalled_proposals(user, today: dt.date, project_settings, limit: int | None = LIMIT) -> list[Alert]:
     return _stalled_proposals(user, today, project_settings, limit)[0]
 
@@ -83,11 +95,12 @@ def _stalled_proposals(user, today: dt.date, project_settings, limit: int | None
         .filter(status=ProposalStatus.PROPOSED, answer=Answer.PENDING)
         .filter(_stalled_condition(today, project_settings))
     )
-    rows = matching.values_list(
-        "pk", "notified_date", "household__reference", "household__project_id"
-    ).order_by("notified_date", "pk")
-    rows = list(rows[:limit] if limit is not None else rows)
-    total = len(rows) if limit is None or len(rows) < limit else matching.count()
+    rows, total = _first_rows(
+        matching.values_list("pk", "notified_date", "household__reference", "household__project_id").order_by(
+            "notified_date", "pk"
+        ),
+        limit,
+    )
     alerts = []
     for pk, notified, reference, project_id in rows:
         days = project_settings.get(project_id, (DEFAULT_STALLED_DAYS, 0))[0]
@@ -102,18 +115,6 @@ def _stalled_proposals(user, today: dt.date, project_settings, limit: int | None
             )
         )
     return alerts, total
-
-
-def _first_rows(queryset, limit: int | None) -> tuple[list, int]:
-    """The first ``limit`` rows (all with None) and how many there are in all: one query, and a count
-    only when the rows were cut."""
-    if limit is None:
-        rows = list(queryset)
-        return rows, len(rows)
-    rows = list(queryset[: limit + 1])
-    if len(rows) <= limit:
-        return rows, len(rows)
-    return rows[:limit], queryset.count()
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -250,9 +251,7 @@ def _overdue_steps(user, today: dt.date, limit: int | None) -> tuple[list[Alert]
     """The first ``limit`` overdue steps that are the user's to do, and how many there are in all."""
     from relogement.households.selectors import my_overdue_steps
 
-    steps = my_overdue_steps(user, today=today)
-    rows = list(steps[:limit] if limit is not None else steps)
-    total = len(rows) if limit is None or len(rows) < limit else steps.count()
+    rows, total = _first_rows(my_overdue_steps(user, today=today), limit)
     return [
         Alert(
             AlertKind.OVERDUE_STEP,
@@ -550,12 +549,10 @@ def _offers_without_candidate(user, limit: int) -> tuple[list[Alert], int]:
     if org is None or org.kind != OrganisationKind.LANDLORD:
         return [], 0
     offers = HousingOffer.objects.visible_to(user).filter(landlord=org, status=OfferStatus.AVAILABLE)
-    rows = list(
-        offers.order_by("available_from", "pk").values_list("pk", "reference", "address", "available_from")[
-            :limit
-        ]
+    rows, total = _first_rows(
+        offers.order_by("available_from", "pk").values_list("pk", "reference", "address", "available_from"),
+        limit,
     )
-    total = len(rows) if len(rows) < limit else offers.count()
     return [
         Alert(
             "offer_without_candidate",

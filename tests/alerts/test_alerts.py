@@ -116,21 +116,7 @@ def _grow(world, n):
         _stalled(world, household=household)
         NextStep.objects.create(household=household, title="Relancer", due_date=TODAY - dt.timedelta(days=1))
         factories.HouseholdFactory(building=world.building, social_provider=world.orgs["social_a"])
-    from relogement.requests.models import HandoffRequest
-
-    HandoffRequest.objects.bulk_create(
-        [
-            HandoffRequest(
-                sender_organisation=world.orgs["mous"],
-                recipient=world.orgs["social_a"],
-                household=world.household_a,
-                subject=f"Demande {i}",
-                text="Texte",
-                due_date=TODAY,
-            )
-            for i in range(n)
-        ]
-    )
+    _requests_to_social_a(world, n)
 
 
 def _requests_to_social_a(world, n):
