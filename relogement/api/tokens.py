@@ -90,7 +90,7 @@ def api_token_revoke(*, token: ApiToken, actor: User | None = None) -> ApiToken:
     """Revoke the token for good: its requests are refused from now on, and its service user is
     deactivated so that nothing can act as it any more."""
     _check_actor(actor, token.organisation)
-    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(no_key=True).select_related("user").get(pk=token.pk)
     if token.revoked_at is not None:
         raise DomainError(f"Le jeton « {token.name} » est déjà révoqué.")
     token.revoked_at = timezone.now()

@@ -77,7 +77,7 @@ def data_controller_set(*, project, name: str, address: str, dpo_contact: str, a
         "dpo_contact": _required(dpo_contact, "contact du délégué à la protection des données"),
     }
     # One row per project (or one default): this is the only writer, and it updates the row found.
-    row = DataController.objects.select_for_update().filter(project=project).order_by("pk").first()
+    row = DataController.objects.select_for_update(no_key=True).filter(project=project).order_by("pk").first()
     if row is None:
         row = DataController(project=project)
     for attr, value in values.items():

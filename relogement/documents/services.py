@@ -79,7 +79,7 @@ def check_file(upload) -> detection.FileType:
 
 
 def _lock(household: Household) -> Household:
-    return Household.objects.select_for_update().get(pk=household.pk)
+    return Household.objects.select_for_update(no_key=True).get(pk=household.pk)
 
 
 @transaction.atomic
@@ -138,7 +138,7 @@ def _remove_bytes_on_commit(names: list[str]) -> None:
 def document_delete(*, document: HouseholdDocument, actor) -> HouseholdDocument:
     """Delete a document: the row stays (who deleted it, when; history row « Document supprimé »), the
     stored bytes are removed once committed."""
-    locked = HouseholdDocument.objects.select_for_update().get(pk=document.pk)
+    locked = HouseholdDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     if locked.is_deleted:
         raise DomainError("Ce document a déjà été supprimé.")
     name = locked.file.name

@@ -28,7 +28,7 @@ def duplicate_decide(
         raise DomainError("Décision inconnue.")
     low, high = canonical(household, other)
     # Lock the pair's rows so that two simultaneous decisions cannot both pass the check below.
-    list(Household.objects.select_for_update().filter(pk__in=[low.pk, high.pk]).values_list("pk"))
+    list(Household.objects.select_for_update(no_key=True).filter(pk__in=[low.pk, high.pk]).values_list("pk"))
     if DuplicateDecision.objects.active().filter(household_low=low, household_high=high).exists():
         raise DomainError(
             "Une décision est déjà en vigueur pour ces deux dossiers : annulez-la d'abord pour en prendre une autre."
@@ -58,7 +58,7 @@ def duplicate_decide(
 def duplicate_decision_undo(*, decision: DuplicateDecision, actor, reason: str) -> DuplicateDecision:
     """Reverse a decision: it stays, marked as undone by whom and why; the pair becomes suspected again
     (and may be decided anew)."""
-    decision = DuplicateDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = DuplicateDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
     if decision.undone_at is not None:
         raise DomainError("Cette décision a déjà été annulée.")
     if not reason.strip():

@@ -77,7 +77,7 @@ class JobProgress:
             ):
                 ids = list(
                     cls.objects.filter(condition, **filters)
-                    .select_for_update(skip_locked=True)
+                    .select_for_update(skip_locked=True, no_key=True)
                     .values_list("pk", flat=True)
                 )
                 cls.objects.filter(pk__in=ids, status__in=UNFINISHED).update(

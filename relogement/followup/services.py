@@ -37,7 +37,9 @@ def followup_milestones_ensure(*, household: Household) -> list[FollowUp]:
     """Create the missing 6/12/24-month milestones from the definitive move-in (lazily, on first use);
     re-date the milestones not yet done when the move-in date was corrected."""
     move_in = definitive_rehousing(household).move_in_date
-    existing = {f.months_after: f for f in FollowUp.objects.select_for_update().filter(household=household)}
+    existing = {
+        f.months_after: f for f in FollowUp.objects.select_for_update(no_key=True).filter(household=household)
+    }
     result = []
     for months in MILESTONES:
         due = add_months(move_in, months)

@@ -183,7 +183,7 @@ def committee_update(
 def _require_secretary(committee: Committee, actor, *, open_agenda: bool = False) -> Committee:
     if not predicates.can_run_committee(actor, committee):
         raise DomainError("Seul le secrétariat du comité (l'organisation qui l'a planifié) peut le modifier.")
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    committee = Committee.objects.select_for_update(no_key=True).get(pk=committee.pk)
     if committee.status == SessionStatus.MINUTES_SENT:
         raise DomainError("Le compte rendu est envoyé : le comité ne peut plus être modifié.")
     if open_agenda and committee.status != SessionStatus.PLANNED:
@@ -295,7 +295,7 @@ def action_set_status(*, action: Action, actor, status: str) -> Action:
         raise DomainError(
             "Seuls l'organisation responsable et le secrétariat du comité mettent à jour l'action."
         )
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = Action.objects.select_for_update(no_key=True).get(pk=action.pk)
     if status not in (ActionStatus.DONE, ActionStatus.CANCELLED):
         raise DomainError("État d'action inconnu.")
     if action.status != ActionStatus.OPEN:
@@ -320,7 +320,7 @@ def committee_case_decide(
     follow-up action. A positioning on a named offer goes through ``proposal_position`` (the proposal
     machine checks the actor's right, the offer's and the household's statuses)."""
     _require_secretary(case.committee, actor)
-    case = CommitteeCase.objects.select_for_update().select_related("household").get(pk=case.pk)
+    case = CommitteeCase.objects.select_for_update(no_key=True).select_related("household").get(pk=case.pk)
     if case.removed_at is not None:
         raise DomainError("Ce dossier a été retiré de l'ordre du jour.")
     if decision not in DecisionKind.values:
@@ -433,7 +433,7 @@ def _item_create(session, proposal) -> CommissionItem:
 def _require_landlord(session: CommissionSession, actor, *, open_agenda: bool = False) -> CommissionSession:
     if not predicates.can_run_commission(actor, session):
         raise DomainError("Seul le bailleur de la séance peut la modifier.")
-    session = CommissionSession.objects.select_for_update().get(pk=session.pk)
+    session = CommissionSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     if session.status == SessionStatus.MINUTES_SENT:
         raise DomainError("Le procès-verbal est envoyé : la séance ne peut plus être modifiée.")
     if open_agenda and session.status != SessionStatus.PLANNED:
@@ -475,7 +475,7 @@ def commission_decide(
       (a proposal already postponed stays so, no transition).
     """
     session = _require_landlord(item.session, actor)
-    item = CommissionItem.objects.select_for_update().select_related("proposal").get(pk=item.pk)
+    item = CommissionItem.objects.select_for_update(no_key=True).select_related("proposal").get(pk=item.pk)
     if item.outcome:
         raise DomainError("Une décision est déjà enregistrée pour ce dossier.")
     if outcome not in CommissionOutcome.values:
@@ -561,7 +561,11 @@ def commission_confirm_rank(*, item: CommissionItem, actor, on: dt.date | None =
     after the minutes were sent: the withdrawal comes after the session."""
     if not predicates.can_run_commission(actor, item.session):
         raise DomainError("Seul le bailleur de la séance peut confirmer une attribution.")
-    item = CommissionItem.objects.select_for_update().select_related("proposal", "session").get(pk=item.pk)
+    item = (
+        CommissionItem.objects.select_for_update(no_key=True)
+        .select_related("proposal", "session")
+        .get(pk=item.pk)
+    )
     if not awaiting_rank(item):
         raise DomainError("Ce dossier n'a pas d'attribution en rang 2 ou plus en attente de confirmation.")
     on = on or timezone.localdate()

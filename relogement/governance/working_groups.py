@@ -87,7 +87,7 @@ def working_group_set_members(*, group: WorkingGroup, actor, organisations=(), p
     _require_manager(group, actor)
     organisations, people = list(organisations), list(people)
     _check_members(organisations, people)
-    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    group = WorkingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     group._change_reason = "Membres modifiés"
     group.save()
     group.member_organisations.set(organisations)
@@ -114,7 +114,7 @@ def group_meeting_write_minutes(*, meeting: GroupMeeting, actor, minutes: str) -
     minutes = (minutes or "").strip()
     if not minutes:
         raise DomainError("Le compte rendu est vide.")
-    meeting = GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = GroupMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
     meeting.minutes = minutes
     meeting._change_reason = "Compte rendu enregistré"
     meeting.save()
@@ -245,7 +245,7 @@ def group_action_set_status(*, action: Action, actor, status: str) -> Action:
         )
     if status not in (ActionStatus.DONE, ActionStatus.CANCELLED):
         raise DomainError("État d'action inconnu.")
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = Action.objects.select_for_update(no_key=True).get(pk=action.pk)
     if action.status != ActionStatus.OPEN:
         raise DomainError(f"L'action est déjà « {action.get_status_display()} ».")
     action.status = status

@@ -137,7 +137,7 @@ def grievance_transition(
     *, grievance: Grievance, action: str, actor, reason: str = "", on: dt.date | None = None
 ):
     """Acknowledge or escalate (not close: grievance_close says the outcome and the household's view)."""
-    grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
+    grievance = Grievance.objects.select_for_update(no_key=True).get(pk=grievance.pk)
     if action == "close":
         raise DomainError("La clôture se fait avec la réponse apportée et l'avis du ménage.")
     rule = _check(grievance, action, actor)
@@ -161,7 +161,7 @@ def grievance_close(
 ) -> Grievance:
     """Close with the answer given and whether the household agrees with it (both required: a closure
     without the household's view would hide a disagreement)."""
-    grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
+    grievance = Grievance.objects.select_for_update(no_key=True).get(pk=grievance.pk)
     rule = _check(grievance, "close", actor)
     outcome = (outcome or "").strip()
     if not outcome:

@@ -32,7 +32,7 @@ def _households(actor, household_ids: Sequence[int]) -> list[Household]:
         raise DomainError(f"Sélectionnez au plus {MAX_HOUSEHOLDS} ménages à la fois.")
     households = list(
         Household.objects.visible_to(actor)
-        .select_for_update(of=("self",))
+        .select_for_update(of=("self",), no_key=True)
         .select_related("project", "social_provider")
         .filter(pk__in=ids)
         .order_by("pk")

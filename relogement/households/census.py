@@ -241,7 +241,7 @@ def household_census(
     # One census at a time per project: the reference (unique in the project) and the dwelling
     # reference (unique in the building) are checked case-insensitively below, which the database
     # constraints (case-sensitive) would not catch between two concurrent saves.
-    Project.objects.select_for_update().get(pk=building.project_id)
+    Project.objects.select_for_update(no_key=True).get(pk=building.project_id)
     reference = (reference or "").strip()
     if not reference:
         raise CensusError("La référence du ménage est obligatoire.", "reference")

@@ -166,7 +166,7 @@ def household_transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionNotAllowed(f"Action inconnue : « {action} ».")
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     if household.status not in transition.sources:
         raise TransitionNotAllowed(
             f"Action « {transition.label} » impossible depuis le statut « {household.get_status_display()} »."

@@ -45,7 +45,7 @@ def saved_filter_save(*, user, name: str, querystring: str) -> tuple[SavedListFi
     if len(name) > 80:
         raise DomainError("Le nom du filtre ne peut pas dépasser 80 caractères.")
     kept, columns = clean_querystring(querystring)
-    existing = owned_by(user).select_for_update().filter(name=name).first()
+    existing = owned_by(user).select_for_update(no_key=True).filter(name=name).first()
     if existing is None:
         if owned_by(user).count() >= MAX_PER_USER:
             raise DomainError(

@@ -62,7 +62,7 @@ UPDATABLE_FIELDS = {
 
 
 def _lock(household: Household, expected_version: int | None) -> Household:
-    locked = Household.objects.select_for_update().get(pk=household.pk)
+    locked = Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     check_version(locked, expected_version)
     return locked
 
@@ -552,7 +552,9 @@ def referent_assign_bulk(*, household_ids: Sequence[int], referent, actor) -> in
         raise DomainError("Sélectionnez au moins un ménage.")
     _check_referent(referent, org.pk)
     households = list(
-        Household.objects.select_for_update().filter(pk__in=ids, social_provider=org).order_by("pk")
+        Household.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids, social_provider=org)
+        .order_by("pk")
     )
     if len(households) != len(ids):
         raise DomainError("Certains ménages sélectionnés ne sont pas suivis par votre organisation.")

@@ -31,7 +31,7 @@ def household_split(
     expected_version: int | None = None,
 ) -> Household:
     """Create the new household from the chosen members; the original keeps the others."""
-    original = Household.objects.select_for_update().get(pk=household.pk)
+    original = Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     check_version(original, expected_version)
     if original.status in _CLOSED:
         raise DomainError("Impossible d'enregistrer une décohabitation sur un dossier clos ou sorti.")
@@ -97,7 +97,9 @@ def household_split(
     # Their incomes go with them: the original household's resources (and its effort rate, residual
     # rent, benefit estimates) no longer count the leaving members' salaries or pensions.
     moved = 0
-    for line in ResourceLine.objects.select_for_update().filter(household=original, member__in=leaving):
+    for line in ResourceLine.objects.select_for_update(no_key=True).filter(
+        household=original, member__in=leaving
+    ):
         line.household = new
         line._change_reason = f"Décohabitation vers {new_reference}"
         line._history_user = actor

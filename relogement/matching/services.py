@@ -41,7 +41,7 @@ def project_set_matching_weights(
     *, project: Project, weights: dict, options: dict | None = None, actor
 ) -> Project:
     clean = validate_weights(weights, options)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     project.matching_weights = clean
     project._change_reason = "Pondération des critères d'aide à la décision modifiée"
     project._history_user = actor

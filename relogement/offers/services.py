@@ -133,7 +133,7 @@ def offer_publish(*, actor, data: dict) -> HousingOffer:
 def _lock_own_offer(offer: HousingOffer, actor) -> HousingOffer:
     if not predicates.can_manage_offers(actor) or offer.landlord_id != organisation_of(actor).pk:
         raise DomainError("Seul le bailleur de l'offre peut la modifier.")
-    return HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    return HousingOffer.objects.select_for_update(no_key=True).get(pk=offer.pk)
 
 
 @transaction.atomic
@@ -177,7 +177,7 @@ def _sync_offer_status(offer_id: int | None) -> None:
     """available / positioned / reserved follow the offer's proposals; let and withdrawn are final."""
     if offer_id is None:
         return
-    offer = HousingOffer.objects.select_for_update().get(pk=offer_id)
+    offer = HousingOffer.objects.select_for_update(no_key=True).get(pk=offer_id)
     if offer.status in (OfferStatus.LET, OfferStatus.WITHDRAWN):
         return
     statuses = set(offer.proposals.values_list("status", flat=True))
@@ -220,7 +220,7 @@ def _apply(proposal: Proposal, action: str, actor, reason: str = "", *, check_ac
 
 def _lock(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update(of=("self",))
+        Proposal.objects.select_for_update(of=("self",), no_key=True)
         .select_related("household", "offer")
         .get(pk=proposal.pk)
     )
@@ -257,12 +257,12 @@ def proposal_position(
     computed for the page (else computed here when the household states a maximum)."""
     if not predicates.can_position_households(actor):
         raise ProposalError("Seuls le bureau d'étude et les travailleurs sociaux positionnent des ménages.")
-    offer = HousingOffer.objects.select_for_update().get(pk=offer.pk)
+    offer = HousingOffer.objects.select_for_update(no_key=True).get(pk=offer.pk)
     if offer.status not in (OfferStatus.AVAILABLE, OfferStatus.POSITIONED):
         raise ProposalError(
             f"Impossible de positionner un ménage sur une offre « {offer.get_status_display()} »."
         )
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = Household.objects.select_for_update(no_key=True).get(pk=household.pk)
     if household.status not in POSITIONABLE_HOUSEHOLD_STATUSES:
         raise ProposalError(
             f"Un ménage au statut « {household.get_status_display()} » ne peut pas être positionné."
@@ -461,7 +461,7 @@ def proposal_record_commission(
                 ]
             )
         )
-        HousingOffer.objects.select_for_update().get(pk=proposal.offer_id)
+        HousingOffer.objects.select_for_update(no_key=True).get(pk=proposal.offer_id)
         if taken.exists():
             raise ProposalError("Ce logement est déjà attribué à un autre ménage.")
     proposal.commission_date = commission_date
@@ -513,7 +513,7 @@ def proposal_move_in(
     if proposal.offer_id:
         # Serialises concurrent move-ins into the same dwelling: the second one sees it let.
         offer = (
-            HousingOffer.objects.select_for_update(of=("self",))
+            HousingOffer.objects.select_for_update(of=("self",), no_key=True)
             .select_related("landlord", "commune")
             .get(pk=proposal.offer_id)
         )
@@ -523,7 +523,7 @@ def proposal_move_in(
             )
     # Serialises concurrent move-ins of the household: the second one sees it rehoused. A current
     # definitive record of a household that may be rehoused again (file reopened) is superseded.
-    household = Household.objects.select_for_update().get(pk=proposal.household_id)
+    household = Household.objects.select_for_update(no_key=True).get(pk=proposal.household_id)
     action = "rehouse" if kind == RehousingKind.DEFINITIVE else "rehouse_temporarily"
     if household.status not in TRANSITIONS[action].sources:
         if (

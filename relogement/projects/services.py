@@ -56,7 +56,7 @@ def building_create(
     here)."""
     if not building_projects(actor).filter(pk=project.pk).exists():
         raise FieldError("Vous ne pouvez pas ajouter de bâtiment à ce projet.")
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     reference = (reference or "").strip()
     if not reference:
         raise FieldError("La référence du bâtiment est obligatoire.", "reference")

@@ -87,7 +87,7 @@ def _save_superseding(rehousing: Rehousing) -> None:
     temporary dwelling is left, a file reopened after closure is rehoused again. The old records stay
     (history, exports of past dates); only the current one counts (docs/lifecycle.md)."""
     current = list(
-        Rehousing.objects.select_for_update().current().filter(household_id=rehousing.household_id)
+        Rehousing.objects.select_for_update(no_key=True).current().filter(household_id=rehousing.household_id)
     )
     for old in current:
         # Before the new row exists: the one-current-definitive constraint holds at every statement.
@@ -139,7 +139,9 @@ def rehousing_record_direct(
         raise RehousingError("Seul le bureau d'étude / MOUS enregistre un relogement hors offre.")
     if kind not in RehousingKind.values:
         raise RehousingError("Nature de relogement inconnue.", "kind")
-    household = Household.objects.select_for_update().select_related("project").get(pk=household.pk)
+    household = (
+        Household.objects.select_for_update(no_key=True).select_related("project").get(pk=household.pk)
+    )
     action = "rehouse" if kind == RehousingKind.DEFINITIVE else "rehouse_temporarily"
     if household.status not in TRANSITIONS[action].sources:
         raise RehousingError(
@@ -245,7 +247,7 @@ def rehousing_update_terms(
     for value, label in ((apl, "L'APL"), (rls, "La RLS")):
         if value is not None and value < 0:
             raise DomainError(f"{label} ne peut pas être négative.")
-    rehousing = Rehousing.objects.select_for_update().get(pk=rehousing.pk)
+    rehousing = Rehousing.objects.select_for_update(no_key=True).get(pk=rehousing.pk)
     rehousing.apl = apl
     rehousing.rls = rls
     if rent_reduction_payment != rehousing.rent_reduction_payment or note.strip():
