@@ -4,9 +4,11 @@ Names are compared folded: lower case, without accents (``Zéphyrin``, ``ZEPHYRI
 are the same name). The folding is one SQL function, ``relogement_fold(text)``:
 
 - on PostgreSQL, an immutable SQL function over the ``unaccent`` extension (migration
-  ``households`` 0011), with GIN trigram indexes (``pg_trgm``, ``gin_trgm_ops``) on the folded
-  names of households and members: ``relogement_fold(name) LIKE '%ma%'`` is answered from the index
-  instead of scanning and folding every name;
+  ``households`` 0014), whose result is stored beside each name in a generated column
+  (``<name>_folded``, migration 0018) with a GIN trigram index (``pg_trgm``, ``gin_trgm_ops``): the
+  search compares that column, so ``LIKE '%mar%'`` is answered from the index and no row is folded
+  while searching (a two-letter term, which no trigram narrows, reads the stored column of every
+  name instead of folding 380,000 names: 1.3 s → 0.1 s at 100,000 households);
 - on SQLite (development, tests), the Python function ``fold`` below, registered on each connection
   (``HouseholdsConfig.ready``): no index, a scan, as before.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.db.models import F, Func, TextField
+from django.db.models.expressions import Col
 from django.db.models.lookups import Contains
 
 FUNCTION = "relogement_fold"
@@ -47,8 +50,33 @@ def fold(text: str | None) -> str | None:
     return text.lower()
 
 
+# The names stored folded on PostgreSQL (migration 0018): table → columns.
+FOLDED_COLUMNS = {
+    "households_household": {"reference_name"},
+    "households_householdmember": {"last_name", "first_name"},
+}
+
+
+class Folded(Func):
+    """A name folded: ``relogement_fold(name)``, or on PostgreSQL the column that stores it."""
+
+    function = FUNCTION
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column = self.source_expressions[0]
+        if isinstance(column, Col) and column.target.column in FOLDED_COLUMNS.get(
+            column.target.model._meta.db_table, ()
+        ):
+            name = connection.ops.quote_name(f"{column.target.column}_folded")
+            if column.alias is None:
+                return name, []
+            return f"{compiler.quote_name_unless_alias(column.alias)}.{name}", []
+        return self.as_sql(compiler, connection, **extra)
+
+
 def folded(field: str) -> Func:
-    return Func(F(field), function=FUNCTION, output_field=TextField())
+    return Folded(F(field))
 
 
 def name_contains(field: str, q: str) -> Contains:

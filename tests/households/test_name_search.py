@@ -1,5 +1,6 @@
 """Name search (issue 19, point 4): accents and case aside, within the user's scope, for named roles
-only; on PostgreSQL answered from the trigram indexes of migration households 0011."""
+only; on PostgreSQL answered from the folded names stored in generated columns (migration households
+0018) and their trigram indexes."""
 
 import pytest
 from django.db import connection
@@ -60,20 +61,38 @@ def test_postgresql_folds_like_python_and_answers_from_the_trigram_indexes(accen
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plans = {
-            "household_name_fold_trgm": Household.objects.filter(name_contains("reference_name", "zéph"))
+            "household_name_folded_trgm": Household.objects.filter(name_contains("reference_name", "zéph"))
             .order_by()
             .values("pk")
             .explain(),
-            "member_last_name_fold_trgm": HouseholdMember.objects.filter(name_contains("last_name", "lefe"))
+            "member_last_name_folded_trgm": HouseholdMember.objects.filter(name_contains("last_name", "lefe"))
             .order_by()
             .values("pk")
             .explain(),
-            "member_first_name_fold_trgm": HouseholdMember.objects.filter(name_contains("first_name", "hele"))
+            "member_first_name_folded_trgm": HouseholdMember.objects.filter(
+                name_contains("first_name", "hele")
+            )
             .order_by()
             .values("pk")
             .explain(),
         }
     for index, plan in plans.items():
         assert index in plan, plan
+        assert "relogement_fold" not in plan, plan  # the stored column is compared, nothing is folded
     factories.HouseholdFactory(building=accented.building, reference="PG-1", reference_name="Famille Lætitia")
     assert _refs(accented.client_for("mous").get(LIST, {"q": "laetitia"})) == ["PG-1"]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_postgresql_stored_folded_names_follow_every_write(accented):
+    # Whatever writes the row (a save, a queryset update), the database recomputes the stored fold.
+    member = HouseholdMember.objects.get(household=accented.household_b)
+    member.last_name = "Bérénice-Öztürk"
+    member.save()
+    client = accented.client_for("social_b")
+    assert _refs(client.get(LIST, {"q": "ozturk"})) == ["CONC-002"]
+    assert _refs(client.get(LIST, {"q": "lefevre"})) == []
+    Household.objects.filter(pk=accented.household_a.pk).update(reference_name="Famille Ærø")
+    assert _refs(accented.client_for("mous").get(LIST, {"q": "aer"})) == ["CONC-001"]
+    assert _refs(accented.client_for("mous").get(LIST, {"q": "zephyrin"})) == []
