@@ -5,7 +5,7 @@ administrator) go through their journeys (home, household list, next pages, name
 dashboard, offers) with 1 to 3 s of thinking between two pages, 50 then 100 of them, each level for a
 bounded time (``BENCH_LOAD_SECONDS``, 60 s by default; statistics reset once every user has started).
 Recorded per level and page kind: p50, p95, p99, requests per second and errors (locust's figures), and
-the memory (RSS) of each gunicorn worker, sampled every half second.
+the memory of each gunicorn worker (PSS: shared pages divided among the processes), sampled every half second.
 
 - ``BENCH_LOAD=0`` skips the module; ``BENCH_LOAD_USERS=50,100`` the levels; ``BENCH_LOCUST`` the locust
   executable (by default the one beside this Python, installed by ``pip install -e .[dev]``).
@@ -126,14 +126,25 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_mb(pid: int) -> float:
+def _memory_mb(pid: int) -> dict[str, float]:
+    """A process's memory (MB): resident (RSS, counting every page it maps, shared ones included),
+    proportional (PSS: each shared page divided among the processes sharing it) and unique (USS: its
+    private pages, what its exit would free). With ``preload_app`` the benefits engine is built in the
+    master and shared by the workers: RSS counts it in each worker, PSS shares it out."""
+    figures = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, value = line.partition(":")
+            kilobytes = int(value.split()[0]) if value.split() else 0
+            if key == "Rss":
+                figures["rss"] = kilobytes / 1024
+            elif key == "Pss":
+                figures["pss"] = kilobytes / 1024
+            elif key in ("Private_Clean", "Private_Dirty"):
+                figures["uss"] += kilobytes / 1024
+    except (OSError, ValueError):
         pass
-    return 0.0
+    return figures
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -145,7 +156,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 class _Sampler(threading.Thread):
-    """The workers' RSS every half second: the largest seen during a level, per worker."""
+    """The workers' PSS every half second: the largest seen during a level, per worker."""
 
     def __init__(self, master: int):
         super().__init__(daemon=True)
@@ -156,7 +167,7 @@ class _Sampler(threading.Thread):
     def run(self):
         while self.running:
             for pid in _children(self.master):
-                self.peak[pid] = max(self.peak.get(pid, 0.0), _rss_mb(pid))
+                self.peak[pid] = max(self.peak.get(pid, 0.0), _memory_mb(pid)["pss"])
             time.sleep(0.5)
 
     def stop(self) -> dict[int, float]:
@@ -265,7 +276,7 @@ def _rows_of(users: int, stats: list[dict], peaks: dict[int, float]) -> list[dic
         largest = max(peaks.values())
         rows.append(
             {
-                "name": f"Charge, {users} utilisateurs : mémoire d'un worker gunicorn (RSS max)",
+                "name": f"Charge, {users} utilisateurs : mémoire d'un worker gunicorn (PSS max)",
                 "value": round(largest, 1),
                 "unit": "Mo",
                 "target": "",
@@ -348,24 +359,30 @@ def _after_export(port: int, plan: dict, master: int) -> list[dict]:
     spec = plan["roles"].get("metropole")
     if spec is None:
         return []
-    before = max((_rss_mb(pid) for pid in _children(master)), default=0.0)
+    before = max((_memory_mb(pid)["pss"] for pid in _children(master)), default=0.0)
     started = time.perf_counter()
     status = _get(port, "/menages/export.csv", plan["cookie"], spec["sessions"][0])
     seconds = time.perf_counter() - started
     time.sleep(1)
-    rss = sorted(_rss_mb(pid) for pid in _children(master))
-    if not rss:
+    workers = [_memory_mb(pid) for pid in _children(master)]
+    if not workers:
         return []
+    master_mb = _memory_mb(master)
+
+    def listed(kind: str) -> str:
+        return ", ".join(f"{w[kind]:.0f}" for w in sorted(workers, key=lambda w: w[kind]))
+
     return [
         {
-            "name": "Worker gunicorn après un export CSV de toute la métropole : mémoire (RSS)",
-            "value": round(max(rss), 1),
+            "name": "Worker gunicorn après un export CSV de toute la métropole : mémoire (PSS)",
+            "value": round(max(w["pss"] for w in workers), 1),
             "unit": "Mo",
             "target": "< 200 Mo",
-            "notes": f"par worker : {', '.join(f'{v:.0f} Mo' for v in rss)} (avant l'export : {before:.0f} Mo au "
-            f"plus, moteur des prestations préchauffé compris) ; export HTTP {status} en {seconds:.1f} s "
-            "au travers de gunicorn",
-            "key": "Worker après un export CSV (RSS)",
+            "notes": f"par worker, PSS {listed('pss')} Mo, propre (USS) {listed('uss')} Mo, RSS {listed('rss')} Mo "
+            f"(RSS compte en entier le moteur des prestations chargé par le maître, {master_mb['rss']:.0f} Mo, "
+            f"partagé par les workers : preload_app) ; avant l'export : PSS {before:.0f} Mo au plus ; "
+            f"export HTTP {status} en {seconds:.1f} s au travers de gunicorn",
+            "key": "Worker après un export CSV (PSS)",
         }
     ]
 

@@ -3,6 +3,7 @@
 ``gunicorn -c config/gunicorn.conf.py config.wsgi``; every value can be overridden by the environment.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -13,6 +14,20 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() 
 # anything longer is a background task.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
+# The application is loaded once, in the master, before the workers are forked: the benefits engine
+# that the master builds then (openfisca-france's tax-benefit system, about 200 MB and 4–5 s of
+# processor: relogement/matching/warmup.py, which the fork waits for) is shared copy-on-write by every
+# worker, and a worker replaced after ``max_requests`` serves at once, warm, instead of building it
+# again. The master opens no database connection (Django connects on a request's first query).
+preload_app = True
+
+
+def pre_fork(server, worker):
+    # Objects allocated so far (the engine's) leave the collector's generations: a collection in a
+    # worker no longer writes to their pages, which stay shared with the master instead of being copied.
+    gc.freeze()
+
+
 # A worker is replaced after this many requests, so that no slow leak grows without bound.
 max_requests = 2000
 max_requests_jitter = 200

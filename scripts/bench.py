@@ -228,7 +228,7 @@ def _load_table(rows: list[dict]) -> list[str]:
             f"{_format(r['failures'])} |"
         )
     if memory:
-        lines += ["", "| Utilisateurs | Mémoire d'un worker (RSS max, Mo) | Par worker |", "|---:|---:|---|"]
+        lines += ["", "| Utilisateurs | Mémoire d'un worker (PSS max, Mo) | Par worker |", "|---:|---:|---|"]
         lines += [f"| {r['users']} | {_format(r['value'])} | {r['notes']} |" for r in memory]
     return ["", *lines]
 

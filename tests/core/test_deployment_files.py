@@ -98,6 +98,18 @@ def test_gunicorns_settings_load_and_are_valid(monkeypatch):
         if name in config.settings:
             config.set(name, value)  # gunicorn validates each value
     assert config.workers == 5 and config.bind == ["0.0.0.0:8123"] and config.timeout == 120
+    # The application (and the benefits engine it warms up) is loaded once in the master, shared
+    # copy-on-write by the workers; each fork first moves the master's objects out of the collector's
+    # reach, so that a collection in a worker does not copy their pages.
+    assert config.preload_app is True
+    import gc
+
+    gc.unfreeze()
+    try:
+        config.pre_fork(None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_every_dependency_is_pinned_to_one_version():
