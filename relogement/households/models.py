@@ -188,6 +188,10 @@ class Household(models.Model):
             models.Index(fields=["building", "status", "census_date"], name="household_building_status_idx"),
             # A social provider's scope joined to its rows (follow-ups, rehousings…) from the index alone.
             models.Index(fields=["social_provider", "id"], name="household_provider_idx"),
+            # The household list's default order (reference, then id): a page is read by walking the
+            # index and keeping the perimeter's rows, instead of sorting the whole perimeter (MOUS, page
+            # 3 at 100,000 households: 106 → 7 ms).
+            models.Index(fields=["reference", "id"], name="household_reference_idx"),
         ]
 
     def __str__(self) -> str:
