@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from relogement.alerts import rules, services
+from relogement.alerts import caching, rules, services
 from relogement.alerts.models import AlertKind, Channel
 from relogement.households.forms import bootstrapify
 from relogement.permissions import predicates
@@ -55,7 +56,7 @@ def centre(request):
                 ],
             },
         )
-    groups = rules.alert_groups(request.user)
+    groups = _groups(request.user)
     return render(
         request,
         "alerts/centre.html",
@@ -69,6 +70,13 @@ def centre(request):
     )
 
 
+def _groups(user):
+    """The user's alert groups, kept while nothing they read changes (alerts.caching): the badge asks
+    for them on every page."""
+    today = timezone.localdate()
+    return caching.for_user(user, "groups", lambda: rules.alert_groups(user, today=today), today=today)
+
+
 def count(request):
     """The menu's badge (loaded by htmx after the page, so that no page pays for the rules): the number
     of the user's alerts, and how many are overdue, in a short French text for screen readers."""
@@ -76,7 +84,7 @@ def count(request):
     from django.utils.html import format_html
 
     _require(request)
-    groups = rules.alert_groups(request.user)
+    groups = _groups(request.user)
     total = sum(g.total for g in groups)
     if not total:
         return HttpResponse("")

@@ -79,10 +79,11 @@ def current_version() -> str | None:
     return data_version()
 
 
-def cached(parts: tuple, compute: Callable, *, version: str | None = None):
+def cached(parts: tuple, compute: Callable, *, version: str | None = None, ttl: int | None = None):
     """``compute()``, or its cached value for the same ``parts`` and the same data version (``version``:
-    from ``current_version`` earlier in the same request, else read here)."""
-    ttl = seconds()
+    from ``current_version`` earlier in the same request, else read here); ``ttl``: how long it is kept
+    (``INDICATORS_CACHE_SECONDS`` by default)."""
+    ttl = seconds() if ttl is None else ttl
     if ttl <= 0:
         return compute()
     if version is None:

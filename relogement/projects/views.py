@@ -37,14 +37,26 @@ def home(request):
     Other journeys add panels for the active role in ``{% block role_panels %}`` of
     ``projects/home.html`` through templates that extend it.
     """
-    from relogement.alerts.rules import work_queue
+    from django.utils import timezone
 
-    organisation = organisation_of(request.user)
-    projects = list(Project.objects.visible_to(request.user).select_related("commune").order_by("name"))
-    counts = selectors.status_counts_by(request.user, "project_id")
+    from relogement.alerts import caching
+    from relogement.alerts.rules import work_queue
+    from relogement.indicators.cache import cached, current_version, scope_key
+
+    user = request.user
+    organisation = organisation_of(user)
+    projects = list(Project.objects.visible_to(user).select_related("commune").order_by("name"))
+    # Counted over the whole perimeter: kept for the data version, like the dashboard's figures.
+    version = current_version()
+    counts = cached(
+        ("home-status-counts", scope_key(user)),
+        lambda: dict(selectors.status_counts_by(user, "project_id")),
+        version=version,
+    )
     for project in projects:
         project.status_counts = counts.get(project.pk, selectors.StatusCounts())
     operational = organisation is not None and organisation.kind != OrganisationKind.ADMIN
+    today = timezone.localdate()
     return render(
         request,
         "projects/home.html",
@@ -54,12 +66,20 @@ def home(request):
             "totals": selectors.total_status_counts(counts),
             "status_labels": selectors.StatusCounts().rows,
             "show_admin_link": request.user.is_staff,
-            "queue": work_queue(request.user) if operational else [],
+            "queue": caching.for_user(user, "work-queue", lambda: work_queue(user, today=today), today=today)
+            if operational
+            else [],
             "show_queue": operational,
             # Lines naming households (by reference) for the roles with named data; the metropolis
             # reads the counts only, under the secret statistique.
             "queue_lines": predicates.can_view_named_data(request.user),
-            "split_households": selectors.split_household_count(request.user) if projects else 0,
+            "split_households": cached(
+                ("home-split-households", scope_key(user)),
+                lambda: selectors.split_household_count(user),
+                version=version,
+            )
+            if projects
+            else 0,
         },
     )
 
