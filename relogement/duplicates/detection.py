@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Value
-from django.db.models.functions import Replace, Upper
 from rapidfuzz import fuzz
 
 from relogement.households.models import Household, HouseholdMember
+from relogement.households.sne import SNE_SEPARATORS, sne_key  # noqa: F401 (compared here and in selectors)
 
 if TYPE_CHECKING:
     from relogement.accounts.models import User
@@ -66,9 +65,6 @@ def fold(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", text.casefold()).split())
 
 
-SNE_SEPARATORS = (" ", "-", ".", "/")
-
-
 def normalise_sne(value: str) -> str:
     """An SNE number as compared: upper case, without the separators people type (spaces, dashes,
     dots, slashes), exactly as ``sne_key`` does in SQL."""
@@ -76,14 +72,6 @@ def normalise_sne(value: str) -> str:
     for separator in SNE_SEPARATORS:
         value = value.replace(separator, "")
     return value
-
-
-def sne_key():
-    """The same normalisation in SQL (portable: SQLite and PostgreSQL), for grouping and lookups."""
-    expression = Upper(F("sne_number"))
-    for separator in SNE_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))
-    return expression
 
 
 def name_similarity(a: str, b: str) -> int:

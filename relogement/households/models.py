@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from relogement.households.querysets import HouseholdChildQuerySet, HouseholdQuerySet
+from relogement.households.sne import sne_key
 from relogement.households.statuses import ExitReason, HouseholdStatus
 from relogement.projects.models import DwellingType
 
@@ -192,6 +193,8 @@ class Household(models.Model):
             # index and keeping the perimeter's rows, instead of sorting the whole perimeter (MOUS, page
             # 3 at 100,000 households: 106 → 7 ms).
             models.Index(fields=["reference", "id"], name="household_reference_idx"),
+            # A lookup by SNE number as compared (duplicates shown on the file and at census).
+            models.Index(sne_key(), name="household_sne_key_idx"),
         ]
 
     def __str__(self) -> str:

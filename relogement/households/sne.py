@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import F, Value
+from django.db.models.functions import Replace, Upper
+
 from relogement.core.errors import DomainError
 
 LENGTH = 18
@@ -43,3 +46,18 @@ def validate(value: str | None) -> str:
     if number and not _PATTERN.match(number):
         raise DomainError(f"Numéro unique SNE invalide : {FORMAT_HELP}")
     return number
+
+
+# What people type between the groups of an SNE number (older data, imports, other applications).
+SNE_SEPARATORS = (" ", "-", ".", "/")
+
+
+def sne_key():
+    """An SNE number as compared in SQL (portable: SQLite and PostgreSQL): upper case, without the
+    separators people type. The household table has an index on this very expression
+    (``household_sne_key_idx``), so that a lookup by number (duplicates) reads it instead of
+    normalising every row of the perimeter."""
+    expression = Upper(F("sne_number"))
+    for separator in SNE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression

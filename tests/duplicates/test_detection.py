@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+import pytest
+from django.db import connection
+
 from relogement.duplicates.detection import find_possible_duplicates, fold, normalise_sne
 from relogement.duplicates.imports import NewRow, import_duplicates
 from relogement.duplicates.selectors import suspected_pairs
@@ -181,3 +184,19 @@ def test_import_duplicates_in_file_and_against_stored(world):
     assert found[(3, "CONC-002", None)].reasons[0].startswith("nom du référent proche (")
     assert "ligne 4 du fichier" in found[(5, "", 4)].message
     assert "score 80/100" in found[(5, "", 4)].message
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_a_lookup_by_sne_number_reads_the_index_of_the_compared_expression(world):
+    """The household file looks its SNE number up among the perimeter's households: from the index on
+    the very expression compared (``households.sne.sne_key``), not by normalising every row. (SQLite
+    matches an expression index only to literals, not to a query's parameters: a scan there.)"""
+    from relogement.households.models import Household
+    from relogement.households.sne import sne_key
+
+    lookup = Household.objects.annotate(key=sne_key()).filter(key=normalise_sne("059 1023 517879 gdpub"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = lookup.values("pk").explain()
+    assert "household_sne_key_idx" in plan, plan
