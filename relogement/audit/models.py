@@ -5,8 +5,15 @@ from django.db import models
 
 
 class FileRead(models.Model):
-    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="file_reads")
+    # No index of their own: the composite indexes below start with them (and serve the foreign keys'
+    # lookups). An export of 36,000 named households writes 36,000 rows in one statement: each index less
+    # is 36,000 insertions less.
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="reads", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="file_reads", db_index=False
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
     )
