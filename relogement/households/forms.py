@@ -391,7 +391,12 @@ class HouseholdFilterForm(forms.Form):
         self.fields["sort"].widget.choices = [
             (key, label)
             for key, label in self.fields["sort"].choices
-            if key.removeprefix("-") in shown or key == current or key in ("census", "-census", "persons")
+            # The census date both ways and the household size always; the old « census » keys (links
+            # kept from before the column sorts) only when they are the current sort: otherwise the
+            # select would offer the census date twice under two names.
+            if key.removeprefix("-") in shown
+            or key == current
+            or key in ("census_date", "-census_date", "persons")
         ]
 
         self.search_by_name = predicates.can_view_named_data(user)

@@ -481,4 +481,12 @@ def test_sort_select_offers_the_shown_columns_but_accepts_every_allowed_sort(wor
     offered = dict(page.context["form"].fields["sort"].widget.choices)
     assert "-proposals" in offered  # the current sort
     assert "next_due" not in offered  # a column not shown
-    assert "-census" in offered and "commune" in offered
+    assert "-census_date" in offered and "census_date" in offered and "commune" in offered
+    # The old census keys are accepted but not offered beside the census date's own (the same sort).
+    assert "census" not in offered and "-census" not in offered
+    labels = list(offered.values())
+    assert len(labels) == len(set(labels)) and labels.count("Recensement (croissant)") == 1
+    assert offered["overdue"] == "Étapes en retard (le plus d'abord)"
+    page = client.get(LIST + "?sort=-census")
+    assert not page.context["form"].errors
+    assert "-census" in dict(page.context["form"].fields["sort"].widget.choices)  # the current one
