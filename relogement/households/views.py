@@ -114,9 +114,11 @@ def _bulk_forms(user) -> dict:
     if predicates.can_bulk_flag_for_committee(user):
         out["committee"] = forms.bootstrapify(forms.BulkCommitteeForm())
     if predicates.can_bulk_add_to_agenda(user):
-        committees = list(_agenda_committees(user))  # one query; the page says when there is none
-        out["agenda"] = forms.bootstrapify(forms.BulkAgendaForm(committees=committees))
-        out["agenda"].committees = committees
+        # One query; offered only when the organisation has a planned committee (else nothing to tick
+        # the households for: the committee is planned from « Comités et CALEOL »).
+        committees = list(_agenda_committees(user))
+        if committees:
+            out["agenda"] = forms.bootstrapify(forms.BulkAgendaForm(committees=committees))
     return out
 
 

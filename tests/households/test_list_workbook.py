@@ -351,10 +351,15 @@ def test_bulk_actions_offered_per_role(world):
         return set(world.client_for(persona).get(LIST).context["bulk"])
 
     assert offered("social_a") == {"referent", "step", "committee"}
+    assert offered("mous") == {"step", "provider"}
+    for persona in ("commune", "landlord", "metropolis"):
+        assert offered(persona) == set()
+    # The agenda action once the organisation has planned a committee (commune, project office only).
+    for persona in ("mous", "commune", "social_a"):
+        _planned_committee(world, organiser=persona)
     assert offered("mous") == {"step", "provider", "agenda"}
     assert offered("commune") == {"agenda"}
-    for persona in ("landlord", "metropolis"):
-        assert offered(persona) == set()
+    assert offered("social_a") == {"referent", "step", "committee"}
 
 
 def _planned_committee(world, organiser="mous", project=None):
@@ -404,10 +409,16 @@ def test_bulk_agenda_is_all_or_nothing_with_a_french_reason(world):
     assert committee.cases.count() == 1  # B was not added either
 
 
-def test_bulk_agenda_without_a_planned_committee_says_so(world):
-    page = world.client_for("commune").get(LIST).content.decode()
-    assert "aucun comité planifié par votre organisation" in page
-    assert "Planifier un comité" in page
+def test_bulk_agenda_is_not_offered_without_a_planned_committee(world):
+    from relogement.governance.models import SessionStatus
+
+    held = _planned_committee(world, organiser="commune")
+    held.status = SessionStatus.HELD
+    held.save()
+    page = world.client_for("commune").get(LIST)
+    assert "agenda" not in page.context["bulk"]
+    assert "Inscrire à l'ordre du jour" not in page.content.decode()
+    assert 'aria-label="Sélectionner' not in page.content.decode()  # nothing to tick households for
 
 
 def test_bulk_agenda_refuses_a_committee_of_another_organisation_or_held(world):
