@@ -1,6 +1,7 @@
 """Actions on several households ticked in the list (issue 18, point 3), beyond the referent
 (``services.referent_assign_bulk``): plan a next step, assign a social provider, bring the households
-to the next committee.
+to the next committee (their provider's flag) or put them on a planned committee's agenda (its
+secretary).
 
 Each is all or nothing: one transaction, the households locked in id order, the permission checked on
 each household with the predicate of the one-household action, then the one-household service called
@@ -99,6 +100,31 @@ def committee_flag_bulk(*, household_ids: Sequence[int], reason: str, actor) -> 
     for household in households:
         try:
             committee_flag(household=household, actor=actor, reason=reason)
+        except DomainError as exc:
+            raise _refused(household, exc.message) from exc
+    return len(households)
+
+
+@transaction.atomic
+def agenda_add_bulk(*, household_ids: Sequence[int], committee, actor) -> int:
+    """Each household put on the agenda of ``committee`` (``governance.services.committee_case_add``:
+    its secretary only, while the committee is planned, households of its project)."""
+    from relogement.governance.models import SessionStatus
+    from relogement.governance.services import committee_case_add
+
+    if not predicates.can_run_committee(actor, committee):
+        raise DomainError("Seul le secrétariat du comité (l'organisation qui l'a planifié) peut le modifier.")
+    if committee.status != SessionStatus.PLANNED:
+        raise DomainError(
+            "L'ordre du jour ne change plus une fois la séance tenue. Aucun ménage n'a été modifié."
+        )
+    households = _households(actor, household_ids)
+    for household in households:
+        if household.project_id != committee.project_id:
+            raise _refused(household, f"il n'appartient pas au projet du comité ({committee.project.name}).")
+    for household in households:
+        try:
+            committee_case_add(committee=committee, household=household, actor=actor)
         except DomainError as exc:
             raise _refused(household, exc.message) from exc
     return len(households)

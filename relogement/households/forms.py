@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.models import fields_for_model
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -390,7 +391,12 @@ class HouseholdFilterForm(forms.Form):
         self.fields["sort"].widget.choices = [
             (key, label)
             for key, label in self.fields["sort"].choices
-            if key.removeprefix("-") in shown or key == current or key in ("census", "-census", "persons")
+            # The census date both ways and the household size always; the old « census » keys (links
+            # kept from before the column sorts) only when they are the current sort: otherwise the
+            # select would offer the census date twice under two names.
+            if key.removeprefix("-") in shown
+            or key == current
+            or key in ("census_date", "-census_date", "persons")
         ]
 
         self.search_by_name = predicates.can_view_named_data(user)
@@ -444,6 +450,31 @@ class BulkProviderForm(_BulkForm):
 
 class BulkCommitteeForm(_BulkForm):
     committee_reason = forms.CharField(label="Motif de la présentation en comité", max_length=500)
+
+
+class BulkAgendaForm(_BulkForm):
+    """The planned committee whose agenda takes the ticked households (those its organiser runs).
+    ``committees``: a queryset (checked on submission) or, for the page, the list already read."""
+
+    def __init__(self, *args, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = forms.ModelChoiceField(
+            label="Comité de relogement",
+            queryset=committees if hasattr(committees, "filter") else None,
+            error_messages={
+                "required": "Choisissez le comité.",
+                "invalid_choice": "Choisissez un comité planifié par votre organisation.",
+            },
+        )
+        if not hasattr(committees, "filter"):  # the list read once by the page: no second query
+            field.choices = [("", "---------")] + [(c.pk, self.committee_label(c)) for c in committees]
+        else:
+            field.label_from_instance = self.committee_label
+        self.fields["agenda_committee"] = field
+
+    @staticmethod
+    def committee_label(committee) -> str:
+        return f"{committee.project.name} — {timezone.localtime(committee.starts_at):%d/%m/%Y à %H:%M}"
 
 
 class SavedFilterForm(forms.Form):

@@ -258,7 +258,9 @@ def sort_choices(user) -> dict[str, str]:
     sortable either: the order would reveal it)."""
     choices = {}
     for column in available_columns(user):
-        choices[column.key] = f"{column.label} (croissant)" if column.key != "overdue" else column.label
+        choices[column.key] = (
+            f"{column.label} (croissant)" if column.key != "overdue" else f"{column.label} (le plus d'abord)"
+        )
         choices["-" + column.key] = (
             f"{column.label} (décroissant)"
             if column.key != "overdue"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lot/etape/", views.bulk_next_step, name="bulk_step"),
     path("lot/prestataire/", views.bulk_provider, name="bulk_provider"),
     path("lot/comite/", views.bulk_committee, name="bulk_committee"),
+    path("lot/ordre-du-jour/", views.bulk_agenda, name="bulk_agenda"),
     path("filtres/", views.saved_filter_save, name="saved_filter_save"),
     path("filtres/<int:pk>/", views.saved_filter_open, name="saved_filter_open"),
     path("filtres/<int:pk>/renommer/", views.saved_filter_rename, name="saved_filter_rename"),

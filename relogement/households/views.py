@@ -113,7 +113,30 @@ def _bulk_forms(user) -> dict:
         out["provider"] = forms.bootstrapify(forms.BulkProviderForm(providers=_bulk_providers(user)))
     if predicates.can_bulk_flag_for_committee(user):
         out["committee"] = forms.bootstrapify(forms.BulkCommitteeForm())
+    if predicates.can_bulk_add_to_agenda(user):
+        # One query; offered only when the organisation has a planned committee (else nothing to tick
+        # the households for: the committee is planned from « Comités et CALEOL »).
+        committees = list(_agenda_committees(user))
+        if committees:
+            out["agenda"] = forms.bootstrapify(forms.BulkAgendaForm(committees=committees))
     return out
+
+
+def _agenda_committees(user):
+    """The planned committees whose agenda the user keeps: those its organisation planned, on the
+    projects of its perimeter, soonest first."""
+    from relogement.governance.models import Committee, SessionStatus
+    from relogement.projects.models import Project
+
+    return (
+        Committee.objects.filter(
+            organiser=organisation_of(user),
+            status=SessionStatus.PLANNED,
+            project__in=Project.objects.visible_to(user),
+        )
+        .select_related("project")
+        .order_by("starts_at", "pk")
+    )
 
 
 def _bulk_providers(user):
@@ -288,6 +311,21 @@ def bulk_committee(request):
         ),
         "{count} ménage(s) signalé(s) pour le prochain comité.",
         "Aucun ménage signalé :",
+    )
+
+
+@require_POST
+def bulk_agenda(request):
+    if not predicates.can_bulk_add_to_agenda(request.user):
+        raise Http404
+    return _run_bulk(
+        request,
+        forms.BulkAgendaForm(request.POST, committees=_agenda_committees(request.user)),
+        lambda ids, data: bulk_actions.agenda_add_bulk(
+            household_ids=ids, committee=data["agenda_committee"], actor=request.user
+        ),
+        "{count} ménage(s) inscrit(s) à l'ordre du jour du comité.",
+        "Aucun ménage inscrit :",
     )
 
 

@@ -289,6 +289,14 @@ def can_bulk_flag_for_committee(user: User) -> bool:
     return _kind(user) == OrganisationKind.SOCIAL_PROVIDER
 
 
+def can_bulk_add_to_agenda(user: User) -> bool:
+    """« Inscrire à l'ordre du jour » several households ticked in the list: the secretaries of the
+    rehousing committees, i.e. the roles that plan them (can_plan_committee); the committee chosen must
+    be one their organisation planned (can_run_committee) and still open, and each household belong to
+    its project."""
+    return can_plan_committee(user)
+
+
 def can_view_offer_matches(user: User) -> bool:
     """Which households an offer suits best (decision support) is shown to the landlords, for the offers
     they see, and to project offices, for the households of their projects."""

@@ -80,3 +80,41 @@ def test_position_from_the_ranking_with_a_broken_wish(field, world, contrary_off
     field.axe(mous, "proposition")
     assert field.problems == []
     assert field.axe_problems == []
+
+
+def test_position_from_the_offer_by_searching_the_ranked_households(field, world, contrary_offer):  # noqa: F811
+    """From the offer's side: its ranked households link to their files and carry « Positionner »; the
+    positioning page lists the households ranked by fit (radio buttons, not a select), narrowed by a
+    search as one types (htmx), and the chosen household's residual rent before and after is shown
+    before anything is created. The landlord reads the same ranking without « Positionner »."""
+    field.series = "ranked-offer"
+    make_searching(world.household_b)
+    mous = field.login_cookie("mous")
+    field.go(mous, reverse("matching:offer_households", kwargs={"pk": contrary_offer.pk}))
+    assert mous.get_by_role("link", name="CONC-002 — Famille Durand", exact=True).count() == 1  # the file
+    assert mous.get_by_role("link", name="Positionner CONC-002 — Famille Durand", exact=False).count() == 1
+    field.axe(mous, "menages-classes")
+    submit(mous.get_by_role("link", name="Positionner un ménage sur cette offre"))
+    candidates = mous.get_by_role("group", name="Ménages classés par adéquation à l'offre", exact=False)
+    assert candidates.get_by_role("radio").count() == 2
+    assert mous.get_by_role("combobox").count() == 0  # no drop-down of references
+    mous.get_by_label("Rechercher un ménage (référence, nom ou pseudonyme)").press_sequentially("durand")
+    mous.get_by_text("(recherche « durand »)").wait_for()
+    assert mous.get_by_role("radio").count() == 1
+    field.axe(mous, "positionnement-recherche")
+    mous.get_by_label("CONC-002 — Famille Durand").check()
+    submit(mous.get_by_role("button", name="Voir le reste à charge et la conformité"))
+    mous.get_by_role("heading", name="CONC-002 — Famille Durand et ce logement").wait_for()
+    assert mous.get_by_role("table", name="Reste à charge avant et après (mensuel)").count() == 1
+    assert mous.get_by_text("Cette offre contredit les souhaits du ménage").count() == 0  # B has no wishes
+    submit(mous.get_by_role("button", name="Positionner ce ménage"))
+    proposal = Proposal.objects.get()
+    assert proposal.household_id == world.household_b.pk and proposal.offer_id == contrary_offer.pk
+    field.axe(mous, "proposition-depuis-offre")
+
+    landlord = field.login_cookie("landlord")
+    field.go(landlord, reverse("matching:offer_households", kwargs={"pk": contrary_offer.pk}))
+    assert landlord.get_by_role("link", name="Positionner", exact=False).count() == 0
+    field.axe(landlord, "menages-classes-bailleur")
+    assert field.problems == []
+    assert field.axe_problems == []

@@ -37,6 +37,21 @@ def _step(w):
     return {"pk": w.household_a.pk, "step_pk": step.pk}
 
 
+def _mous_committee(w):
+    from django.utils import timezone
+
+    from relogement.governance.models import Committee
+
+    committee = Committee.objects.filter(project=w.project, place="Salle LOT").first()
+    return committee or Committee.objects.create(
+        project=w.project,
+        organiser=w.orgs["mous"],
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="Salle LOT",
+        created_by=w.users["mous"],
+    )
+
+
 def _saved(w):
     from relogement.households.models import SavedListFilter
 
@@ -92,6 +107,16 @@ CASES = [
         data=lambda w: {"households": [w.household_a.pk], "committee_reason": "Refus répétés"},
         allowed=PROVIDER,
         denied=NOT_PROVIDER,
+        expected_status=(302,),
+    ),
+    UrlCase(
+        "households:bulk_agenda",
+        method="post",
+        data=lambda w: {"households": [w.household_a.pk], "agenda_committee": _mous_committee(w).pk},
+        # The commune plans committees too: its request is answered (the MOUS's committee is not one of
+        # its choices: a French error); the outsider's project office sees no household A: 404.
+        allowed=("mous", "commune"),
+        denied=("social_a", "social_b", "landlord", "metropolis", "outsider", "admin"),
         expected_status=(302,),
     ),
     # Saved filters: anybody who reads the list saves its own; one user's filter is a 404 to all others.

@@ -109,8 +109,9 @@ def test_list_queries_do_not_grow_with_households(world, persona, django_assert_
     _make(world, 3)
     client.get(LIST)  # warm-up (session, content types)
     # 16: the page's queries, the user's saved filters and the one insert of the read log (the names
-    # it shows).
-    with django_assert_max_num_queries(16) as small:
+    # it shows); 17 for the project office, whose planned committees (bulk « Inscrire à l'ordre du
+    # jour ») are one more query.
+    with django_assert_max_num_queries(17 if persona == "mous" else 16) as small:
         client.get(LIST + "?sort=overdue")
     _make(world, 40)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from relogement.governance.models import CommitteeFlag
 from relogement.households.models import (
@@ -174,7 +175,8 @@ def test_list_queries_stay_constant_with_every_column(world, django_assert_max_n
     client = world.client_for("mous")
     every = "?" + "&".join(f"cols={c['key']}" for c in client.get(LIST).context["column_choices"])
     every += "&sort=-wish_commune"
-    with django_assert_max_num_queries(16) as small:
+    # 17: the project office's planned committees (bulk « Inscrire à l'ordre du jour ») are one query.
+    with django_assert_max_num_queries(17) as small:
         client.get(LIST + every)
     for _ in range(30):
         h = factories.HouseholdFactory(building=world.building)
@@ -352,6 +354,127 @@ def test_bulk_actions_offered_per_role(world):
     assert offered("mous") == {"step", "provider"}
     for persona in ("commune", "landlord", "metropolis"):
         assert offered(persona) == set()
+    # The agenda action once the organisation has planned a committee (commune, project office only).
+    for persona in ("mous", "commune", "social_a"):
+        _planned_committee(world, organiser=persona)
+    assert offered("mous") == {"step", "provider", "agenda"}
+    assert offered("commune") == {"agenda"}
+    assert offered("social_a") == {"referent", "step", "committee"}
+
+
+def _planned_committee(world, organiser="mous", project=None):
+    from relogement.governance.models import Committee
+
+    return Committee.objects.create(
+        project=project or world.project,
+        organiser=world.orgs[organiser],
+        starts_at=timezone.now() + dt.timedelta(days=10),
+        place="Mairie de quartier",
+        created_by=world.users[organiser],
+    )
+
+
+def test_bulk_agenda_puts_each_household_on_the_committee_with_history(world):
+    committee = _planned_committee(world)
+    client = world.client_for("mous")
+    page = client.get(LIST).content.decode()
+    assert "Inscrire à l'ordre du jour" in page and "Lille-Concorde — " in page
+    response = client.post(
+        reverse("households:bulk_agenda"),
+        {"households": [world.household_a.pk, world.household_b.pk], "agenda_committee": committee.pk},
+        follow=True,
+    )
+    assert "2 ménage(s) inscrit(s) à l&#x27;ordre du jour" in response.content.decode()
+    cases = committee.cases.filter(removed_at__isnull=True)
+    assert set(cases.values_list("household__reference", flat=True)) == {"CONC-001", "CONC-002"}
+    for case in cases:
+        assert case.history.filter(
+            history_change_reason="Ajout à l'ordre du jour par le secrétariat"
+        ).exists()
+
+
+def test_bulk_agenda_is_all_or_nothing_with_a_french_reason(world):
+    committee = _planned_committee(world)
+    client = world.client_for("mous")
+    url = reverse("households:bulk_agenda")
+    client.post(url, {"households": [world.household_a.pk], "agenda_committee": committee.pk})
+    response = client.post(
+        url,
+        {"households": [world.household_a.pk, world.household_b.pk], "agenda_committee": committee.pk},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "CONC-001 : Ce ménage est déjà à l&#x27;ordre du jour." in html
+    assert "Aucun ménage n&#x27;a été modifié" in html
+    assert committee.cases.count() == 1  # B was not added either
+
+
+def test_bulk_agenda_is_not_offered_without_a_planned_committee(world):
+    from relogement.governance.models import SessionStatus
+
+    held = _planned_committee(world, organiser="commune")
+    held.status = SessionStatus.HELD
+    held.save()
+    page = world.client_for("commune").get(LIST)
+    assert "agenda" not in page.context["bulk"]
+    assert "Inscrire à l'ordre du jour" not in page.content.decode()
+    assert 'aria-label="Sélectionner' not in page.content.decode()  # nothing to tick households for
+
+
+def test_bulk_agenda_refuses_a_committee_of_another_organisation_or_held(world):
+    from relogement.governance.models import SessionStatus
+
+    theirs = _planned_committee(world, organiser="commune")
+    client = world.client_for("mous")
+    url = reverse("households:bulk_agenda")
+    response = client.post(
+        url, {"households": [world.household_a.pk], "agenda_committee": theirs.pk}, follow=True
+    )
+    assert "Choisissez un comité planifié par votre organisation." in response.content.decode()
+    held = _planned_committee(world)
+    held.status = SessionStatus.HELD
+    held.save()
+    response = client.post(
+        url, {"households": [world.household_a.pk], "agenda_committee": held.pk}, follow=True
+    )
+    assert "Choisissez un comité planifié par votre organisation." in response.content.decode()
+    response = client.post(url, {"households": [world.household_a.pk]}, follow=True)
+    assert "Choisissez le comité." in response.content.decode()
+    assert not theirs.cases.exists() and not held.cases.exists()
+
+
+def test_bulk_agenda_refuses_households_outside_the_perimeter_or_the_project(world):
+    committee = _planned_committee(world)
+    mous = world.client_for("mous")
+    url = reverse("households:bulk_agenda")
+    data = {"households": [world.household_a.pk, world.household_other.pk], "agenda_committee": committee.pk}
+    assert mous.post(url, data).status_code == 404  # ALMA-001: not in the MOUS's perimeter
+    assert not committee.cases.exists()
+    # The commune planned a committee of its project; none of the social worker's: 404 for the role.
+    assert world.client_for("social_a").post(url, data).status_code == 404
+    assert world.client_for("landlord").post(url, data).status_code == 404
+
+
+def test_bulk_agenda_service_refuses_a_household_of_another_project(world):
+    from relogement.core.errors import DomainError
+    from relogement.households.bulk import agenda_add_bulk
+
+    committee = _planned_committee(world, organiser="outsider", project=world.other_project)
+    # The outsider's perimeter is the other project; a household of the other project on... its own
+    # committee works, and the service refuses a committee of another organisation.
+    with pytest.raises(DomainError, match="secrétariat"):
+        agenda_add_bulk(household_ids=[world.household_a.pk], committee=committee, actor=world.users["mous"])
+    mine = _planned_committee(world)
+    other = factories.HouseholdFactory(
+        building=factories.BuildingFactory(operation__project=world.other_project),
+        reference="ALMA-002",
+    )
+    world.orgs["mous"].projects.add(world.other_project)
+    with pytest.raises(DomainError, match="ALMA-002 : il n'appartient pas au projet du comité"):
+        agenda_add_bulk(
+            household_ids=[world.household_a.pk, other.pk], committee=mine, actor=world.users["mous"]
+        )
+    assert not mine.cases.exists()
 
 
 def test_rows_written_in_python_are_escaped_and_linked(world):
@@ -369,4 +492,12 @@ def test_sort_select_offers_the_shown_columns_but_accepts_every_allowed_sort(wor
     offered = dict(page.context["form"].fields["sort"].widget.choices)
     assert "-proposals" in offered  # the current sort
     assert "next_due" not in offered  # a column not shown
-    assert "-census" in offered and "commune" in offered
+    assert "-census_date" in offered and "census_date" in offered and "commune" in offered
+    # The old census keys are accepted but not offered beside the census date's own (the same sort).
+    assert "census" not in offered and "-census" not in offered
+    labels = list(offered.values())
+    assert len(labels) == len(set(labels)) and labels.count("Recensement (croissant)") == 1
+    assert offered["overdue"] == "Étapes en retard (le plus d'abord)"
+    page = client.get(LIST + "?sort=-census")
+    assert not page.context["form"].errors
+    assert "-census" in dict(page.context["form"].fields["sort"].widget.choices)  # the current one
