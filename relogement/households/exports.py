@@ -102,7 +102,7 @@ def _csv(columns, values) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow([c.label for c in columns])
     for n, row in enumerate(values, start=1):
-        writer.writerow([csv_value(value, column.kind) for column, value in zip(columns, row, strict=True)])
+        writer.writerow([csv_value(value) for value in row])  # row: one value per column (listing.values)
         if n % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -23,7 +23,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Min
 from django.db.models.functions import Coalesce
 
 from relogement.core.formatting import format_euros, format_number
-from relogement.core.spreadsheet import csv_field
+from relogement.core.spreadsheet import FORMULA_TRIGGERS, QUOTE, csv_field, csv_text
 from relogement.households.statuses import HouseholdStatus
 from relogement.permissions import predicates
 from relogement.permissions.scopes import organisation_of
@@ -308,10 +308,27 @@ def _csv_format(value) -> str:
     return str(value)
 
 
-def csv_value(value, kind: str) -> str:
+# The first characters after which ``csv_text`` may change a text.
+_QUOTABLE = FORMULA_TRIGGERS | {QUOTE}
+
+
+def csv_value(value, kind: str = "") -> str:
     """The value in a CSV cell: no thousands separator, decimal comma (French spreadsheets); text that
-    a spreadsheet would run as a formula is quoted (``core.spreadsheet.csv_field``)."""
-    return csv_field(value, _csv_format)
+    a spreadsheet would run as a formula is quoted (``core.spreadsheet.csv_text``). The same result as
+    ``core.spreadsheet.csv_field(value, _csv_format)``, dispatched on the exact type first: an export
+    writes it for every cell (36,000 rows × a dozen columns for a project office)."""
+    if value is None:
+        return ""
+    kind_of = type(value)
+    if kind_of is str:
+        return csv_text(value) if value and value[0] in _QUOTABLE else value
+    if kind_of is Decimal:
+        return f"{value:.2f}".replace(".", ",")
+    if kind_of is dt.date:
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"  # as strftime("%d/%m/%Y")
+    if kind_of is int:
+        return str(value)
+    return csv_field(value, _csv_format)  # anything else (a subclass: datetime, bool…) as before
 
 
 def converters(columns: list[Column], referents: dict[int, str]) -> list[Callable | None]:
