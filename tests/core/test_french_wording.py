@@ -47,10 +47,19 @@ def test_refusal_reasons_offer_autre_last(db):
         ("autre", "Autre motif"),
         ("taille", "Logement trop petit"),
         ("acces", "Accessibilité"),
+        ("etat", "État du logement"),
+        ("ecole", "école trop loin"),
     ]:
         RefusalReason.objects.create(code=code, label=label)
     labels = [label for _, label in RefuseForm().fields["refusal_reason"].choices][1:]
-    assert labels == ["Accessibilité", "Logement trop petit", "Autre motif"]
+    # Accents and case aside: « État » and « école » among the E, not after the Z.
+    assert labels == [
+        "Accessibilité",
+        "école trop loin",
+        "État du logement",
+        "Logement trop petit",
+        "Autre motif",
+    ]
 
 
 def test_required_fields_are_marked_one_way_in_every_form():
