@@ -42,6 +42,19 @@ def test_household_filters_say_commune_toutes(world):
     assert '<option value="">Toutes</option>' in commune_select.replace(" selected", "")
 
 
+@pytest.mark.parametrize(
+    "url_name", ["households:list", "offers:list", "building_list", "grievances:list", "matching:plan"]
+)
+def test_list_pages_offer_no_django_placeholder_and_agreeing_empty_choices(world, url_name):
+    """No « --------- » in a list's filters or bulk actions (the bulk provider change offered one), and
+    the empty choice of a filter agrees with its label (« État : Tous », as « Objet : Tous »)."""
+    html = world.client_for("mous").get(reverse(url_name)).content.decode()
+    assert "---------" not in html
+    if url_name == "grievances:list":
+        state = html.split('name="etat"')[1].split("</select>")[0]
+        assert '<option value="">Tous</option>' in state.replace(" selected", "")
+
+
 def test_refusal_reasons_offer_autre_last(db):
     for code, label in [
         ("autre", "Autre motif"),
