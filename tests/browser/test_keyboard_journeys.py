@@ -106,6 +106,21 @@ def type_date(page, day: dt.date):
     )
 
 
+RING_CONTRAST = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let node = e.parentElement, back = [255, 255, 255];
+  for (; node; node = node.parentElement) {  // the ring sits outside the element: its parent's background
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length < 4 || c[3] > 0) { back = c; break; }
+  }
+  const [a, b] = [lum(rgb(s.outlineColor)), lum(back)].sort((x, y) => y - x);
+  return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), contrast: (a + 0.05) / (b + 0.05)};
+}"""
+
+
 def enter_and_load(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -128,6 +143,7 @@ def test_household_file_by_keyboard(keyboard, world):
         " return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor}; }"
     )
     assert ring["style"] == "solid" and ring["width"] >= 2, ring
+    assert page.evaluate(RING_CONTRAST)["contrast"] >= 3
 
     # An update the user did not ask for (the section loaded after the page) leaves the focus where it
     # is, and Escape does not take the loaded section back to its placeholder.
@@ -153,6 +169,9 @@ def test_household_file_by_keyboard(keyboard, world):
     # Add a member: the form opens in place, the focus on its heading.
     tab_to(page, "#section-membres a[hx-get]")
     assert "Ajouter un membre" in active(page)["text"]
+    # A link of the page's content: a ring of at least 2 px, 3:1 against the white page at least.
+    ring = page.evaluate(RING_CONTRAST)
+    assert ring["style"] == "solid" and ring["width"] >= 2 and ring["contrast"] >= 3, ring
     page.keyboard.press("Enter")
     wait_focus(page, "#section-membres h2")
     assert page.locator("#section-membres form").count() == 1
