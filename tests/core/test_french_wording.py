@@ -1,6 +1,8 @@
 """French wording of issue 18 (point 9): one composition helper, « Commune : Toutes », « Autre » last,
 required fields marked one way, success messages that say what was saved."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.template.loader import get_template
@@ -89,6 +91,21 @@ def test_required_fields_are_marked_one_way_in_every_form():
     assert (
         html.count('<span aria-hidden="true">*</span><span class="visually-hidden">(obligatoire)</span>') == 1
     )
+
+
+def test_forms_with_their_own_widgets_mark_required_fields_the_same_way(world):
+    """The password change, the import of a workbook and the API token form draw their labels outside
+    the shared include: a required field still reads « * (obligatoire) »."""
+    from tests.api.access_cases import _tokens_page
+
+    mark = '<span aria-hidden="true">*</span><span class="visually-hidden">(obligatoire)</span>'
+    password = world.client_for("mous").get(reverse("password_change")).content.decode()
+    assert password.count(mark) == 3
+    workbook = world.client_for("mous").get(reverse("exchange:import")).content.decode()
+    assert re.search(r"<label[^>]*>[^<]*" + re.escape(mark) + "</label>", workbook)
+    _tokens_page(world)
+    tokens = world.client_for("landlord").get(reverse("api:tokens")).content.decode()
+    assert mark in tokens
 
 
 def test_a_proposal_action_says_what_was_saved(world):
