@@ -23,6 +23,7 @@ from relogement.offers.models import Proposal, ProposalStatus, RefusalReason
 from tests import factories
 from tests.browser.test_rehousing_journey import Journey
 from tests.browser.test_rehousing_journey import chromium as chromium  # noqa: F401 (fixture)
+from tests.matching.test_views import estimated_rents, plan_scene, scene  # noqa: F401 (fixtures)
 from tests.offers.conftest import FakeEngine, make_searching
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -270,4 +271,17 @@ def test_positioning_and_refusal_by_keyboard(keyboard, world):
     assert proposal.status == ProposalStatus.REFUSED
     assert proposal.refusal_reason_text == "Localisation ne convenant pas"
     shot(keyboard, page, "refus-enregistre")
+    assert keyboard.problems == [], "\n".join(keyboard.problems)
+
+
+def test_allocation_plan_pin_by_keyboard(keyboard, world, plan_scene):  # noqa: F811
+    """« Épingler » redraws the whole plan (hx-swap="outerHTML"): the focus, gone with the old plan, is
+    given to the new one, which says what was done."""
+    page = keyboard.login_cookie("mous")
+    keyboard.go(page, reverse("matching:plan"))
+    tab_to(page, "#plan-body button[value=pin]")
+    page.keyboard.press("Enter")
+    wait_focus(page, "#plan-body, #plan-body *")
+    wait_read(page, "Paire épinglée : le plan est recalculé autour d'elle.")
+    assert page.locator("#plan-body button[value=unpin]").count() == 1
     assert keyboard.problems == [], "\n".join(keyboard.problems)

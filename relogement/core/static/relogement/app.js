@@ -100,11 +100,20 @@ document.addEventListener("htmx:afterSwap", function (event) { relogementSearcha
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    const region = event.detail.target || event.detail.elt;
-    if (!region || !document.body.contains(region)) return;
+    let region = event.detail.target || event.detail.elt;
+    if (!region) return;
     const allowed = moveFocus.get(region);
     moveFocus.delete(region);
     if (allowed === false) return;
+    if (!document.body.contains(region)) {
+      // Replaced whole (hx-swap="outerHTML", e.g. the allocation plan after « Épingler »): its new copy,
+      // found by its id, only when the focus went down with the old one (htmx keeps it on an element whose
+      // id is in the new copy: the buildings table's sort links; a search box outside stays focused).
+      const active = document.activeElement;
+      if (!region.id || (active && active !== document.body)) return;
+      region = document.getElementById(region.id);
+      if (!region) return;
+    }
     const problem = region.querySelector('[aria-invalid="true"]') || region.querySelector('[role="alert"]');
     if (problem) {
       focusOn(problem);
