@@ -62,7 +62,7 @@ class FilterForm(forms.Form):
         label="État",
         required=False,
         choices=[
-            ("", "Toutes"),
+            ("", "Tous"),  # « État : Tous », as « Objet : Tous »
             ("ouvertes", "Ouvertes"),
             ("en_retard", "En retard"),
             ("closes", "Clôturées"),

@@ -442,7 +442,11 @@ class BulkProviderForm(_BulkForm):
         self.fields["provider"] = forms.ModelChoiceField(
             label="Nouveau prestataire social",
             queryset=providers,
-            error_messages={"invalid_choice": "Choisissez un prestataire social de la liste."},
+            empty_label="—",
+            error_messages={
+                "required": "Choisissez le nouveau prestataire social.",
+                "invalid_choice": "Choisissez un prestataire social de la liste.",
+            },
         )
         self.fields["hand_over"] = forms.BooleanField(label="Transmettre le dossier social", required=False)
         self.fields["provider_reason"] = forms.CharField(label="Motif du changement", max_length=500)

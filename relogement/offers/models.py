@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from relogement.benefits.stock import StockKind
+from relogement.households.search import folded
 from relogement.offers.querysets import HousingOfferQuerySet, ProposalQuerySet
 from relogement.projects.models import DwellingType
 
@@ -75,14 +76,15 @@ class HousingOffer(models.Model):
 
 class RefusalReasonQuerySet(models.QuerySet):
     def in_display_order(self):
-        """Alphabetical, « Autre » (code ``autre`` or a label starting with « Autre ») last: the catch-all
-        comes after the reasons it stands in for, as on every French form."""
+        """Alphabetical, accents and case aside (« État du logement » among the E, not after the Z as
+        a byte order puts it), « Autre » (code ``autre`` or a label starting with « Autre ») last: the
+        catch-all comes after the reasons it stands in for, as on every French form."""
         catch_all = models.Q(code="autre") | models.Q(label__istartswith="autre")
         return self.annotate(
             catch_all=models.Case(
                 models.When(catch_all, then=1), default=0, output_field=models.IntegerField()
             )
-        ).order_by("catch_all", "label", "pk")
+        ).order_by("catch_all", folded("label"), "label", "pk")
 
 
 class RefusalReason(models.Model):

@@ -1,5 +1,6 @@
 """The indicators dashboard in a real browser (issue 18 point 5): contents bar, monthly burn-down and its
-table, the buildings table sorted by htmx, the perimeter search; every state checked with axe-core
+table, the buildings table sorted by htmx, the perimeter search, a building read by the metropolis
+(« Effectifs trop faibles » rather than a blank chart); every state checked with axe-core
 (tests/browser/test_field_work.py: no serious or critical violation)."""
 
 import datetime as dt
@@ -96,6 +97,20 @@ def test_dashboard_tabs_burndown_and_buildings_table(board, world):
         result.click()
     assert f"perimetre=batiment-{world.building.pk}" in mous.url
     assert "Bâtiment : BAT-A" in mous.get_by_role("main").inner_text()
+
+    # The metropolis analyst reads pseudonymised figures: on one building every count is under 5, and
+    # no chart is left blank: each says « Effectifs trop faibles » instead.
+    metropolis = board.login_cookie("metropolis")
+    board.go(
+        metropolis,
+        reverse("indicators:dashboard") + f"?perimetre=batiment-{world.building.pk}&date=2025-12-31",
+    )
+    figures = metropolis.locator("main figure.chart").all()
+    assert figures
+    for figure in figures:
+        assert figure.locator("svg").count() or "Effectifs trop faibles" in figure.inner_text()
+    assert metropolis.get_by_text("Effectifs trop faibles", exact=False).first.is_visible()
+    board.axe(metropolis, "tableau-de-bord-secret")
 
     assert board.problems == []
     assert board.axe_problems == []

@@ -23,6 +23,7 @@ from relogement.offers.models import Proposal, ProposalStatus, RefusalReason
 from tests import factories
 from tests.browser.test_rehousing_journey import Journey
 from tests.browser.test_rehousing_journey import chromium as chromium  # noqa: F401 (fixture)
+from tests.matching.test_views import estimated_rents, plan_scene, scene  # noqa: F401 (fixtures)
 from tests.offers.conftest import FakeEngine, make_searching
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -106,6 +107,21 @@ def type_date(page, day: dt.date):
     )
 
 
+RING_CONTRAST = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let node = e.parentElement, back = [255, 255, 255];
+  for (; node; node = node.parentElement) {  // the ring sits outside the element: its parent's background
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length < 4 || c[3] > 0) { back = c; break; }
+  }
+  const [a, b] = [lum(rgb(s.outlineColor)), lum(back)].sort((x, y) => y - x);
+  return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), contrast: (a + 0.05) / (b + 0.05)};
+}"""
+
+
 def enter_and_load(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -114,6 +130,11 @@ def enter_and_load(page):
 def test_household_file_by_keyboard(keyboard, world):
     household = world.household_a
     page = keyboard.login_cookie("social_a")
+    # The potential rights section is loaded by the page itself (htmx, on load): held back until the
+    # user has moved, then let through.
+    held = []
+    rights = reverse("benefits:potential_rights", args=[household.pk])
+    page.route(f"**{rights}", lambda route: held.append(route))
     keyboard.go(page, reverse("households:detail", args=[household.pk]))
 
     # The main menu's links: a focus ring of at least 2 px, not the browser's default thin one.
@@ -123,10 +144,35 @@ def test_household_file_by_keyboard(keyboard, world):
         " return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor}; }"
     )
     assert ring["style"] == "solid" and ring["width"] >= 2, ring
+    assert page.evaluate(RING_CONTRAST)["contrast"] >= 3
+
+    # An update the user did not ask for (the section loaded after the page) leaves the focus where it
+    # is, and Escape does not take the loaded section back to its placeholder.
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "la section des droits potentiels n'a pas été demandée"
+    held[0].continue_()
+    page.wait_for_function(
+        "() => !document.querySelector('#section-droits').textContent.includes('Calcul en cours')"
+    )
+    page.wait_for_timeout(300)  # htmx settles after the swap
+    assert page.evaluate(
+        "document.activeElement.matches('nav[aria-label=\"Navigation principale\"] a.nav-link')"
+    ), active(page)
+    page.evaluate(
+        "() => { const h = document.querySelector('#section-droits h2'); h.tabIndex = -1; h.focus(); }"
+    )
+    page.keyboard.press("Escape")
+    assert "Calcul en cours" not in page.locator("#section-droits").inner_text()
 
     # Add a member: the form opens in place, the focus on its heading.
     tab_to(page, "#section-membres a[hx-get]")
     assert "Ajouter un membre" in active(page)["text"]
+    # A link of the page's content: a ring of at least 2 px, 3:1 against the white page at least.
+    ring = page.evaluate(RING_CONTRAST)
+    assert ring["style"] == "solid" and ring["width"] >= 2 and ring["contrast"] >= 3, ring
     page.keyboard.press("Enter")
     wait_focus(page, "#section-membres h2")
     assert page.locator("#section-membres form").count() == 1
@@ -225,4 +271,17 @@ def test_positioning_and_refusal_by_keyboard(keyboard, world):
     assert proposal.status == ProposalStatus.REFUSED
     assert proposal.refusal_reason_text == "Localisation ne convenant pas"
     shot(keyboard, page, "refus-enregistre")
+    assert keyboard.problems == [], "\n".join(keyboard.problems)
+
+
+def test_allocation_plan_pin_by_keyboard(keyboard, world, plan_scene):  # noqa: F811
+    """« Épingler » redraws the whole plan (hx-swap="outerHTML"): the focus, gone with the old plan, is
+    given to the new one, which says what was done."""
+    page = keyboard.login_cookie("mous")
+    keyboard.go(page, reverse("matching:plan"))
+    tab_to(page, "#plan-body button[value=pin]")
+    page.keyboard.press("Enter")
+    wait_focus(page, "#plan-body, #plan-body *")
+    wait_read(page, "Paire épinglée : le plan est recalculé autour d'elle.")
+    assert page.locator("#plan-body button[value=unpin]").count() == 1
     assert keyboard.problems == [], "\n".join(keyboard.problems)

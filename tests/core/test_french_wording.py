@@ -1,6 +1,8 @@
 """French wording of issue 18 (point 9): one composition helper, « Commune : Toutes », « Autre » last,
 required fields marked one way, success messages that say what was saved."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.template.loader import get_template
@@ -42,15 +44,37 @@ def test_household_filters_say_commune_toutes(world):
     assert '<option value="">Toutes</option>' in commune_select.replace(" selected", "")
 
 
+@pytest.mark.parametrize(
+    "url_name", ["households:list", "offers:list", "building_list", "grievances:list", "matching:plan"]
+)
+def test_list_pages_offer_no_django_placeholder_and_agreeing_empty_choices(world, url_name):
+    """No « --------- » in a list's filters or bulk actions (the bulk provider change offered one), and
+    the empty choice of a filter agrees with its label (« État : Tous », as « Objet : Tous »)."""
+    html = world.client_for("mous").get(reverse(url_name)).content.decode()
+    assert "---------" not in html
+    if url_name == "grievances:list":
+        state = html.split('name="etat"')[1].split("</select>")[0]
+        assert '<option value="">Tous</option>' in state.replace(" selected", "")
+
+
 def test_refusal_reasons_offer_autre_last(db):
     for code, label in [
         ("autre", "Autre motif"),
         ("taille", "Logement trop petit"),
         ("acces", "Accessibilité"),
+        ("etat", "État du logement"),
+        ("ecole", "école trop loin"),
     ]:
         RefusalReason.objects.create(code=code, label=label)
     labels = [label for _, label in RefuseForm().fields["refusal_reason"].choices][1:]
-    assert labels == ["Accessibilité", "Logement trop petit", "Autre motif"]
+    # Accents and case aside: « État » and « école » among the E, not after the Z.
+    assert labels == [
+        "Accessibilité",
+        "école trop loin",
+        "État du logement",
+        "Logement trop petit",
+        "Autre motif",
+    ]
 
 
 def test_required_fields_are_marked_one_way_in_every_form():
@@ -67,6 +91,21 @@ def test_required_fields_are_marked_one_way_in_every_form():
     assert (
         html.count('<span aria-hidden="true">*</span><span class="visually-hidden">(obligatoire)</span>') == 1
     )
+
+
+def test_forms_with_their_own_widgets_mark_required_fields_the_same_way(world):
+    """The password change, the import of a workbook and the API token form draw their labels outside
+    the shared include: a required field still reads « * (obligatoire) »."""
+    from tests.api.access_cases import _tokens_page
+
+    mark = '<span aria-hidden="true">*</span><span class="visually-hidden">(obligatoire)</span>'
+    password = world.client_for("mous").get(reverse("password_change")).content.decode()
+    assert password.count(mark) == 3
+    workbook = world.client_for("mous").get(reverse("exchange:import")).content.decode()
+    assert re.search(r"<label[^>]*>[^<]*" + re.escape(mark) + "</label>", workbook)
+    _tokens_page(world)
+    tokens = world.client_for("landlord").get(reverse("api:tokens")).content.decode()
+    assert mark in tokens
 
 
 def test_a_proposal_action_says_what_was_saved(world):

@@ -87,3 +87,32 @@ def test_every_role_reads_the_glossary_linked_from_the_footer(world, persona):
 def test_the_glossary_asks_anonymous_users_to_sign_in(db):
     response = Client().get(reverse("core:glossary"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+QPV = '<abbr title="quartier prioritaire de la politique de la ville">QPV</abbr>'
+
+
+def test_lists_dashboard_and_home_explain_their_abbreviations(world):
+    """Where an abbreviation is read outside the household file: the home page (« Bureau d'étude /
+    MOUS »), the indicators (« Relogés hors QPV », in a card and in a table), the map's tables, the
+    offers list (QPV column and filter) and the buildings list (the operation « RHI — … »)."""
+    from tests import factories
+
+    factories.HousingOfferFactory(landlord=world.orgs["landlord"], commune=world.commune)
+    operation = world.building.operation
+    operation.name = "RHI — îlot de la Filature"
+    operation.save()
+    client = world.client_for("mous")
+    home = client.get(reverse("home")).content.decode()
+    assert '<abbr title="maîtrise d\'œuvre urbaine et sociale">MOUS</abbr>' in home.replace("&#x27;", "'")
+    dashboard = client.get(reverse("indicators:dashboard")).content.decode()
+    assert f'<h3 class="h6 card-title">Relogés hors {QPV}</h3>' in dashboard
+    assert f'<th scope="row">Relogés hors {QPV}</th>' in dashboard
+    assert QPV in client.get(reverse("indicators:map")).content.decode()
+    offers = client.get(reverse("offers:list")).content.decode()
+    assert f'<th scope="col">{QPV}</th>' in offers
+    assert re.search(rf"<td>(En|Hors) {re.escape(QPV)}</td>", offers)
+    buildings = client.get(reverse("building_list")).content.decode()
+    assert '<td><abbr title="résorption de l\'habitat insalubre">RHI</abbr> — îlot de la Filature</td>' in (
+        buildings.replace("&#x27;", "'")
+    )

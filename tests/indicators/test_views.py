@@ -245,7 +245,8 @@ def test_map_with_outlines_flows_and_table(s, mous):
     html = response.content.decode()
     assert html.count('class="commune') == 2
     assert 'class="flow"' in html  # Lille → Roubaix (h2)
-    assert "Flux de relogement" in html and "Part des relogés (originaires) en QPV" in html
+    assert "Flux de relogement" in html
+    assert 'Part des relogés (originaires) en <abbr title="quartier prioritaire' in html
     assert " style=" not in html
     dest = mous.get(
         reverse("indicators:map"),

@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from relogement.core.glossary import WORD
+from relogement.core.templatetags.glossary import abbr
 from relogement.permissions.secrecy import HIDDEN_HTML
 
 register = template.Library()
@@ -44,7 +46,8 @@ def kpi_html(cell):
 @register.filter
 def table_rows(table):
     """The ``<tbody>`` rows of a table, rendered in Python: the metropolitan buildings table has
-    thousands of cells, and the template loop over them cost a quarter of the page."""
+    thousands of cells, and the template loop over them cost a quarter of the page. The glossary's
+    abbreviations of the text cells are explained (``<abbr>``, core/templatetags/glossary.py)."""
     if not table.rows:
         return format_html(
             '<tr><td colspan="{}">Aucune donnée pour ce périmètre à cette date.</td></tr>', len(table.headers)
@@ -54,6 +57,8 @@ def table_rows(table):
         cells = []
         for i, cell in enumerate(row):
             content = _cell(cell)
+            if not cell.numeric and WORD.search(content):  # « Relogés hors QPV », « RHI — îlot … »
+                content = abbr(mark_safe(content))  # noqa: S308 (escaped by _cell)
             if i == 0:
                 cells.append(f'<th scope="row">{content}</th>')
             elif cell.numeric:

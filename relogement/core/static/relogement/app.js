@@ -71,12 +71,21 @@ document.addEventListener("htmx:afterSwap", function (event) { relogementSearcha
     if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
   }
 
+  // An update the page asked for itself (hx-trigger "load" or "every", e.g. the potential rights of the
+  // household file, computed after the page is shown) has no triggering event: it must not take the
+  // focus from where the user is, unless the user was inside the region being replaced.
+  const moveFocus = new WeakMap(); // region -> whether its update may move the focus
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     const config = event.detail.requestConfig || {};
     const target = event.detail.target;
     if (!target) return;
+    const byUser = Boolean(config.triggeringEvent);
+    moveFocus.set(target, byUser || target.contains(document.activeElement));
+    const answer = event.detail.serverResponse || (event.detail.xhr && event.detail.xhr.responseText) || "";
     if ((config.verb || "get").toLowerCase() === "get") {
-      if (!opened.has(target)) {
+      // Only a form opened in place by the user can be closed with Escape (a loaded section cannot).
+      if (byUser && answer.indexOf("<form") !== -1 && !opened.has(target)) {
         const opener = config.elt || event.detail.elt;
         // The nodes themselves, not their HTML: re-parsing style attributes would break the CSP.
         opened.set(target, {
@@ -86,14 +95,25 @@ document.addEventListener("htmx:afterSwap", function (event) { relogementSearcha
       }
     } else {
       // Saved: the region shows the new state, nothing to give back. Refused: Escape still closes the form.
-      const answer = event.detail.serverResponse || (event.detail.xhr && event.detail.xhr.responseText) || "";
       if (answer.indexOf('aria-invalid="true"') === -1 && answer.indexOf('role="alert"') === -1) opened.delete(target);
     }
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    const region = event.detail.target || event.detail.elt;
-    if (!region || !document.body.contains(region)) return;
+    let region = event.detail.target || event.detail.elt;
+    if (!region) return;
+    const allowed = moveFocus.get(region);
+    moveFocus.delete(region);
+    if (allowed === false) return;
+    if (!document.body.contains(region)) {
+      // Replaced whole (hx-swap="outerHTML", e.g. the allocation plan after « Épingler »): its new copy,
+      // found by its id, only when the focus went down with the old one (htmx keeps it on an element whose
+      // id is in the new copy: the buildings table's sort links; a search box outside stays focused).
+      const active = document.activeElement;
+      if (!region.id || (active && active !== document.body)) return;
+      region = document.getElementById(region.id);
+      if (!region) return;
+    }
     const problem = region.querySelector('[aria-invalid="true"]') || region.querySelector('[role="alert"]');
     if (problem) {
       focusOn(problem);
