@@ -185,7 +185,11 @@ LOAD_EXPLANATION = [
     "ménage, tableau de bord, offres) avec 1 à 3 s de réflexion entre deux pages, 50 puis 100 à la fois, "
     "chaque palier pendant une durée bornée (statistiques remises à zéro une fois tous les utilisateurs "
     "lancés). Cibles à 50 utilisateurs : p95 < 300 ms pour chaque type de page, 0 erreur, ≥ 40 requêtes/s. "
-    "locust tourne sur les mêmes deux cœurs que le serveur. `BENCH_LOAD=0` saute ce test.",
+    "Avec 2 s de réflexion en moyenne, N utilisateurs ne demandent au plus que N / 2 pages par seconde "
+    "(25 à 50 utilisateurs, 50 à 100) : à 50 utilisateurs, le débit doit suivre cette demande sans file "
+    "d'attente ; les 40 requêtes/s se lisent au palier de 100. Mémoire des workers : PSS (les pages "
+    "partagées avec le maître, dont le moteur des prestations chargé avant le fork, divisées entre les "
+    "processus). locust tourne sur les mêmes deux cœurs que le serveur. `BENCH_LOAD=0` saute ce test.",
     "",
 ]
 
