@@ -47,20 +47,32 @@ def _refused(household: Household, message: str) -> DomainError:
     return DomainError(f"{household.reference} : {message} Aucun ménage n'a été modifié.")
 
 
+def _each(households: list[Household], *, allowed, refusal: str, apply) -> int:
+    """Every household checked (``allowed``, else ``refusal``) before any is changed, then ``apply``
+    to each; a refusal of the service names its household. Within the caller's transaction."""
+    for household in households:
+        if not allowed(household):
+            raise _refused(household, refusal)
+    for household in households:
+        try:
+            apply(household)
+        except DomainError as exc:
+            raise _refused(household, exc.message) from exc
+    return len(households)
+
+
 @transaction.atomic
 def next_step_plan_bulk(*, household_ids: Sequence[int], title: str, due_date: dt.date | None, actor) -> int:
     """The same next step (title, due date) planned on each household; unassigned (each household's
     referent or provider takes it)."""
-    households = _households(actor, household_ids)
-    for household in households:
-        if not predicates.can_edit_next_steps(actor, household):
-            raise _refused(household, "vous ne pouvez pas planifier d'étape pour ce ménage.")
-    for household in households:
-        try:
-            services.next_step_add(household=household, title=title, due_date=due_date, actor=actor)
-        except DomainError as exc:
-            raise _refused(household, exc.message) from exc
-    return len(households)
+    return _each(
+        _households(actor, household_ids),
+        allowed=lambda household: predicates.can_edit_next_steps(actor, household),
+        refusal="vous ne pouvez pas planifier d'étape pour ce ménage.",
+        apply=lambda household: services.next_step_add(
+            household=household, title=title, due_date=due_date, actor=actor
+        ),
+    )
 
 
 @transaction.atomic
@@ -69,22 +81,18 @@ def provider_assign_bulk(
 ) -> int:
     """Each household moved to ``provider`` (``reassignment.household_reassign_provider``: referent
     cleared, notes handed over or not, one change recorded per household)."""
-    households = _households(actor, household_ids)
-    for household in households:
-        if not predicates.can_reassign_provider(actor, household):
-            raise _refused(household, "vous ne pouvez pas changer le prestataire social de ce ménage.")
-    for household in households:
-        try:
-            reassignment.household_reassign_provider(
-                household=household,
-                provider=provider,
-                hand_over_social_file=hand_over_social_file,
-                reason=reason,
-                actor=actor,
-            )
-        except DomainError as exc:
-            raise _refused(household, exc.message) from exc
-    return len(households)
+    return _each(
+        _households(actor, household_ids),
+        allowed=lambda household: predicates.can_reassign_provider(actor, household),
+        refusal="vous ne pouvez pas changer le prestataire social de ce ménage.",
+        apply=lambda household: reassignment.household_reassign_provider(
+            household=household,
+            provider=provider,
+            hand_over_social_file=hand_over_social_file,
+            reason=reason,
+            actor=actor,
+        ),
+    )
 
 
 @transaction.atomic
@@ -93,16 +101,12 @@ def committee_flag_bulk(*, household_ids: Sequence[int], reason: str, actor) -> 
     agenda of the project's next committee takes the flagged households."""
     from relogement.governance.services import committee_flag
 
-    households = _households(actor, household_ids)
-    for household in households:
-        if not predicates.can_flag_for_committee(actor, household):
-            raise _refused(household, "seul le prestataire social du ménage peut le présenter en comité.")
-    for household in households:
-        try:
-            committee_flag(household=household, actor=actor, reason=reason)
-        except DomainError as exc:
-            raise _refused(household, exc.message) from exc
-    return len(households)
+    return _each(
+        _households(actor, household_ids),
+        allowed=lambda household: predicates.can_flag_for_committee(actor, household),
+        refusal="seul le prestataire social du ménage peut le présenter en comité.",
+        apply=lambda household: committee_flag(household=household, actor=actor, reason=reason),
+    )
 
 
 @transaction.atomic
@@ -118,13 +122,9 @@ def agenda_add_bulk(*, household_ids: Sequence[int], committee, actor) -> int:
         raise DomainError(
             "L'ordre du jour ne change plus une fois la séance tenue. Aucun ménage n'a été modifié."
         )
-    households = _households(actor, household_ids)
-    for household in households:
-        if household.project_id != committee.project_id:
-            raise _refused(household, f"il n'appartient pas au projet du comité ({committee.project.name}).")
-    for household in households:
-        try:
-            committee_case_add(committee=committee, household=household, actor=actor)
-        except DomainError as exc:
-            raise _refused(household, exc.message) from exc
-    return len(households)
+    return _each(
+        _households(actor, household_ids),
+        allowed=lambda household: household.project_id == committee.project_id,
+        refusal=f"il n'appartient pas au projet du comité ({committee.project.name}).",
+        apply=lambda household: committee_case_add(committee=committee, household=household, actor=actor),
+    )
