@@ -106,3 +106,17 @@ def world(db) -> World:
         household_b=household_b,
         household_other=household_other,
     )
+
+
+@pytest.fixture
+def cache_on(settings):
+    """The figures' and alerts' caches as in production (the test settings turn them off), empty:
+    primary keys are reused from one test to the next on SQLite, so a previous test's figures could
+    share a data version."""
+    from django.core.cache import cache
+
+    settings.INDICATORS_CACHE_SECONDS = 600
+    settings.ALERTS_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()

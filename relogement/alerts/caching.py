@@ -6,7 +6,7 @@ rules read proposals, steps, follow-ups, requests, committees and grievances acr
 keep it under a key made of the user, the organisation they act for, the day (the rules compare dates
 with today) and an **activity version**: the indicators' data version (``indicators.cache``, the facts
 refreshed first, so that a write bypassing Django moves it too) and the largest primary key of every
-table of the applications the rules read. Every insert moves it, and so does every save through the
+table of the applications the rules read, in one query. Every insert moves it, and so does every save through the
 services, which writes a history row (django-simple-history). An update or a deletion that writes no
 history row (none of the services the rules depend on does, but SQL could) is seen at the latest
 after ``ALERTS_CACHE_SECONDS`` (60 s by default); 0 turns the cache off, as in the tests that do not
@@ -21,7 +21,6 @@ from functools import cache as memoize
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
 
 from relogement.indicators import cache as figures_cache
 from relogement.permissions.scopes import organisation_of
@@ -50,7 +49,7 @@ def seconds() -> int:
 
 @memoize
 def _tables() -> tuple[tuple[str, str], ...]:
-    tables = set()
+    tables = set(figures_cache.version_tables())
     for label in APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
@@ -58,24 +57,26 @@ def _tables() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(tables))
 
 
-def activity_version() -> str:
-    """The indicators' data version (after a refresh) and the last primary key of every table of
-    ``APPS``, in two queries (the refresh's EXISTS when nothing is stale, then one SELECT)."""
-    base = figures_cache.current_version() or ""
-    qn = connection.ops.quote_name
-    parts = ", ".join(f"(SELECT MAX({qn(pk)}) FROM {qn(table)})" for table, pk in _tables())
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")
-        row = cursor.fetchone()
-    return base + "/" + "-".join("" if v is None else str(v) for v in row)
+def activity_version() -> str | None:
+    """The last primary key of every table the indicators' data version reads and of every table of
+    ``APPS``, after the facts' refresh (its EXISTS when nothing is stale, then one SELECT); None when
+    the cache is off. A page that keeps several figures reads it once and passes it to each."""
+    if seconds() <= 0:
+        return None
+    from relogement.indicators import freshness
+
+    freshness.refresh()  # a write that bypassed Django moves the generation, hence the version
+    return figures_cache.max_keys(_tables())
 
 
-def for_user(user, name: str, compute: Callable, *, today: dt.date, parts: tuple = ()):
+def for_user(
+    user, name: str, compute: Callable, *, today: dt.date, version: str | None = None, parts: tuple = ()
+):
     """``compute()``, or what it returned for the same user, organisation, day, ``parts`` and activity
-    version."""
+    version (``version``: from ``activity_version`` earlier in the same request, else read here)."""
     ttl = seconds()
     if ttl <= 0:
         return compute()
     org = organisation_of(user)
     key = (f"alerts-{name}", user.pk, org.pk if org else None, today.isoformat(), *parts)
-    return figures_cache.cached(key, compute, version=activity_version(), ttl=ttl)
+    return figures_cache.cached(key, compute, version=version or activity_version(), ttl=ttl)

@@ -33,7 +33,8 @@ from relogement.territory.models import Commune
 DEFAULT_SECONDS = 600
 
 
-def _tables() -> list[tuple[str, str]]:
+def version_tables() -> list[tuple[str, str]]:
+    """(table, key column) whose largest value makes the data version."""
     models = [
         Household,
         HouseholdStatusChange,
@@ -55,13 +56,18 @@ def _tables() -> list[tuple[str, str]]:
     return tables
 
 
-def data_version() -> str:
+def max_keys(tables) -> str:
+    """The largest value of each (table, column), in one query, joined into a version string."""
     qn = connection.ops.quote_name
-    parts = ", ".join(f"(SELECT MAX({qn(pk)}) FROM {qn(table)})" for table, pk in _tables())
+    parts = ", ".join(f"(SELECT MAX({qn(pk)}) FROM {qn(table)})" for table, pk in tables)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {parts}")
         row = cursor.fetchone()
     return "-".join(str(v) for v in row)
+
+
+def data_version() -> str:
+    return max_keys(version_tables())
 
 
 def seconds() -> int:

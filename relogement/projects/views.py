@@ -41,13 +41,14 @@ def home(request):
 
     from relogement.alerts import caching
     from relogement.alerts.rules import work_queue
-    from relogement.indicators.cache import cached, current_version, scope_key
+    from relogement.indicators.cache import cached, scope_key
 
     user = request.user
     organisation = organisation_of(user)
     projects = list(Project.objects.visible_to(user).select_related("commune").order_by("name"))
-    # Counted over the whole perimeter: kept for the data version, like the dashboard's figures.
-    version = current_version()
+    # Counted over the whole perimeter: kept, like the work queue, while nothing they read changes (one
+    # version read for the three).
+    version = caching.activity_version()
     counts = cached(
         ("home-status-counts", scope_key(user)),
         lambda: dict(selectors.status_counts_by(user, "project_id")),
@@ -66,7 +67,9 @@ def home(request):
             "totals": selectors.total_status_counts(counts),
             "status_labels": selectors.StatusCounts().rows,
             "show_admin_link": request.user.is_staff,
-            "queue": caching.for_user(user, "work-queue", lambda: work_queue(user, today=today), today=today)
+            "queue": caching.for_user(
+                user, "work-queue", lambda: work_queue(user, today=today), today=today, version=version
+            )
             if operational
             else [],
             "show_queue": operational,

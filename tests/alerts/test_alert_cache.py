@@ -5,7 +5,6 @@ data once something was written."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 HOME = reverse("home")
 BADGE = reverse("alerts:count")
-
-
-@pytest.fixture
-def cache_on(settings):
-    # The test settings turn the figures' cache off; primary keys are reused from one test to the next
-    # on SQLite, hence an empty cache around each test.
-    settings.INDICATORS_CACHE_SECONDS = 600
-    settings.ALERTS_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _queries(client, url):

@@ -2,7 +2,6 @@
 computed once per organisation, filters and data version, never served for older data."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,16 +11,6 @@ from relogement.households.statuses import HouseholdStatus
 from tests import factories
 
 LIST = reverse("households:list")
-
-
-@pytest.fixture
-def cache_on(settings):
-    """The cache as in production (the test settings disable it), empty: primary keys are reused from
-    one test to the next on SQLite, so a previous test's figures could share a data version."""
-    settings.INDICATORS_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _bulk(world, count: int, prefix: str) -> None:
