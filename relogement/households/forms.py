@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.forms.models import fields_for_model
 from django.forms.utils import flatatt
@@ -305,21 +307,36 @@ class ProviderReassignForm(VersionedForm):
 class ListSelect(forms.Select):
     """A select whose options are written in Python rather than through one template per option: the
     list's filters offer every building of the perimeter (1,432 for the metropolis), and rendering them
-    option by option took most of the list page's time."""
+    option by option took most of the list page's time. The options of a set of choices are written
+    once per process (``_options_html``): the same perimeter's list is shown page after page, and only
+    the selected option differs."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                ("" if key is None else key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
+        choices = tuple(self.choices)
+        try:
+            options = _options_html(choices)
+        except TypeError:  # an unhashable label: written each time
+            options = _options_html.__wrapped__(choices)
+        for key, _ in choices:
+            if str(key) in chosen:
+                plain = format_html('<option value="{}">', "" if key is None else key)
+                options = mark_safe(options.replace(plain, plain[:-1] + " selected>", 1))
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
+
+
+_OPTIONS_CACHE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=_OPTIONS_CACHE_SIZE)
+def _options_html(choices: tuple) -> str:
+    """The ``<option>`` elements of ``choices``, none selected (a tuple of (key, label) pairs: the
+    cache compares the pairs themselves, so two perimeters never share their options by mistake)."""
+    return format_html_join(
+        "", '<option value="{}">{}</option>', (("" if key is None else key, label) for key, label in choices)
+    )
 
 
 class ColumnsField(forms.MultipleChoiceField):

@@ -26,7 +26,7 @@ from relogement.grievances.models import Grievance
 from relogement.households.models import Household, HouseholdStatusChange
 from relogement.indicators.models import DataGeneration
 from relogement.offers.models import Proposal, RefusalReason
-from relogement.projects.models import Building
+from relogement.projects.models import Building, Project
 from relogement.rehousing.models import Rehousing
 from relogement.territory.models import Commune
 
@@ -47,7 +47,8 @@ def version_tables() -> list[tuple[str, str]]:
         Grievance,
     ]
     tables = [(m._meta.db_table, m._meta.pk.column) for m in models]
-    for model in (Household, Rehousing, Proposal, FollowUp, Building, Grievance):
+    # Project: its history moves on a new or renamed project (the perimeter and filter choices).
+    for model in (Household, Rehousing, Proposal, FollowUp, Building, Grievance, Project):
         history = model.history.model
         tables.append((history._meta.db_table, history._meta.pk.column))
     through = Organisation.projects.through

@@ -6,6 +6,7 @@ that the secret statistique is applied in one place (``hide``: roles without nam
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -387,7 +388,10 @@ def _attach_risks(buildings: list[BuildingProgress], as_of: dt.date) -> None:
     )
     by_pk = {r.building.pk: r for r in risks}
     for b in buildings:
-        b.risk_verdict = by_pk.get(b.pk)
+        risk = by_pk.get(b.pk)
+        # Without its Building instance (the dashboard reads the figures and the verdict): half of the
+        # cached value that every dashboard view reads back.
+        b.risk_verdict = dataclasses.replace(risk, building=None) if risk is not None else None
     buildings.sort(key=lambda b: not b.risk)
 
 
@@ -398,9 +402,11 @@ def build(
     *,
     hide: bool,
     scope: str | None = None,
+    version: str | None = None,
     building_tokens: frozenset[str] = frozenset(),
 ) -> Dashboard:
-    """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data."""
+    """``scope`` (cache.scope_key of the user) enables the cache: same organisation, same data
+    (``version``: the data version, when the page has read it already)."""
 
     def figures():
         with pinned(households) as scoped:  # one evaluation of the scope for both
@@ -411,7 +417,9 @@ def build(
     if scope is None:
         result, buildings = figures()
     else:
-        result, buildings = cached(("dashboard", scope, perimeter.token, as_of.isoformat()), figures)
+        result, buildings = cached(
+            ("dashboard", scope, perimeter.token, as_of.isoformat()), figures, version=version
+        )
     d = Dashboard(perimeter, as_of, hide, result, buildings, building_tokens=building_tokens)
     _indicator_tables(d)
     _status_table(d)

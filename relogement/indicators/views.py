@@ -20,10 +20,11 @@ from relogement.households.statuses import ReportingStatus
 from relogement.indicators import dashboard as board
 from relogement.indicators import geo, registry
 from relogement.indicators.asof import AsOf
-from relogement.indicators.cache import scope_key
+from relogement.indicators.cache import cached, current_version, scope_key
 from relogement.indicators.exports import FORMATS, WRITERS
 from relogement.indicators.geo import map_shapes
 from relogement.indicators.perimeter import (
+    BUILDING,
     PROJECT,
     SEARCH_MIN_LENGTH,
     Perimeter,
@@ -81,14 +82,29 @@ def _crumbs(label: str, url: str | None = None):
     return crumbs
 
 
-def _board(request, perimeter, as_of):
+def _board(request, perimeter, as_of, version: str | None):
+    scope = scope_key(request.user)
     return board.build(
         scoped_households(request.user, perimeter),
         perimeter,
         as_of,
         hide=must_hide(request.user),
-        scope=scope_key(request.user),
-        building_tokens=building_tokens(request.user),
+        scope=scope,
+        version=version,
+        building_tokens=cached(
+            ("building-tokens", scope), lambda: building_tokens(request.user), version=version
+        ),
+    )
+
+
+def _dashboard_choices(request, perimeter, version: str | None):
+    """The perimeter selector's options (four scans of the user's scope), kept for the data version like
+    the figures: the dashboard is opened again and again on the same scope."""
+    current = perimeter.token if perimeter.kind == BUILDING else ""
+    return cached(
+        ("perimeter-choices", scope_key(request.user), current),
+        lambda: perimeter_choices(request.user, buildings=False, current=perimeter),
+        version=version,
     )
 
 
@@ -132,19 +148,34 @@ def _buildings_context(request, d, perimeter, as_of) -> dict:
 
 def dashboard(request):
     perimeter, as_of, error = _context(request)
-    d = _board(request, perimeter, as_of)
+    version = current_version()  # read once for the figures, the buildings and the choices
     qs = board.query_string(perimeter, as_of)
+    # The figures part (tables, charts, buildings) depends only on the organisation (its scope and
+    # whether small counts are hidden), the perimeter, the date, the buildings table's page and sort,
+    # and the data: kept as HTML for the data version, so that the dashboard opened again (the most
+    # visited page after the list) neither rebuilds its tables nor renders them.
+    table_state = tuple(request.GET.get(k, "") for k in ("tri", "ordre", "vue", "page"))
+    figures_html = cached(
+        (
+            "dashboard-html",
+            scope_key(request.user),
+            must_hide(request.user),
+            perimeter.token,
+            as_of,
+            table_state,
+        ),
+        lambda: _figures_html(request, perimeter, as_of, version, qs),
+        version=version,
+    )
     return render(
         request,
         "indicators/dashboard.html",
         {
-            **_buildings_context(request, d, perimeter, as_of),
-            "d": d,
+            "figures_html": figures_html,
             "perimeter": perimeter,
             "as_of": as_of,
             "date_error": error,
-            "scope_note": scope_note(request.user),
-            "choices": perimeter_choices(request.user, buildings=False, current=perimeter),
+            "choices": _dashboard_choices(request, perimeter, version),
             "q": "",
             "results": [],
             "more": False,
@@ -152,6 +183,22 @@ def dashboard(request):
             "min_length": SEARCH_MIN_LENGTH,
             "qs": qs,
             "mode": "",
+            "breadcrumbs": [{"label": "Indicateurs", "url": None}],
+        },
+    )
+
+
+def _figures_html(request, perimeter, as_of, version: str | None, qs: str) -> str:
+    d = _board(request, perimeter, as_of, version)
+    return render_to_string(
+        "indicators/_dashboard_figures.html",
+        {
+            **_buildings_context(request, d, perimeter, as_of),
+            "d": d,
+            "perimeter": perimeter,
+            "as_of": as_of,
+            "scope_note": scope_note(request.user),
+            "qs": qs,
             "progress_tables": d.table_list("statuts", "avancement"),
             "impact_tables": d.table_list("rac", "effort", "surface", "surpeuplement"),
             "project_report_url": reverse("indicators:project_report", kwargs={"pk": perimeter.key})
@@ -159,7 +206,6 @@ def dashboard(request):
             + board.query_string(perimeter, as_of)
             if perimeter.kind == PROJECT
             else "",
-            "breadcrumbs": [{"label": "Indicateurs", "url": None}],
         },
     )
 
@@ -167,7 +213,7 @@ def dashboard(request):
 def buildings(request):
     """The buildings table of the dashboard, one page sorted on a column (htmx: the table alone)."""
     perimeter, as_of, error = _context(request)
-    d = _board(request, perimeter, as_of)
+    d = _board(request, perimeter, as_of, current_version())
     context = {
         **_buildings_context(request, d, perimeter, as_of),
         "perimeter": perimeter,

@@ -102,3 +102,21 @@ def test_cached_figures_stay_within_each_perimeter(world, cache_on):
     assert _counts(world.client_for("social_a"))[0] == 1
     response = world.client_for("social_b").get(LIST + "?q=Martin")
     assert response.context["page"].paginator.count == 0
+
+
+def test_filter_options_written_once_keep_the_selected_option_of_each_request():
+    """The options of a perimeter's selects are written once per process; each request still marks its
+    own choice selected, and only that one."""
+    from relogement.households.forms import ListSelect, _options_html
+
+    _options_html.cache_clear()
+    widget = ListSelect(choices=[("", "Tous"), (1, "Bât. A <1>"), (2, "Bât. B"), (12, "Bât. C")])
+    first = widget.render("building", "2")
+    again = widget.render("building", "1")
+    none = widget.render("building", None)
+    assert _options_html.cache_info().hits == 2
+    assert '<option value="2" selected>Bât. B</option>' in first
+    assert first.count(" selected") == 1
+    assert '<option value="1" selected>Bât. A &lt;1&gt;</option>' in again
+    assert again.count(" selected") == 1 and '<option value="12">' in again
+    assert '<option value="" selected>Tous</option>' in none and none.count(" selected") == 1

@@ -348,6 +348,25 @@ def test_figures_are_cached_until_the_data_change(s, mous, settings):
     assert ">7<" in html.replace("</a>", "<").replace('">', ">")
 
 
+def test_perimeter_choices_are_kept_for_the_data_version(s, metropolis, cache_on):
+    """The dashboard's perimeter selector (communes, projects, landlords of the scope) is not scanned
+    again on every view, and a new or renamed project shows at once (its history moves the version)."""
+    url = reverse("indicators:dashboard")
+    params = {"date": AS_OF}
+    metropolis.get(url, params)
+    with CaptureQueriesContext(connection) as ctx:
+        assert metropolis.get(url, params).status_code == 200
+    assert not [
+        q for q in ctx.captured_queries if 'FROM "territory_commune"' in q["sql"] and "MAX(" not in q["sql"]
+    ]
+    project = factories.ProjectFactory(name="Projet Zéphyr")
+    assert "Projet Zéphyr" in metropolis.get(url, params).content.decode()
+    project.name = "Projet Aquilon"
+    project.save()
+    html = metropolis.get(url, params).content.decode()
+    assert "Projet Aquilon" in html and "Projet Zéphyr" not in html
+
+
 def test_map_applies_the_secret_for_the_metropolis(s, metropolis):
     s.lille.outline = {
         "type": "Polygon",
