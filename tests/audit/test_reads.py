@@ -54,3 +54,30 @@ def test_menu_entry_for_administrators_only(world):
     url = reverse("audit:index")
     assert f'href="{url}"' in world.client_for("admin").get(reverse("home")).content.decode()
     assert f'href="{url}"' not in world.client_for("social_a").get(reverse("home")).content.decode()
+
+
+def test_reads_follow_deletions_without_database_constraints(world):
+    """The read log has no foreign-key constraint in the database (an export writes tens of thousands of
+    rows at once): Django applies on_delete itself. A household's reads go with it, a user who read
+    files cannot be deleted, a deleted organisation leaves its reads without organisation."""
+    import pytest
+    from django.db.models import ProtectedError
+
+    from relogement.households.models import HouseholdStatusChange
+    from tests import factories
+
+    bare = factories.HouseholdFactory(building=world.building, project=world.project)
+    mous = world.users["mous"]
+    FileRead.objects.create(household=bare, user=mous, organisation=world.orgs["mous"])
+    world.client_for("mous").get(reverse("households:detail", args=[world.household_b.pk]))
+    read_b = FileRead.objects.get(household=world.household_b)
+    HouseholdStatusChange.objects.filter(household=bare).delete()  # protected: kept unless erased first
+    bare.delete()
+    assert not FileRead.objects.filter(household_id=bare.pk).exists()
+    with pytest.raises(ProtectedError):
+        mous.delete()
+    gone = factories.OrganisationFactory(name="Dissoute")
+    FileRead.objects.filter(pk=read_b.pk).update(organisation=gone)
+    gone.delete()
+    read_b.refresh_from_db()
+    assert read_b.organisation_id is None
