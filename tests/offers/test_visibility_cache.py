@@ -7,7 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relogement.households.models import Household
+from relogement.indicators.models import DataGeneration
+from relogement.offers import visibility
 from relogement.offers.models import HousingOffer, Proposal
+from relogement.projects.models import Building
 from tests import factories
 
 LIST = reverse("offers:list")
@@ -73,3 +76,13 @@ def test_cached_set_skips_the_proposals_and_matches_the_subquery(world, offers, 
     assert _seen(client) == cached == ["OWN", "F2"]
     user = world.users["landlord"]
     assert list(HousingOffer.objects.visible_to(user).values_list("reference", flat=True)) == cached
+
+
+def test_the_version_covers_every_table_the_set_reads():
+    """Proposals (offer, household), households (building), buildings (landlord), offers (landlord):
+    a new row or a history row in any of them moves the version."""
+    tables = {table for table, _ in visibility._tables()}
+    for model in (Proposal, Household, Building, HousingOffer):
+        assert model._meta.db_table in tables
+        assert model.history.model._meta.db_table in tables
+    assert DataGeneration._meta.db_table in tables  # writes that bypass the history (triggers)
