@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
@@ -14,9 +13,10 @@ class HousingOfferQuerySet(models.QuerySet):
         if org is None or org.kind == OrganisationKind.ADMIN:
             return self.none()
         if org.kind == OrganisationKind.LANDLORD:
-            Proposal = apps.get_model("offers", "Proposal")
-            positioned = Proposal.objects.filter(scopes.household_filter(user, field="household_id"))
-            return self.filter(Q(landlord=org) | Q(pk__in=positioned.values("offer_id")))
+            # Here, not at the top: visibility reads the indicators' cache, which imports the offers' models.
+            from relogement.offers import visibility
+
+            return self.filter(Q(landlord=org) | visibility.positioned_offers(org))
         return self.all()
 
 
