@@ -7,6 +7,6 @@ def active_organisation(request):
         return {"active_organisation": None, "user_organisations": [], "can_administer_accounts": False}
     return {
         "active_organisation": user.active_organisation,
-        "user_organisations": [m.organisation for m in user.memberships.select_related("organisation")],
+        "user_organisations": user.organisations,
         "can_administer_accounts": can_administer_accounts(user),
     }

@@ -1,5 +1,3 @@
-from relogement.accounts.models import Organisation
-
 SESSION_KEY = "active_organisation_id"
 
 
@@ -15,7 +13,8 @@ class ActiveOrganisationMiddleware:
             wanted = request.session.get(SESSION_KEY)
             organisation = None
             if wanted:
-                organisation = Organisation.objects.filter(pk=wanted, memberships__user=user).first()
+                # Among the memberships read once for the request (the header lists them too).
+                organisation = next((org for org in user.organisations if str(org.pk) == str(wanted)), None)
             if organisation is not None:
                 user.active_organisation = organisation
             elif wanted:

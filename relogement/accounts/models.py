@@ -52,11 +52,20 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def organisations(self) -> list[Organisation]:
+        """The organisations the user belongs to, first joined first: read once per request (the
+        default active organisation and the header's organisation switcher both need them)."""
+        if not hasattr(self, "_organisations"):
+            self._organisations = [
+                m.organisation for m in self.memberships.select_related("organisation").order_by("pk")
+            ]
+        return self._organisations
+
+    @property
     def active_organisation(self) -> Organisation | None:
         """The organisation the user currently acts for (set per request by the middleware)."""
         if not hasattr(self, "_active_organisation"):
-            membership = self.memberships.select_related("organisation").order_by("pk").first()
-            self._active_organisation = membership.organisation if membership else None
+            self._active_organisation = self.organisations[0] if self.organisations else None
         return self._active_organisation
 
     @active_organisation.setter
