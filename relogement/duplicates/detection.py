@@ -179,8 +179,9 @@ def find_possible_duplicates(
         if exclude_household_id is not None:
             # A split household shares its parent's dwelling by design.
             same_dwelling = same_dwelling.exclude(split_from_id=exclude_household_id)
-            parent = Household.objects.filter(pk=exclude_household_id).values_list("split_from_id", flat=True)
-            same_dwelling = same_dwelling.exclude(pk__in=[p for p in parent if p])
+            # Its parent too: a subquery, not one more query.
+            parent = Household.objects.filter(pk=exclude_household_id, split_from__isnull=False)
+            same_dwelling = same_dwelling.exclude(pk__in=parent.values("split_from_id"))
         for pk in same_dwelling.values_list("pk", flat=True)[:MAX_GROUP]:
             evidence[pk].add("dwelling", DWELLING_WEIGHT, REASON_DWELLING)
 

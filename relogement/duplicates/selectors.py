@@ -12,7 +12,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from relogement.duplicates.detection import (
     DWELLING_WEIGHT,
@@ -167,13 +167,22 @@ def decisions_visible_to(user):
 
 def decisions_of(*, user, household: Household, linked_only: bool = False) -> list[DuplicateDecision]:
     """The decisions involving one household whose other household the user also sees (``linked_only``:
-    the links in force)."""
-    visible = Household.objects.visible_to(user).values("pk")
+    the links in force).
+
+    The household's decisions first (most files have none), then which of their households the user
+    sees: not two IN over the user's whole perimeter, which PostgreSQL planned at each file view."""
     decisions = DuplicateDecision.objects.involving(household.pk)
     if linked_only:
         decisions = decisions.active().filter(decision=DecisionKind.LINKED)
-    return list(
-        decisions.filter(Q(household_low_id__in=visible) & Q(household_high_id__in=visible))
-        .select_related("household_low", "household_high", "actor", "undone_by")
-        .order_by("-decided_at", "-pk")
+    decisions = list(
+        decisions.select_related("household_low", "household_high", "actor", "undone_by").order_by(
+            "-decided_at", "-pk"
+        )
     )
+    if not decisions:
+        return []
+    pair_ids = {d.household_low_id for d in decisions} | {d.household_high_id for d in decisions}
+    visible = set(
+        Household.objects.visible_to(user).filter(pk__in=pair_ids).order_by().values_list("pk", flat=True)
+    )
+    return [d for d in decisions if d.household_low_id in visible and d.household_high_id in visible]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 
 from relogement.governance.models import (
     Action,
@@ -188,10 +188,24 @@ def household_history(*, household, user) -> dict:
     already sees): the decisions carry no social note, only their kind, offer and motive."""
     from relogement.governance.models import Committee
 
-    cases = list(
-        household.committee_cases.filter(removed_at__isnull=True)
-        .select_related("committee__project", "offer")
-        .order_by("-committee__starts_at", "-pk")
+    # Most files never went to a committee nor to a CALEOL: one query says which lists to read
+    # (rather than three queries returning nothing).
+    cases_qs = household.committee_cases.filter(removed_at__isnull=True)
+    flags_qs = household.committee_flags.filter(closed_at__isnull=True)
+    items_qs = CommissionItem.objects.filter(proposal__household=household).exclude(outcome="")
+    present = (
+        Household.objects.filter(pk=household.pk)
+        .values(
+            cases=Exists(cases_qs),
+            flags=Exists(flags_qs),
+            items=Exists(items_qs),
+        )
+        .get()
+    )
+    cases = (
+        list(cases_qs.select_related("committee__project", "offer").order_by("-committee__starts_at", "-pk"))
+        if present["cases"]
+        else []
     )
     visible_committees = set(
         Committee.objects.visible_to(user)
@@ -199,8 +213,11 @@ def household_history(*, household, user) -> dict:
         .values_list("pk", flat=True)
     )
     actions = defaultdict(list)
-    for action in Action.objects.filter(household=household).select_related(
-        "owner_organisation", "owner_person"
+    # Shown under their case only: no case, no query.
+    for action in (
+        Action.objects.filter(household=household).select_related("owner_organisation", "owner_person")
+        if cases
+        else ()
     ):
         actions[action.committee_case_id].append(action)
     return {
@@ -209,12 +226,11 @@ def household_history(*, household, user) -> dict:
             {"case": c, "linked": c.committee_id in visible_committees, "actions": actions.get(c.pk, [])}
             for c in cases
         ],
-        "open_flags": list(household.committee_flags.filter(closed_at__isnull=True)),
+        "open_flags": list(flags_qs) if present["flags"] else [],
         "can_flag": predicates.can_flag_for_committee(user, household),
         "commission_items": list(
-            CommissionItem.objects.filter(proposal__household=household)
-            .exclude(outcome="")
-            .select_related("session__landlord", "proposal__offer")
-            .order_by("-session__date", "-pk")
-        ),
+            items_qs.select_related("session__landlord", "proposal__offer").order_by("-session__date", "-pk")
+        )
+        if present["items"]
+        else [],
     }

@@ -405,8 +405,9 @@ def _diagnoses_for(household, vis, user):
 
 def detail_context(request, household: Household) -> dict:
     user = request.user
-    vis = visibility_for(user, household)
-    resources = {line.kind: line for line in household.resources.all()}
+    # Computed by selectors.household_file, which fetched the sections it shows.
+    vis = getattr(household, "file_visibility", None) or visibility_for(user, household)
+    resources = {line.kind: line for line in household.resources.all()} if vis.resources else {}
     context = {
         "household": household,
         "vis": vis,
@@ -447,7 +448,7 @@ def detail_context(request, household: Household) -> dict:
         if predicates.can_change_status(user, household)
         else [],
         "can_record_rehousing": predicates.can_record_direct_rehousing(user, household),
-        "rehousings": list(household.rehousings.select_related("commune").order_by("move_in_date", "pk")),
+        "rehousings": list(household.rehousings.all()),  # prefetched in order by household_file
         "hidden_provider": HIDDEN_FOR_PROVIDER,
         "hidden_pseudo": HIDDEN_PSEUDONYMISED,
         "hidden_role": HIDDEN_ROLE,

@@ -215,15 +215,21 @@ class OfferCount:
         return self.required > 0 and self.refused_compliant_count >= self.required
 
 
-def offer_count(household: Household) -> OfferCount:
+def offer_count(household: Household, proposals: list | None = None) -> OfferCount:
     """The offers counted for the household under the rule that applies to it (4 queries at most,
-    whatever the number of proposals)."""
+    whatever the number of proposals). ``proposals``: the household's proposals already read (with
+    their commune and offer), for a page that shows them too; the notified ones are counted."""
     rule = household_rule(household)
-    proposals = list(
-        household.proposals.exclude(notified_date=None)
-        .select_related("commune", "offer")
-        .order_by("notified_date", "pk")
-    )
+    if proposals is None:
+        proposals = list(
+            household.proposals.exclude(notified_date=None)
+            .select_related("commune", "offer")
+            .order_by("notified_date", "pk")
+        )
+    else:
+        proposals = sorted(
+            (p for p in proposals if p.notified_date is not None), key=lambda p: (p.notified_date, p.pk)
+        )
     count = OfferCount(
         required=rule.required,
         delay_months=rule.delay_months,

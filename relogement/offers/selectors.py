@@ -62,17 +62,25 @@ def rent_comparison(user, household, offer=None):
     }
 
 
+def _rehousings(household) -> list:
+    """The household's rehousings by move-in date: those the file page already read
+    (``households.selectors.household_file`` prefetches them in this order), else one query."""
+    if "rehousings" in getattr(household, "_prefetched_objects_cache", {}):
+        return list(household.rehousings.all())
+    return list(household.rehousings.select_related("commune").order_by("move_in_date", "pk"))
+
+
 def household_offers(user, household) -> dict:
     """Context of the ``offers/_household_offers.html`` include of the household page."""
-    count = offer_count(household)
+    # One read of the proposals for the count (the notified ones) and the open ones.
+    proposals = list(household.proposals.select_related("commune", "offer__commune"))
     return {
-        "offer_count": count,
-        "open_proposals": list(
-            household.proposals.filter(status__in=proposal_states.ACTIVE)
-            .select_related("offer", "offer__commune")
-            .order_by("positioned_at")
+        "offer_count": offer_count(household, proposals),
+        "open_proposals": sorted(
+            (p for p in proposals if p.status in proposal_states.ACTIVE),
+            key=lambda p: (p.positioned_at, p.pk),
         ),
-        "rehousings": list(household.rehousings.select_related("commune").order_by("move_in_date")),
+        "rehousings": _rehousings(household),
         "household": household,
         "project": household.project,
     }

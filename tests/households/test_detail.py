@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from relogement.audit.models import FileRead
-from relogement.households.models import NextStep
+from relogement.households.models import NextStep, ProviderReassignment
 from relogement.households.selectors import overdue_steps_for
 from tests import factories
 from tests.households.conftest import fill_household
@@ -33,6 +33,58 @@ def test_detail_queries_do_not_grow_with_members_or_entries(world, persona, djan
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("households:detail", args=[big.pk]))
     assert response.status_code == 200
+
+
+# The file page's queries per role (issue 19: the page was 27 to 35 queries at 100,000 households).
+# Shared by every role: session, user, memberships, the household with its status history, wished
+# locations and rehousings (read once for the status section and the offers panel), the read log's
+# insert, the menu's two permission reads, the duplicate decisions (read once for the header and the
+# section), requests, which of the committee lists to read (one query for three), the proposals (one
+# read for the offer count and the open ones). Then only the sections the role sees: members,
+# resources, diagnoses, support log, next steps; documents and grievances; the possible duplicates
+# for those who keep the file. A split or a change of provider costs its query only when there is one.
+FILE_QUERIES = {"metropolis": 15, "commune": 18, "landlord": 17, "mous": 23, "social_a": 23}
+
+
+@pytest.mark.parametrize("persona", FILE_QUERIES)
+def test_detail_query_budget_per_role(world, persona, django_assert_num_queries):
+    household = fill_household(
+        world.household_a, author=world.users["social_a"], members=2, entries=1, steps=1
+    )
+    url = reverse("households:detail", args=[household.pk])
+    client = world.client_for(persona)
+    client.get(url)  # warm-up
+    with django_assert_num_queries(FILE_QUERIES[persona]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_rare_sections_cost_a_query_only_when_present(world, django_assert_num_queries):
+    """Splits and provider changes are read only when the household query found some: still shown."""
+    household = fill_household(
+        world.household_a, author=world.users["social_a"], members=2, entries=1, steps=1
+    )
+    url = reverse("households:detail", args=[household.pk])
+    client = world.client_for("mous")
+    client.get(url)
+    factories.HouseholdFactory(
+        building=world.building,
+        social_provider=world.orgs["social_a"],
+        split_from=household,
+        reference="CONC-001-B",
+    )
+    ProviderReassignment.objects.create(
+        household=household,
+        from_provider=world.orgs["social_b"],
+        to_provider=world.orgs["social_a"],
+        social_file_handed_over=True,
+        reason="Secteur redécoupé",
+        actor=world.users["mous"],
+    )
+    with django_assert_num_queries(FILE_QUERIES["mous"] + 2):
+        html = client.get(url).content.decode()
+    assert "Décohabitation(s)" in html and "CONC-001-B" in html
+    assert "Secteur redécoupé" in html and "Aucun changement de prestataire." not in html
 
 
 def test_every_read_of_a_file_is_logged(world):

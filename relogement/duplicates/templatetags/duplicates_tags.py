@@ -6,6 +6,7 @@ from django import template
 
 from relogement.duplicates import selectors
 from relogement.duplicates.detection import find_possible_duplicates
+from relogement.duplicates.models import DecisionKind
 from relogement.households.visibility import display_name
 from relogement.permissions import predicates
 
@@ -16,11 +17,22 @@ def _other(decision, household):
     return decision.household_high if decision.household_low_id == household.pk else decision.household_low
 
 
+def _decisions(user, household) -> list:
+    """``selectors.decisions_of`` read once per page: the header links are its links in force, the
+    section shows them all (kept on the household, which the page fetched for this user)."""
+    cached = getattr(household, "_duplicate_decisions", None)
+    if cached is None or cached[0] != user.pk:
+        cached = (user.pk, selectors.decisions_of(user=user, household=household))
+        household._duplicate_decisions = cached
+    return cached[1]
+
+
 @register.inclusion_tag("duplicates/_household_links.html", takes_context=True)
 def duplicate_links(context, household):
     """« Dossier lié : … » in the file's header, for everyone who sees both files."""
     user = context["request"].user
-    linked = selectors.decisions_of(user=user, household=household, linked_only=True)
+    # decisions_of(linked_only=True), from the decisions the section shows too.
+    linked = [d for d in _decisions(user, household) if d.active and d.decision == DecisionKind.LINKED]
     return {
         "linked": [
             {"household": _other(d, household), "name": display_name(user, _other(d, household))}
@@ -36,8 +48,7 @@ def duplicates_section(context, household):
     shown = predicates.can_view_duplicates(user)
     if not shown:
         return {"shown": False, "candidates": [], "decisions": [], "can_edit": False, "household": household}
-    decisions = selectors.decisions_of(user=user, household=household)
-    shown = predicates.can_view_duplicates(user)
+    decisions = _decisions(user, household)
     candidates = []
     can_edit = shown and predicates.can_edit_household(user, household)
     if can_edit:
