@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import cache as memoize
 
 from django.apps import apps
-from django.db.models import F, Lookup, Q
+from django.db.models import Exists, F, Lookup, OuterRef, Q
 
 from relogement.indicators import cache as figures_cache
 from relogement.permissions import scopes
@@ -93,3 +93,29 @@ def positioned_offers(org) -> Q:
         ("offers-positioned-elsewhere", f"org-{org.pk}"), lambda: _foreign_ids(org), version=current
     )
     return Q(_IdIn(F("pk"), ids))
+
+
+def _positioned_household_ids(org) -> str:
+    Proposal = apps.get_model("offers", "Proposal")
+    ids = (
+        Proposal.objects.filter(offer__landlord=org)
+        .order_by("household_id")
+        .values_list("household_id", flat=True)
+        .distinct()
+    )
+    return ",".join(str(pk) for pk in ids)
+
+
+def positioned_households(org, field: str) -> Q:
+    """Condition on households (``field``: their key, "pk" or "<relation>_id"): positioned on one of the
+    landlord ``org``'s offers. Part of every landlord's perimeter (``scopes.household_filter``): as a
+    subquery, PostgreSQL joined the landlord's offers with every proposal at each query (25 ms of its
+    household list's 35 at 100,000 households); kept per data version like the offers above."""
+    current = version()
+    if current is None:
+        Proposal = apps.get_model("offers", "Proposal")
+        return Q(Exists(Proposal.objects.filter(offer__landlord=org, household_id=OuterRef(field))))
+    ids = figures_cache.cached(
+        ("households-positioned-on", f"org-{org.pk}"), lambda: _positioned_household_ids(org), version=current
+    )
+    return Q(_IdIn(F(field), ids))

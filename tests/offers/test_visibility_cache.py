@@ -86,3 +86,26 @@ def test_the_version_covers_every_table_the_set_reads():
         assert model._meta.db_table in tables
         assert model.history.model._meta.db_table in tables
     assert DataGeneration._meta.db_table in tables  # writes that bypass the history (triggers)
+
+
+def test_households_positioned_on_its_offers_enter_and_leave_the_landlord_perimeter_at_once(
+    world, offers, cache_on
+):
+    """The households positioned on a landlord's offers (part of its perimeter) are kept per data
+    version too: a new proposal opens the household's file at once, a proposal moved away without save()
+    closes it at once."""
+    own, foreign = offers
+    client = world.client_for("landlord")
+    file = reverse("households:detail", args=[world.household_other.pk])
+    assert client.get(file).status_code == 404
+    proposal = factories.ProposalFactory(household=world.household_other, offer=own)
+    assert client.get(file).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(file).status_code == 200
+    assert not [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"offers_housingoffer"."landlord_id"' in q["sql"] and "EXISTS" in q["sql"]
+    ]
+    Proposal.objects.filter(pk=proposal.pk).update(offer=foreign["F1"])
+    assert client.get(file).status_code == 404
