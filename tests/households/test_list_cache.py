@@ -120,3 +120,24 @@ def test_filter_options_written_once_keep_the_selected_option_of_each_request():
     assert '<option value="1" selected>Bât. A &lt;1&gt;</option>' in again
     assert again.count(" selected") == 1 and '<option value="12">' in again
     assert '<option value="" selected>Tous</option>' in none and none.count(" selected") == 1
+
+
+def test_filter_form_rendered_once_per_query_and_data_version(world, cache_on):
+    """The filter form's HTML is kept per organisation, data version and query (the page aside): the
+    next pages do not render it again, another query or new data do, and the selected values are those
+    of the query."""
+    client = world.client_for("mous")
+    first = client.get(LIST + "?status=searching")
+    assert "households/_list_filters.html" in [t.name for t in first.templates]
+    assert '<option value="searching" selected>' in first.content.decode()
+    again = client.get(LIST + "?status=searching&page=2")
+    assert "households/_list_filters.html" not in [t.name for t in again.templates]
+    assert '<option value="searching" selected>' in again.content.decode()
+    other = client.get(LIST + "?status=to_diagnose")
+    assert "households/_list_filters.html" in [t.name for t in other.templates]
+    assert '<option value="to_diagnose" selected>' in other.content.decode()
+    # A new building with a household of the perimeter: new data, the building is offered at once.
+    building = factories.BuildingFactory(project=world.project, reference="BAT-NOUVEAU")
+    factories.HouseholdFactory(building=building, project=world.project, reference="NEW-BAT")
+    html = client.get(LIST + "?status=searching&page=2").content.decode()
+    assert "BAT-NOUVEAU" in html.split('id="list-filters"')[1].split("</form>")[0]
