@@ -245,7 +245,8 @@ def _results_path(households: int) -> Path:
     return BASE_DIR / "benchmarks" / f"results-{households}.json"
 
 
-def _stored_results() -> dict[int, list[dict]]:
+def _stored_results(origins: dict[int, str] | None = None) -> dict[int, list[dict]]:
+    """The stored runs' rows per size; ``origins`` receives when (and on which commit) each was run."""
     runs = {}
     for path in (BASE_DIR / "benchmarks").glob("results-*.json"):
         try:
@@ -253,16 +254,36 @@ def _stored_results() -> dict[int, list[dict]]:
             runs[int(data["households"])] = data["rows"]
         except (OSError, ValueError, KeyError, TypeError):
             continue
+        if origins is not None:
+            commit = f", commit {data['commit']}" if data.get("commit") else ""
+            origins[int(data["households"])] = f"{str(data.get('date', ''))[:10]}{commit}"
     return runs
+
+
+def _commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return done.stdout.strip()
 
 
 def _growth_table(households: int, rows: list[dict]) -> list[str]:
     """How each numeric measure grows with the number of households, over every stored run and this
     one: rows matched by their ``key`` (else their name)."""
-    runs = _stored_results()
+    origins: dict[int, str] = {}
+    runs = _stored_results(origins)
     runs[households] = rows
+    origins[households] = f"{dt.date.today().isoformat()}, ce passage"
     sizes = sorted(runs)
     lines = ["", *GROWTH_EXPLANATION]
+    if len(sizes) > 1:
+        lines += [
+            "Passages comparés : " + " ; ".join(f"{_format(n)} ménages ({origins[n]})" for n in sizes) + ".",
+            "",
+        ]
     if len(sizes) < 2:
         return [
             *lines,
@@ -307,7 +328,12 @@ def _write(header: list[str], rows: list[dict], failures: list[str], households:
 
 def _store(households: int, rows: list[dict]) -> None:
     """A complete run's rows, for the growth table of later runs at other sizes."""
-    data = {"households": households, "date": dt.datetime.now().astimezone().isoformat(), "rows": rows}
+    data = {
+        "households": households,
+        "date": dt.datetime.now().astimezone().isoformat(),
+        "commit": _commit(),
+        "rows": rows,
+    }
     _results_path(households).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
