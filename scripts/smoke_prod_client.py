@@ -148,23 +148,25 @@ def main():
     # The export's e-mail, among whatever else the worker sends meanwhile: its periodic alert tasks run
     # as soon as it starts and may e-mail the demo's users their immediate alerts.
     subject = "Votre export est prêt"
+
+    def received() -> list:
+        if not Path(args.maildir, "new").is_dir():
+            return []
+        return [
+            message
+            for m in mailbox.Maildir(args.maildir, create=False)
+            if (message := email.message_from_bytes(m.as_bytes(), policy=email.policy.default))["Subject"]
+            == subject
+        ]
+
     deadline = time.monotonic() + 60
     messages = []
     while not messages and time.monotonic() < deadline:
-        if Path(args.maildir, "new").is_dir():
-            received = [
-                email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
-                for m in mailbox.Maildir(args.maildir, create=False)
-            ]
-            messages = [m for m in received if m["Subject"] == subject]
+        messages = received()
         time.sleep(1)
     check(len(messages) == 1, f"un courriel « {subject} » (objet en français) reçu par le puits SMTP")
     time.sleep(2)  # a second one, had the export been announced twice
-    received = [
-        email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
-        for m in mailbox.Maildir(args.maildir, create=False)
-    ]
-    check(len([m for m in received if m["Subject"] == subject]) == 1, "un seul courriel pour cet export")
+    check(len(received()) == 1, "un seul courriel pour cet export")
     message = messages[0]
     body = message.get_body(preferencelist=("plain",)).get_content()
     check(message["To"] == user.email, f"adressé à l'auteur ({user.email})")

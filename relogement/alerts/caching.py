@@ -63,10 +63,7 @@ def activity_version() -> str | None:
     the cache is off. A page that keeps several figures reads it once and passes it to each."""
     if seconds() <= 0:
         return None
-    from relogement.indicators import freshness
-
-    freshness.refresh()  # a write that bypassed Django moves the generation, hence the version
-    return figures_cache.max_keys(_tables())
+    return figures_cache.refreshed_version(_tables())
 
 
 def for_user(

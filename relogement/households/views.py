@@ -177,7 +177,7 @@ def household_list(request):
         request,
         "households/household_list.html",
         {
-            "filters_html": _filters_html(request, form, columns, version),
+            "filters_html": _filters_html(request, form, columns, query.urlencode(), version),
             "form": form,
             "page": page,
             "columns": columns,
@@ -196,15 +196,13 @@ def household_list(request):
     )
 
 
-def _filters_html(request, form, columns, version: str | None) -> str:
-    """The filter form, as HTML kept per organisation, data version and query (the page aside): its
+def _filters_html(request, form, columns, query: str, version: str | None) -> str:
+    """The filter form, as HTML kept per organisation, data version and ``query`` (the page aside): its
     selects list the perimeter's buildings, communes and referents, and the next pages, the sorts and
     the same search asked again show it unchanged; rendered field by field through the widgets'
     templates, it took a fifth of the list's time."""
     from relogement.indicators.cache import cached, scope_key
 
-    query = request.GET.copy()
-    query.pop("page", None)
     chosen = {c.key for c in columns}
 
     def render_form() -> str:
@@ -221,9 +219,7 @@ def _filters_html(request, form, columns, version: str | None) -> str:
             },
         )
 
-    return cached(
-        ("household-list-filters", scope_key(request.user), query.urlencode()), render_form, version=version
-    )
+    return cached(("household-list-filters", scope_key(request.user), query), render_form, version=version)
 
 
 def household_export(request, fmt):

@@ -75,15 +75,21 @@ def seconds() -> int:
     return int(getattr(settings, "INDICATORS_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
+def refreshed_version(tables) -> str:
+    """``max_keys(tables)`` after the facts' refresh: a write that bypassed Django (``update()``, SQL)
+    moves the generation, hence the version. The one way every cache here reads its version."""
+    from relogement.indicators import freshness
+
+    freshness.refresh()  # one EXISTS query when nothing changed; else the generation moves on
+    return max_keys(tables)
+
+
 def current_version() -> str | None:
     """The data version after a refresh (what ``cached`` keys on), or None when the cache is off: a
     page that reads several cached figures asks once (two queries) and passes it to each ``cached``."""
     if seconds() <= 0:
         return None
-    from relogement.indicators import freshness
-
-    freshness.refresh()  # one EXISTS query when nothing changed; else the generation moves on
-    return data_version()
+    return refreshed_version(version_tables())
 
 
 def cached(parts: tuple, compute: Callable, *, version: str | None = None, ttl: int | None = None):

@@ -60,10 +60,7 @@ def version() -> str | None:
     bypassed Django moves the generation); None when the cache is off."""
     if figures_cache.seconds() <= 0:
         return None
-    from relogement.indicators import freshness
-
-    freshness.refresh()
-    return figures_cache.max_keys(_tables())
+    return figures_cache.refreshed_version(_tables())
 
 
 def _positioned_subquery(org):
